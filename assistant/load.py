@@ -1,0 +1,85 @@
+"""Reading plan files: decode, normalise, and name every file that cannot be read."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .textnorm import nfc
+
+TEXT_SUFFIXES = {".txt", ".md"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    name: str        # file name, the document's id in citations
+    path: Path
+    text: str        # NFC text; all offsets and quotes refer to this
+
+
+@dataclass(frozen=True)
+class LoadError:
+    name: str
+    reason: str      # Vietnamese, shown to users and admins
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+class UnreadableFile(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) to NFC text; raises UnreadableFile with the reason."""
+    if not data.strip():
+        raise UnreadableFile("tệp rỗng, không có nội dung")
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile("tệp nhị phân, không phải văn bản")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"không đọc được dưới dạng UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại tệp với mã hóa UTF-8"
+        ) from None
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise UnreadableFile("tệp rỗng, không có nội dung")
+    return text
+
+
+def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024) -> SourceDoc:
+    """One plan file as text; raises UnreadableFile naming the reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableFile(f"định dạng {suffix or '(không có đuôi)'} chưa được hỗ trợ (dùng .txt, .md, .docx, .pdf)")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+    if size > max_bytes:
+        raise UnreadableFile(f"tệp quá lớn ({size / 1048576:.1f} MB, tối đa {max_bytes // 1048576} MB)")
+    if suffix in TEXT_SUFFIXES:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+        return SourceDoc(path.name, path, decode_text(data))
+    from .formats import convert_binary  # .docx / .pdf converters (optional libraries)
+    return SourceDoc(path.name, path, nfc(convert_binary(path)))
+
+
+def load_corpus(folder: Path, max_bytes: int = 20 * 1024 * 1024) -> tuple[list[SourceDoc], list[LoadError]]:
+    """Every readable plan in `folder` (sorted by name) and an error for each other file."""
+    docs: list[SourceDoc] = []
+    errors: list[LoadError] = []
+    if not folder.is_dir():
+        return docs, [LoadError(str(folder), "thư mục kế hoạch không tồn tại")]
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        try:
+            docs.append(read_document(path, max_bytes))
+        except UnreadableFile as exc:
+            errors.append(LoadError(path.name, exc.reason))
+    return docs, errors

@@ -1,0 +1,120 @@
+"""Typed, immutable records for everything that crosses a module boundary."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def stable_id(*parts: object) -> str:
+    """A short id derived from content, stable across runs."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return digest[:12]
+
+
+class Span(Record):
+    """Where a fact comes from: character offsets and 1-based lines in the source text."""
+    doc: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    line_start: int = Field(ge=1)
+    line_end: int = Field(ge=1)
+
+
+class Block(Record):
+    """One structural unit of a plan: heading, paragraph, list item or table row."""
+    kind: Literal["heading", "paragraph", "item", "row"]
+    text: str
+    section: tuple[str, ...] = ()
+    span: Span
+    cells: Optional[dict[str, str]] = None
+
+
+DeadlineKind = Literal["date", "month", "quarter", "halfyear", "year", "recurring",
+                       "ongoing", "relative", "unknown"]
+
+
+class Deadline(Record):
+    raw: str
+    kind: DeadlineKind
+    due: Optional[date] = None
+    recurrence: Optional[Literal["monthly", "quarterly", "halfyearly", "yearly"]] = None
+    day_of_month: Optional[int] = None   # for recurring rules such as "trước ngày 08 ..."
+    month: Optional[int] = None          # for yearly rules such as "trước ngày 08/12"
+
+
+class Plan(Record):
+    id: str
+    file: str
+    place: str            # "xã Vĩnh Thịnh", "phường Rạch Giá"
+    unit_kind: str        # "xã" or "phường"
+    period: str           # "2026", "6 tháng cuối năm 2025"
+    year: Optional[int] = None
+    number: Optional[str] = None
+    date: Optional[str] = None
+    title: str
+
+
+class Task(Record):
+    id: str
+    plan: str
+    section: tuple[str, ...]
+    label: str = ""       # row number or activity number ("3.4")
+    content: str
+    product: str = ""
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    deadline: Optional[Deadline] = None
+    budget: str = ""
+    span: Span
+
+
+class Duty(Record):
+    id: str
+    plan: str
+    section: tuple[str, ...]
+    unit: str
+    role: Literal["lead", "cooperate", "other"]
+    text: str
+    partners: tuple[str, ...] = ()   # units named after "phối hợp với"
+    span: Span
+
+
+class Report(Record):
+    id: str
+    plan: str
+    section: tuple[str, ...]
+    what: str
+    frequency: str = ""
+    due: Optional[Deadline] = None
+    recipient: str = ""
+    via: str = ""
+    text: str
+    span: Span
+
+
+class Target(Record):
+    id: str
+    plan: str
+    section: tuple[str, ...]
+    area: str
+    indicator: str
+    value: str
+    span: Span
+
+
+class PlanRecords(Record):
+    """Everything read from one plan file."""
+    plan: Plan
+    blocks: tuple[Block, ...]
+    tasks: tuple[Task, ...] = ()
+    duties: tuple[Duty, ...] = ()
+    reports: tuple[Report, ...] = ()
+    targets: tuple[Target, ...] = ()
+    warnings: tuple[str, ...] = ()

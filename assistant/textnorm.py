@@ -1,0 +1,51 @@
+"""Pure text helpers: Unicode normalisation, accent folding, tone placement, tokens."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
+    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_TONE_RE = re.compile("|".join(_TONE))
+_DASH_RE = re.compile(r"[\u2010-\u2015\u2212]")
+_WORD_RE = re.compile(r"\w+(?:[/.,%-]\w+)*%?", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def new_tone(text: str) -> str:
+    """Unify old tone placement with new (`hoá` -> `hóa`), both cases."""
+    out = _TONE_RE.sub(lambda m: _TONE[m.group(0)], text)
+    return _TONE_RE.sub(lambda m: _TONE[m.group(0)], out.replace("Oá", "Óa"))
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: `Văn hóa – Xã hội` -> `van hoa - xa hoi`."""
+    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _DASH_RE.sub("-", unicodedata.normalize("NFC", text))
+
+
+def canon(text: str) -> str:
+    """Lower case, NFC, new tone placement, one dash kind, collapsed spaces."""
+    text = new_tone(nfc(text).lower())
+    text = _DASH_RE.sub("-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (numbers with their separators kept: 31/01/2026, 2,5%)."""
+    return _WORD_RE.findall(canon(text))
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text.lower().replace("đ", "d")
