@@ -157,6 +157,9 @@ def prose_blocks(doc: str, paras: list[_Para], base: tuple[str, ...] = ()) -> li
             blocks.append(Block(kind="heading", text=text, section=section, span=span))
             stack.append((level, text))
             continue
+        if kind in _LEVEL:  # a numbered item closes deeper headings of the same list
+            while stack and stack[-1][0] >= _LEVEL[kind]:
+                stack.pop()
         section = base + tuple(t for _, t in stack)
         blocks.append(Block(kind="item" if kind else "paragraph", text=text, section=section, span=span))
     return blocks

@@ -1,0 +1,85 @@
+"""One plan file -> PlanRecords: structure the text, then extract every record."""
+from __future__ import annotations
+
+from .extract import extract_duties, extract_reports, extract_targets, task_from_row
+from .flattable import find_flattened_table, parse_flattened_table
+from .load import SourceDoc
+from .planmeta import extract_plan
+from .records import Block, PlanRecords, Span
+from .structure import clean_markup, paragraphs, prose_blocks, split_lines
+from .tables import parse_tsv_tables
+
+APPENDIX = "Phụ lục"
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _row_text(cells: dict[str, str]) -> str:
+    labels = (("content", ""), ("product", "Sản phẩm"), ("lead", "Chủ trì"),
+              ("cooperating", "Phối hợp"), ("deadline", "Thời gian"), ("budget", "Kinh phí"))
+    parts = []
+    for key, label in labels:
+        value = clean_markup(cells.get(key, ""))
+        if value:
+            parts.append(f"{label}: {value}" if label else value)
+    return ". ".join(parts)
+
+
+def tsv_row_blocks(doc: str, text: str) -> list[Block]:
+    blocks = []
+    for group in parse_tsv_tables(text):
+        for row in group.rows:
+            cells = {k: v for k, v in row.cells.items() if k != "note"}
+            cells["label"] = row.label
+            span = Span(doc=doc, start=row.start, end=row.end, line_start=row.line_start, line_end=row.line_end)
+            section = (APPENDIX, group.title) if group.title else (APPENDIX,)
+            blocks.append(Block(kind="row", text=_row_text(cells), section=section, span=span, cells=cells))
+    return blocks
+
+
+def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Block], list[str]]:
+    blocks, warnings = [], []
+    for row in parse_flattened_table(text, start, end):
+        cells = {"label": row.label, "content": row.content, "product": row.product, "lead": row.lead,
+                 "cooperating": row.cooperating, "deadline": row.deadline, "budget": row.budget,
+                 "task": row.task, "objective": row.objective}
+        cells = {k: v for k, v in cells.items() if v}
+        span = Span(doc=doc, start=row.start, end=row.end, line_start=row.line_start, line_end=row.line_end)
+        section = tuple(s for s in (APPENDIX, row.group, row.task) if s)
+        blocks.append(Block(kind="row", text=_row_text(cells), section=section, span=span, cells=cells))
+        if not row.complete:
+            warnings.append(f"dòng {row.line_start}: hoạt động {row.label} thiếu đơn vị chủ trì hoặc thời hạn")
+    return blocks, warnings
+
+
+def structure(doc: str, text: str) -> tuple[list[Block], list[str]]:
+    """All blocks of a plan: prose outside tables, then table rows."""
+    flat = find_flattened_table(text)
+    lines = split_lines(text)
+    prose = [ln for ln in lines if "\t" not in text[ln.start:ln.end]
+             and not (flat and flat[0] <= ln.start < flat[1])]
+    blocks = prose_blocks(doc, paragraphs(prose, text))
+    blocks += tsv_row_blocks(doc, text)
+    warnings: list[str] = []
+    if flat:
+        rows, warnings = flat_row_blocks(doc, text, *flat)
+        blocks += rows
+    return blocks, warnings
+
+
+def parse_plan(source: SourceDoc) -> PlanRecords:
+    text = source.text
+    plan = extract_plan(source.name, text)
+    blocks, warnings = structure(source.name, text)
+    rows = [b for b in blocks if b.kind == "row"]
+    prose = [b for b in blocks if b.kind != "row"]
+    tasks = [task_from_row(plan.id, plan.year, b) for b in rows]
+    return PlanRecords(
+        plan=plan, blocks=tuple(blocks), tasks=tuple(tasks),
+        duties=tuple(extract_duties(plan.id, prose)),
+        reports=tuple(extract_reports(plan.id, plan.year, blocks)),
+        targets=tuple(extract_targets(plan.id, blocks)),
+        warnings=tuple(warnings),
+    )
