@@ -70,6 +70,75 @@ def cmd_units(args, settings) -> int:
     return 0
 
 
+def _assistant(settings, rebuild: bool = False, mode: str = "full"):
+    from .service import Assistant
+    return Assistant.load(settings, rebuild=rebuild, progress=_progress_bar(), mode=mode)
+
+
+def _progress_bar():
+    """A tqdm bar on stderr for embedding passages (created on first call)."""
+    state = {}
+
+    def update(done: int, total: int) -> None:
+        from tqdm import tqdm
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, desc="Mã hóa đoạn văn", unit="đoạn", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+    return update
+
+
+def cmd_index(args, settings) -> int:
+    assistant = _assistant(settings, rebuild=args.rebuild)
+    m = assistant.index.manifest
+    state = "đã xây dựng lại" if assistant.rebuilt else "đã có sẵn, khớp với kho kế hoạch"
+    print(f"Chỉ mục {state}: {m['passages']} đoạn, {len(m['plans'])} kế hoạch, "
+          f"bộ mã hóa {m['embedder']['name'] if m['embedder'] else 'không dùng'} ({settings.index_dir}).")
+    for err in assistant.index.errors:
+        print(f"Bỏ qua tệp {err}", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args, settings) -> int:
+    from .render import answer_json, answer_text
+    assistant = _assistant(settings)
+    if args.jsonl:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, question = item.get("id"), item.get("question", "")
+            except (ValueError, AttributeError):
+                qid, question = None, ""
+            print(json.dumps(answer_json(assistant.ask(question), qid), ensure_ascii=False), flush=True)
+        return 0
+    question = " ".join(args.question)
+    answer = assistant.ask(question)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer_text(answer))
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from pathlib import Path
+    from .evaluate import read_jsonl, report, score
+    from .render import answer_json
+    assistant = _assistant(settings, mode=args.mode)
+    gold = read_jsonl(Path(args.file))
+    preds = {g["id"]: answer_json(assistant.ask(g["question"]), g["id"]) for g in gold}
+    if args.predictions:
+        Path(args.predictions).write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds.values()), "utf-8")
+    print(report(score(gold, preds), verbose=args.verbose))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Trợ lý tra cứu kế hoạch cải cách hành chính.")
@@ -85,6 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("units", help="các đơn vị được nêu trong kế hoạch")
     p.add_argument("--plan")
     p.set_defaults(func=cmd_units)
+    p = sub.add_parser("index", help="xây dựng hoặc kiểm tra chỉ mục")
+    p.add_argument("--rebuild", action="store_true", help="xây dựng lại từ đầu")
+    p.set_defaults(func=cmd_index)
+    p = sub.add_parser("ask", help="đặt câu hỏi")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="một đối tượng JSON")
+    p.add_argument("--jsonl", action="store_true", help='đọc các dòng {"id","question"} từ stdin')
+    p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("eval", help="chấm điểm trên bộ câu hỏi mẫu")
+    p.add_argument("file")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--mode", choices=["bm25", "dense", "fusion", "full"], default="full",
+                   help="bm25, dense, fusion (không dùng bản ghi) hoặc full")
+    p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -15,7 +15,7 @@ _UNIT_WORDS = re.compile(
     r"^(?:cac\s+)?(?:phong|van phong|trung tam|ban|uy ban|ubnd|chu tich|cong an|quan su|co quan|"
     r"don vi|bo phan|truong|mat tran|cong chuc|doan the|thu truong|lanh dao)\b")
 _NOT_DUTY = re.compile(r"^(?:trong qua trinh|tren day|noi nhan|de nghi)")
-_MARKER = re.compile(r"^(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ][\).]|[-+•–])\s*")
+_MARKER = re.compile(r"^(?:[IVX]+\.\s*|\d{1,2}(?:\.\d{1,2})*\.\s*|\d{1,2}(?:\.\d{1,2})+\s+|[a-zđ][\).]\s+|[-+•–]\s*)")
 _PARTNERS = re.compile(r"phoi hop\s+(?:voi\s+)?(.*?)(?:\s+(?:tham muu|thuc hien|to chuc|trinh|de xuat|xay dung|lam ro|tham dinh|du tru|trong)\b|[.;]|$)")
 
 

@@ -118,3 +118,26 @@ class PlanRecords(Record):
     reports: tuple[Report, ...] = ()
     targets: tuple[Target, ...] = ()
     warnings: tuple[str, ...] = ()
+
+
+class Citation(Record):
+    """A quote: one source span of a plan, shown whole with white space collapsed."""
+    doc: str
+    plan: str
+    plan_title: str
+    section: str
+    quote: str
+    lines: tuple[int, int]
+    start: int
+    end: int
+
+
+class Answer(Record):
+    question: str
+    found: bool
+    intent: str
+    text: str                                # the facts, first line first (Markdown bold)
+    citations: tuple[Citation, ...] = ()     # the sources of the stated facts
+    alternatives: tuple[Citation, ...] = ()  # next candidates / closest passages
+    plans: tuple[str, ...] = ()
+    status: Literal["answer", "not_found", "invalid"] = "answer"

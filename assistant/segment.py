@@ -1,0 +1,74 @@
+"""Word segmentation for lexical search.
+
+Plans are segmented with underthesea's word tokenizer when the index is built; the
+multi-syllable words it finds become a lexicon stored with the index. Passages and
+questions are then cut by the same greedy longest-match over that lexicon, so index
+time and query time share one segmenting function, and a question is answered without
+importing underthesea (several seconds with torch installed)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .textnorm import canon, fold
+
+_SYLLABLE = re.compile(r"\w+%?", re.UNICODE)
+MAX_WORD = 4
+
+
+def syllables(text: str) -> list[str]:
+    return _SYLLABLE.findall(canon(text))
+
+
+def induce_lexicon(texts: Iterable[str]) -> set[str]:
+    """Multi-syllable words underthesea finds in `texts`, lower case, syllables joined by spaces."""
+    from underthesea import word_tokenize  # build time only
+    words: set[str] = set()
+    for text in texts:
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            for word in word_tokenize(canon(line)):
+                parts = syllables(word)
+                if 1 < len(parts) <= MAX_WORD:
+                    words.add(" ".join(parts))
+    return words
+
+
+class Segmenter:
+    """Greedy longest match over a lexicon; folded words match folded text."""
+
+    def __init__(self, lexicon: Iterable[str]):
+        self.lexicon = frozenset(lexicon)
+        self.folded = frozenset(fold(w) for w in self.lexicon)
+
+    def _cut(self, parts: list[str], known: frozenset[str]) -> list[str]:
+        out, i = [], 0
+        while i < len(parts):
+            for n in range(min(MAX_WORD, len(parts) - i), 1, -1):
+                cand = " ".join(parts[i:i + n])
+                if cand in known:
+                    out.append(cand.replace(" ", "_"))
+                    i += n
+                    break
+            else:
+                out.append(parts[i])
+                i += 1
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """Words (syllables joined by `_`) plus every syllable, for recall."""
+        return _with_syllables(self._cut(syllables(text), self.lexicon))
+
+    def folded_words(self, text: str) -> list[str]:
+        """Folded words only (no extra syllables): the unit of coverage checks."""
+        return self._cut([fold(p) for p in syllables(text)], self.folded)
+
+    def folded_tokens(self, text: str) -> list[str]:
+        parts = [fold(p) for p in syllables(text)]
+        return _with_syllables(self._cut(parts, self.folded))
+
+
+def _with_syllables(words: list[str]) -> list[str]:
+    extra = [s for w in words if "_" in w for s in w.split("_")]
+    return words + extra

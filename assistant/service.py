@@ -1,0 +1,53 @@
+"""The assistant as one object: load or build the index, then answer, list, look up."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .answer import Answerer
+from .embed import make_embedder
+from .index import Index, IndexInvalid, Progress, build_index, load_index
+from .library import Library
+from .load import load_corpus
+from .planparse import parse_plan
+from .records import Answer
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    index: Index
+    answerer: Answerer
+    rebuilt: bool = False
+
+    @classmethod
+    def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None,
+             mode: str = "full") -> "Assistant":
+        embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
+                                 settings.embed_passage_prefix, settings.embed_word_segmented)
+        docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+        for err in errors:
+            log.warning("Bỏ qua tệp %s", err)
+        index, rebuilt = None, False
+        if not rebuild:
+            try:
+                index = load_index(settings.index_dir, settings.corpus_dir, embedder)
+            except IndexInvalid as exc:
+                log.info("index needs a rebuild: %s", exc)
+        if index is None:
+            log.info("building the index from %s", settings.corpus_dir)
+            plans = [parse_plan(d) for d in docs]
+            index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress)
+            rebuilt = True
+        sources = {d.name: d.text for d in docs}
+        return cls(settings, index, Answerer(index, sources, embedder, mode), rebuilt)
+
+    @property
+    def library(self) -> Library:
+        return Library(plans=self.index.plans, sources={}, errors=self.index.errors)
+
+    def ask(self, question: str) -> Answer:
+        return self.answerer.ask(question)
