@@ -10,8 +10,10 @@ from .index import Index, IndexInvalid, Progress, build_index, load_index
 from .library import Library
 from .load import load_corpus
 from .planparse import parse_plan
-from .records import Answer
+from .records import Answer, Duty, PlanRecords, Task
 from .settings import Settings
+from .textnorm import fold
+from .units import canonical_unit, same_unit
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +53,36 @@ class Assistant:
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
+
+    def unit(self, name: str) -> tuple[str, list["UnitPlanView"]]:
+        return unit_view(self.index.plans, name)
+
+
+@dataclass(frozen=True)
+class UnitPlanView:
+    """What one unit owes in one plan: its duties, the tasks it leads and those it joins."""
+    plan: PlanRecords
+    duties: tuple[Duty, ...]
+    leads: tuple[Task, ...]
+    joins: tuple[Task, ...]
+
+
+def unit_view(plans: list[PlanRecords], name: str) -> tuple[str, list[UnitPlanView]]:
+    """The canonical name of the unit written as `name` (any alias, with or without
+    diacritics) and, per plan that names it, its duties and tasks."""
+    canonical = canonical_unit(name) or name.strip()
+    views = []
+    for rec in plans:
+        duties = tuple(d for d in rec.duties if _is(d.unit, name))
+        leads = tuple(t for t in rec.tasks if any(_is(u, name) for u in t.lead))
+        joins = tuple(t for t in rec.tasks if t not in leads and any(_is(u, name) for u in t.cooperating))
+        if duties or leads or joins:
+            views.append(UnitPlanView(rec, duties, leads, joins))
+    return canonical, views
+
+
+def _is(written: str, query: str) -> bool:
+    if same_unit(written, query):
+        return True
+    q = fold(query).strip()
+    return len(q) >= 4 and q in fold(written)
