@@ -10,12 +10,13 @@ from .textnorm import fold
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"\bquy\s*(i{1,3}|iv|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
+_QUARTER_RANGE = re.compile(r"\bquy\s*(?:i{1,3}|iv|[1-4])\s*-\s*(i{1,3}|iv|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 _DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{4})\b")
 _DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
 _MONTH = re.compile(r"(?:\bthang\s*)?(?:(\d{1,2})\s*-\s*)?\b(\d{1,2})\s*/\s*(\d{4})\b")
 _MONTH_WORDS = re.compile(r"\bthang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
-_HALF = re.compile(r"\b(6|sau)\s+thang\s+(dau|cuoi)\s+nam\s+(\d{4})\b")
+_HALF = re.compile(r"\b(0?6|sau)\s+thang\s+(dau|cuoi)\s+nam\s+(\d{4})\b")
 _DAY_OF_LAST_MONTH = re.compile(r"(?:truoc\s+)?ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?quy")
 _DAY_MONTH = re.compile(r"(?:truoc\s+)?(?:ngay\s+)?(\d{1,2})\s*(?:/|\s+thang\s+)(\d{1,2})\b(?!\s*/\s*\d)")
 _RECURRING = (
@@ -84,6 +85,10 @@ def _exact_date(text, f, year):
 
 
 def _quarter(text, f, year):
+    span = _QUARTER_RANGE.search(f)
+    if span and (span.group(2) or year):  # "Quý I-IV năm 2025": due by the end of the last quarter
+        q = _ROMAN.get(span.group(1)) or int(span.group(1))
+        return Deadline(raw=text, kind="quarter", due=quarter_end(int(span.group(2) or year), q))
     m = _QUARTER.search(f)
     if m and (m.group(2) or year):
         q = _ROMAN.get(m.group(1)) or int(m.group(1))

@@ -16,7 +16,7 @@ _UNIT_WORDS = re.compile(
     r"don vi|bo phan|truong|mat tran|cong chuc|doan the|thu truong|lanh dao)\b")
 _NOT_DUTY = re.compile(r"^(?:trong qua trinh|tren day|noi nhan|de nghi)")
 _MARKER = re.compile(r"^(?:[IVX]+\.\s*|\d{1,2}(?:\.\d{1,2})*\.\s*|\d{1,2}(?:\.\d{1,2})+\s+|[a-zđ][\).]\s+|[-+•–]\s*)")
-_PARTNERS = re.compile(r"phoi hop\s+(?:voi\s+)?(.*?)(?:\s+(?:tham muu|thuc hien|to chuc|trinh|de xuat|xay dung|lam ro|tham dinh|du tru|trong)\b|[.;]|$)")
+_PARTNERS = re.compile(r"phoi hop\s+(?:voi\s+)?(.{0,120}?)(?:\s+(?:tham muu|thuc hien|to chuc|trinh|de xuat|xay dung|lam ro|tham dinh|du tru|trong|tiep tuc|trien khai|ap dung|de|nham|theo doi|huong dan|kiem tra)\b|[.;:]|$)")
 
 
 def strip_marker(text: str) -> str:
@@ -91,6 +91,8 @@ _DUE_RULE = re.compile(
     r"truoc\s+(?:ngay\s+)?\d{1,2}(?:\s+(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?quy|\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})")
 _RECIPIENT = re.compile(r"(?:gui\s+)?ve\s+((?:uy ban nhan dan|ubnd|phong|so|van phong)[^,;()]*?)(?=\s*\(|\s+qua\b|\s+de\b|[,;.]|$)")
 _RECIPIENT_NEAR = re.compile(r"(?:\bve|\bbao cao|\bgui)\s+((?:so|uy ban nhan dan|ubnd|phong|van phong)\b[^,;()]*?)(?=\s*\(|\s+(?:qua|de|truoc)\b|[,;.]|$)")
+_PERIOD_WORD = r"(?:quy|thang|nam|6 thang|sau thang)"
+_FREQ_LIST = re.compile(rf"(?:dinh ky|hang|moi)\s+(?:hang\s+)?{_PERIOD_WORD}(?:\s*,\s*{_PERIOD_WORD}|\s+va\s+{_PERIOD_WORD})*")
 _FREQ_OF = {"quarterly": "quý", "yearly": "năm", "halfyearly": "6 tháng", "monthly": "tháng"}
 _VIA = re.compile(r"\bqua\s+((?:phong|van phong|trung tam)[^,;()]*?)(?=\s*\)|\s+de\b|[,;.]|$)")
 
@@ -130,17 +132,30 @@ def extract_reports(plan_id: str, year: int | None, blocks: list[Block]) -> list
             near = list(_RECIPIENT_NEAR.finditer(f, floor, m.start()))
             rule_rec = text[near[-1].start(1):near[-1].end(1)].strip() if near else (rule_rec if found else rec)
             for kind in _kinds_before(f, m.start(), floor) or [_FREQ_OF.get(due.recurrence, "định kỳ")]:
-                reports.append(_report(plan_id, block, f"Báo cáo {kind}", kind, due, rule_rec, via_text, m.start()))
+                reports.append(_report(plan_id, block, f"Báo cáo {kind}", kind, _for_kind(due, kind),
+                                       rule_rec, via_text, m.start()))
             floor = m.end()
             found = True
-        if not found and re.search(r"bao cao dinh ky|bao cao (?:hang|hang|moi) (?:quy|thang|nam)|che do (?:thong tin,? )?bao cao", f):
-            freq = re.search(r"dinh ky\s+((?:quy|thang|nam|6 thang)(?:[, ]+(?:va\s+)?(?:quy|thang|nam|6 thang))*)|(?:hang|moi)\s+(quy|thang|nam)", f)
+        if not found and re.search(r"bao cao dinh ky|dinh ky|bao cao (?:hang|moi) (?:quy|thang|nam)|che do (?:thong tin,? )?bao cao", f):
+            freq = _FREQ_LIST.search(f)
             freq_text = text[freq.start():freq.end()] if freq else ""
             if not (freq_text or rec):
                 continue
             due = parse_deadline(freq_text, year) if freq_text else None
             reports.append(_report(plan_id, block, "Báo cáo định kỳ", freq_text, due, rec, via_text, 0))
     return reports
+
+
+def _for_kind(due, kind: str):
+    """A "last month of the quarter" rule applies to a 6-month report in June and
+    December only, and to a yearly report in December only."""
+    if due is None or due.recurrence != "quarterly":
+        return due
+    if kind == "6 tháng":
+        return due.model_copy(update={"recurrence": "halfyearly"})
+    if kind == "năm":
+        return due.model_copy(update={"recurrence": "yearly", "month": 12})
+    return due
 
 
 def _report(plan_id, block, what, freq, due, recipient, via, pos) -> Report:
@@ -152,7 +167,7 @@ def _report(plan_id, block, what, freq, due, recipient, via, pos) -> Report:
 # ---------------------------------------------------------------- targets
 
 _VALUE = re.compile(
-    r"(?:từ\s+)?\d+(?:[.,]\d+)?\s?%(?:\s*(?:-|–|đến|tới)\s*\d+(?:[.,]\d+)?\s?%)?(?:\s+trở lên)?"
+    r"(?:(?:từ|tối thiểu|trên|ít nhất|dưới)\s+)?\d+(?:[.,]\d+)?\s?%(?:\s*(?:-|–|đến|tới)\s*\d+(?:[.,]\d+)?\s?%)?(?:\s+trở lên)?"
     r"|\b\d+(?:[.,]\d+)*\s+(?:sáng kiến|căn|lượt lao động|tỷ đồng|triệu đồng|hoạt động|chỉ tiêu|nhiệm vụ)\b")
 _TARGET_SECTION = re.compile(r"chi tieu|muc tieu")
 
@@ -166,14 +181,12 @@ def extract_targets(plan_id: str, blocks: list[Block]) -> list[Target]:
         if not (in_section or block.kind == "row" or re.search(r"phan dau|toi thieu|dat\b", fold(block.text))):
             continue
         for sentence in re.split(r"(?<=[.;])\s+|\(\d+\)\s*", block.text):
-            m = _VALUE.search(sentence)
-            if not m:
-                continue
             area = strip_marker(block.section[-1]) if block.section else ""
-            targets.append(Target(
-                id=stable_id(plan_id, "target", block.span.start, sentence[:40]), plan=plan_id,
-                section=block.section, area=area, indicator=sentence.strip(), value=m.group(0).strip(),
-                span=block.span))
+            for m in _VALUE.finditer(sentence):
+                targets.append(Target(
+                    id=stable_id(plan_id, "target", block.span.start, sentence[:40], m.start()), plan=plan_id,
+                    section=block.section, area=area, indicator=sentence.strip(), value=m.group(0).strip(),
+                    span=block.span))
     return targets
 
 
@@ -181,7 +194,7 @@ def extract_targets(plan_id: str, blocks: list[Block]) -> list[Target]:
 
 def split_units(cell: str) -> tuple[str, ...]:
     """A lead/cooperating cell -> unit names as written (split at ';' and list dashes)."""
-    parts = re.split(r"\s*;\s*|\s+-\s+-?\s*|^\s*-\s*", cell or "")
+    parts = re.split(r"\s*;\s*|\s+-\s+-\s*|^\s*-\s+", cell or "")
     return tuple(p.strip(" -,.") for p in parts if p and p.strip(" -,."))
 
 

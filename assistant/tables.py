@@ -67,6 +67,8 @@ def parse_tsv_tables(text: str) -> list[TableGroup]:
         if "\t" not in line:
             continue
         cells = [c.strip() for c in line.split("\t")]
+        if not any(cells):
+            continue
         found = header_roles(cells)
         if found:
             roles = found
