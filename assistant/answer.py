@@ -11,7 +11,7 @@ from .index import Index
 from .units import ABBREVIATIONS
 from .question import InvalidQuestion, Question, expand_abbreviations, parse_question
 from .records import Answer, Block, Citation, Duty, PlanRecords, Report, Target, Task
-from .retrieve import bm25_scores, coverage, idf_table, restore_diacritics, rrf, top
+from .retrieve import bm25_scores, coverage, has_word, idf_table, restore_diacritics, rrf, top, with_syllables
 from .segment import syllables
 from .structure import clean_markup
 from .textnorm import collapse, fold
@@ -49,8 +49,10 @@ class Answerer:
         self.places = {p.plan.id: p.plan.place for p in index.plans}
         self.periods = {p.plan.id: p.plan.period for p in index.plans}
         seg = index.segmenter
-        self.words = [set(seg.folded_words(expand_abbreviations(p.search_text))) for p in index.passages]
-        self.idf = idf_table(self.words)
+        words = [set(seg.folded_words(expand_abbreviations(p.search_text))) for p in index.passages]
+        self.idf = idf_table(words)
+        self.words = [with_syllables(w) for w in words]
+        self.abbreviations = {fold(k) for k in ABBREVIATIONS}
         self.plan_of = np.array([p.plan for p in index.passages])
         self.by_span: dict[tuple[str, int], list] = {}
         for rec in index.plans:
@@ -91,13 +93,13 @@ class Answerer:
             parts = w.split("_")
             nxt = words[i + 1] if i + 1 < len(words) else ""
             if (all(p in _FORM_WORDS or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
-                    or w in ABBREVIATIONS or nxt in {"nao", "gi", "may"}):
+                    or w in self.abbreviations or nxt in {"nao", "gi", "may"}):
                 continue
             out.append(w)
         return list(dict.fromkeys(out))
 
     def text_words(self, text: str) -> set[str]:
-        return set(self.index.segmenter.folded_words(expand_abbreviations(text)))
+        return with_syllables(set(self.index.segmenter.folded_words(expand_abbreviations(text))))
 
     # ------------------------------------------------------------------ answering
     def ask(self, raw: str) -> Answer:
@@ -125,9 +127,10 @@ class Answerer:
         block = rec.blocks[p.block]
         cand = Candidate(idx, rec, block, score * 60)
         cand.coverage = coverage(words, self.words[idx], self.idf)
-        if words:
-            key = max(words, key=lambda w: self.idf.get(w, 99.0))
-            cand.key_missing = key not in self.words[idx]
+        known = [w for w in words if w in self.idf]
+        if known:
+            key = max(known, key=lambda w: self.idf[w])
+            cand.key_missing = not has_word(key, self.words[idx])
         if self.mode in {"full"}:
             cand.fact, cand.fit = self._fact(q, cand, words)
         else:

@@ -1,6 +1,8 @@
 """One plan file -> PlanRecords: structure the text, then extract every record."""
 from __future__ import annotations
 
+import re
+
 from .extract import extract_duties, extract_reports, extract_targets, task_from_row
 from .flattable import find_flattened_table, parse_flattened_table
 from .load import SourceDoc
@@ -39,9 +41,39 @@ def tsv_row_blocks(doc: str, text: str) -> list[Block]:
     return blocks
 
 
+def locate(text: str, snippet: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """The span of `snippet` in `text[start:end]`, white space between its words flexible."""
+    words = snippet.split()
+    if not words:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    m = pattern.search(text, start, len(text) if end is None else end)
+    return (m.start(), m.end()) if m else None
+
+
+def objective_blocks(doc: str, text: str, rows, start: int, end: int) -> list[Block]:
+    """One block per distinct objective cell (1.x) of a flattened table: the plan's targets."""
+    blocks, seen = [], set()
+    for row in rows:
+        objective = row.objective.strip()
+        if not objective or objective in seen:
+            continue
+        seen.add(objective)
+        found = locate(text, objective, start, end)
+        if not found:
+            continue
+        a, b = found
+        span = Span(doc=doc, start=a, end=b, line_start=_line_of(text, a), line_end=_line_of(text, b))
+        section = tuple(s for s in (APPENDIX, row.group) if s)
+        blocks.append(Block(kind="item", text=clean_markup(objective), section=section, span=span))
+    return blocks
+
+
 def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Block], list[str]]:
     blocks, warnings = [], []
-    for row in parse_flattened_table(text, start, end):
+    rows = parse_flattened_table(text, start, end)
+    blocks += objective_blocks(doc, text, rows, start, end)
+    for row in rows:
         cells = {"label": row.label, "content": row.content, "product": row.product, "lead": row.lead,
                  "cooperating": row.cooperating, "deadline": row.deadline, "budget": row.budget,
                  "task": row.task, "objective": row.objective}
@@ -50,7 +82,7 @@ def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Blo
         section = tuple(s for s in (APPENDIX, row.group, row.task) if s)
         blocks.append(Block(kind="row", text=_row_text(cells), section=section, span=span, cells=cells))
         if not row.complete:
-            warnings.append(f"dòng {row.line_start}: hoạt động {row.label} thiếu đơn vị chủ trì hoặc thời hạn")
+            warnings.append(f"dòng {row.line_start}: mục {row.label} thiếu đơn vị chủ trì hoặc thời hạn")
     return blocks, warnings
 
 

@@ -64,11 +64,22 @@ def idf_table(word_sets: Sequence[set[str]]) -> dict[str, float]:
     return {w: math.log(1 + n / c) for w, c in df.items()}
 
 
+def with_syllables(words: set[str]) -> set[str]:
+    """A passage's words plus their syllables, so that segmentation differences between
+    question and passage ("nd" / "nd_cp") do not hide a match."""
+    return words | {s for w in words if "_" in w for s in w.split("_")}
+
+
+def has_word(word: str, present: set[str]) -> bool:
+    return word in present or ("_" in word and all(s in present for s in word.split("_")))
+
+
 def coverage(question_words: Sequence[str], present: set[str], idf: dict[str, float]) -> float:
-    """IDF-weighted share of the question's content words (folded, segmented) in `present`."""
+    """IDF-weighted share of the question's content words (folded, segmented) found in
+    `present` (a passage's words with their syllables)."""
     if not question_words:
         return 0.0
     default = max(idf.values(), default=1.0)
     total = sum(idf.get(w, default) for w in question_words)
-    hit = sum(idf.get(w, default) for w in question_words if w in present)
+    hit = sum(idf.get(w, default) for w in question_words if has_word(w, present))
     return hit / total if total else 0.0

@@ -1,4 +1,8 @@
-"""The flattened appendix of the Kỳ Lạc plan, parsed back into one row per activity."""
+"""The flattened appendix of the Kỳ Lạc plan, parsed back into one row per activity.
+
+Tasks (2.x) and one objective (1.x) that carry cells of their own instead of activities
+are rows too.
+"""
 from __future__ import annotations
 
 import random
@@ -27,6 +31,8 @@ EXPECTED_LABELS = {
     "VI": [f"3.{n}" for n in range(1, 8)],
     "VII": ["3.1", "3.2"],
 }
+# Rows without an activity: the task's (or objective's) own cell, then product/unit/deadline.
+EXPECTED_OWN = {"III": ["2.4"], "IV": ["2.1"], "V": ["2.2"], "VII": ["2.1", "2.2", "1.5"]}
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +72,33 @@ def test_table_found_by_its_header_not_by_the_plan_name(text):
 
 # --- every activity, once, in order --------------------------------------------------
 
-def test_every_activity_once_in_order(rows):
+def labels_by_group(rows) -> dict[str, list[str]]:
     by_group: dict[str, list[str]] = {}
     for r in rows:
         by_group.setdefault(r.group.split()[0], []).append(r.label)
-    assert by_group == EXPECTED_LABELS
-    assert len(rows) == 42
+    return by_group
+
+
+def test_every_activity_once_in_order(rows):
+    assert labels_by_group(r for r in rows if r.label.startswith("3.")) == EXPECTED_LABELS
+    assert len([r for r in rows if r.label.startswith("3.")]) == 42
+
+
+def test_rows_without_activity_once_in_order(rows):
+    assert labels_by_group(r for r in rows if not r.label.startswith("3.")) == EXPECTED_OWN
+    assert len(rows) == 48
+
+
+def test_rows_are_in_document_order(rows):
+    assert [r.start for r in rows] == sorted(r.start for r in rows)
+    assert row(rows, "V", "2.2").line_start > row(rows, "V", "3.1").line_end
 
 
 def test_numbers_are_consecutive_or_restart_with_a_group(rows):
     prev_group, prev = None, 0
     for r in rows:
+        if not r.label.startswith("3."):
+            continue
         n = int(r.label.split(".")[1])
         assert n == prev + 1 or (n == 1 and r.group != prev_group), r.label
         prev_group, prev = r.group, n
@@ -90,8 +112,9 @@ def test_group_titles(rows):
 
 def test_only_rows_the_plan_leaves_without_lead_are_incomplete(rows):
     incomplete = {(r.group.split()[0], r.label) for r in rows if not r.complete}
-    # III 3.7: no lead/cooperating/deadline cells at all; VI 3.5 and VII 3.2: no lead cell.
-    assert incomplete == {("III", "3.7"), ("VI", "3.5"), ("VII", "3.2")}
+    # III 3.7: no lead/cooperating/deadline cells at all; VI 3.5, VII 3.2 and the task
+    # VII 2.2: no lead cell.
+    assert incomplete == {("III", "3.7"), ("VI", "3.5"), ("VII", "3.2"), ("VII", "2.2")}
     assert row(rows, "VI", "3.5").deadline == "Năm 2025"
     assert row(rows, "VII", "3.2").deadline == "Quý I-IV năm 2025"
     assert all(r.lead and r.deadline for r in rows if r.complete)
@@ -227,6 +250,87 @@ def test_groups_five_to_seven(rows):
     assert r.deadline == "Quý I-IV năm 2025" and r.budget == "Theo dự toán được cấp"
 
 
+# --- rows without an activity: a task or objective with cells of its own ---------------
+
+def test_group_four_task_row_across_a_page_header(text, rows):
+    r = row(rows, "IV", "2.1")
+    assert r.group == "IV CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC"
+    assert r.content.startswith("Tăng cường công tác kiểm tra, đánh giá, phân loại thực chất")
+    assert "Thực hiện tinh giản biên chế đúng đối tượng (những cán bộ" in r.content
+    # the task's text goes on after the repeated header (lines 2686-2710)
+    assert r.content.endswith("vị trí việc làm đang đảm nhiệm; không hoàn thành nhiệm vụ, "
+                              "những người dôi dư do xác định vị trí việc làm và sắp xếp tổ "
+                              "chức). Người đứng đầu cơ quan, đơn vị thuộc và trực thuộc thực "
+                              "hiện nghiêm túc việc đánh giá, phân loại công chức, viên chức "
+                              "hàng năm")
+    assert r.task == "2.1 " + r.content and r.objective == ""
+    assert r.product == "Văn bản đôn đốc/ hướng dẫn"
+    assert r.lead == "Phòng VHXH" and canonical_unit(r.lead) == VHXH
+    assert r.cooperating == "Các phòn chuyên môn liên quan"
+    assert r.deadline == "Theo lộ trình đề án được phê duyệt" and r.budget == ""
+    assert r.complete
+    assert (r.line_start, r.line_end) == (2555, 2710)
+    assert text[r.start:].startswith("2.1 Tăng cường công")
+    assert "1- Mục tiêu/Chỉ tiêu" in text[r.start:r.end]
+    assert text[r.start:r.end].endswith("chức hàng năm")
+
+
+def test_group_five_task_row_goes_on_after_a_page_header(rows):
+    r = row(rows, "V", "2.2")
+    assert r.content == ("Tham gia các lớp tập huấn, đào tạo, bồi dưỡng, cập nhật về trình "
+                         "độ chuyên môn nghiệp vụ, kỹ năng thực thi công vụ, nhiệm vụ theo vị "
+                         "trí việc làm, kỹ năng sử dụng và ứng dụng công nghệ thông tin")
+    assert r.task.startswith("2.2 Tham gia các lớp") and r.objective == ""
+    # a single unit cell after the task, read as the lead (as for activities)
+    assert (r.product, r.lead, r.cooperating) == ("", "Các phòng chuyên môn", "")
+    assert (r.deadline, r.budget) == ("Năm 2025", "")
+    assert (r.line_start, r.line_end) == (2777, 2827)
+
+
+def test_group_three_task_row(rows):
+    r = row(rows, "III", "2.4")
+    assert (r.task, r.content) == ("2.4.Công bố các TTHC", "Công bố các TTHC")
+    assert r.objective.startswith("1.4. 100% TTHC được công bố")
+    assert r.product == "Quyết định công bố TTHC"
+    assert r.lead == "Trung tâm HHC xã"
+    assert canonical_unit(r.lead) == "Trung tâm Phục vụ hành chính công"
+    assert (r.cooperating, r.deadline) == ("", "Thường xuyên")
+    assert (r.line_start, r.line_end) == (1881, 1903)
+
+
+def test_group_seven_task_and_objective_rows(rows):
+    objective = row(rows, "VII", "2.1").objective
+    assert objective.startswith("1.2. 100% cán bộ, công chức, viên chức được đào tạo")
+    r = row(rows, "VII", "2.1")
+    assert r.content == ("Tham gia đào tạo nâng cao trình độ chuyên môn nghiệp vụ cho cán bộ "
+                         "chuyên trách CNTT xã")
+    assert (r.product, r.lead, r.cooperating) == ("Lớp đào tạo", "Các Ban, phòng liên quan", "")
+    assert (r.deadline, r.budget) == ("Năm 2025", "Theo dự toán được cấp")
+    assert (r.line_start, r.line_end) == (3307, 3343)
+    r = row(rows, "VII", "2.2")
+    assert r.content == ("Tham gia tập huấn nâng cao nhận thức, kỹ năng về CĐS cho đội ngũ "
+                         "lãnh đạo, CCCVC")
+    assert r.objective == objective
+    assert (r.product, r.lead, r.cooperating) == ("", "", "")
+    assert (r.deadline, r.budget) == ("Năm 2025", "Theo dự toán được cấp")
+    assert (r.line_start, r.line_end, r.complete) == (3345, 3368, False)
+    r = row(rows, "VII", "1.5")                 # row "1.2" of the TT column: an objective only
+    assert r.content == ("100% hồ sơ công việc tại cơ quan chuyên UBND xã được xác lập trên "
+                         "môi trường mạng (trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước).")
+    assert r.objective == "1.5. " + r.content and r.task == ""
+    assert r.product == ""
+    assert canonical_unit(r.lead) == VP_UBND and canonical_unit(r.cooperating) == VHXH
+    assert (r.deadline, r.budget) == ("Năm 2025", "Theo dự toán được cấp")
+    assert (r.line_start, r.line_end) == (3378, 3416)
+
+
+def test_a_task_with_activities_is_no_row_of_its_own(rows):
+    tasks_with_activities = {r.task for r in rows if r.label.startswith("3.")}
+    own = {r.task for r in rows if r.label.startswith("2.")}
+    assert not tasks_with_activities & own
+    assert not any(r.label == "2.4" for r in rows if r.group.startswith("VI "))   # no cells
+
+
 # --- invariants over every row ---------------------------------------------------------
 
 HEADER_BITS = ("Mục tiêu/Chỉ tiêu", "Kinh phí", "2- Nhiệm vụ", "3- Hoạt động", "5- Chủ trì",
@@ -278,6 +382,28 @@ def test_another_table_of_the_same_shape():
         ("3.1", "Phòng Nội vụ", "Công an xã", "Trước ngày 30/9/2025"),
         ("3.2", "Ban Chỉ huy Quân sự", "Các đơn vị liên quan", "Hàng quý")]
     assert rows[0].content == "Lập báo cáo định kỳ" and rows[1].product == "Hội nghị"
+
+
+def test_tasks_and_objectives_with_cells_of_their_own_in_another_table():
+    header = ["TT", "1- Mục tiêu", "2- Nhiệm vụ 3- Hoạt động", "4- Kết quả",
+              "5- Chủ trì 6- Phối hợp", "7- Thời", "gian hoàn", "thành", "8- Kinh", "phí"]
+    cells = ["II CẢI CÁCH THỂ CHẾ", "1", "1.1. Hoàn thiện thể chế", "2.1. Rà soát văn bản",
+             "quy phạm pháp luật", "Danh mục", "Văn phòng", "UBND xã", "Các phòng",
+             "chuyên môn", "Thường xuyên", "2.2. Kiểm tra văn bản", "3.1. Lập đoàn kiểm tra",
+             "Quyết định", "Phòng Nội vụ", "Quý IV năm 2025", "2", "1.2. Số hóa hồ sơ",
+             "Phòng Kinh tế", "Năm 2025", "Theo dự toán", "được cấp"]
+    text = "\n\n".join(c + " " for c in ["Kế hoạch", *header, *cells])
+    rows = parse_flattened_table(text, *find_flattened_table(text))
+    assert [(r.label, r.content, r.lead, r.cooperating, r.deadline) for r in rows] == [
+        ("2.1", "Rà soát văn bản quy phạm pháp luật", "Văn phòng UBND xã",
+         "Các phòng chuyên môn", "Thường xuyên"),
+        ("3.1", "Lập đoàn kiểm tra", "Phòng Nội vụ", "", "Quý IV năm 2025"),
+        ("1.2", "Số hóa hồ sơ", "Phòng Kinh tế", "", "Năm 2025")]
+    assert (rows[0].task, rows[0].product) == ("2.1. Rà soát văn bản quy phạm pháp luật",
+                                               "Danh mục")
+    assert rows[1].task == "2.2. Kiểm tra văn bản"       # its own activity, not task 2.1
+    assert (rows[2].objective, rows[2].task) == ("1.2. Số hóa hồ sơ", "")
+    assert rows[2].budget == "Theo dự toán được cấp"
 
 
 # --- never raises ------------------------------------------------------------------------
