@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from .cli_deadlines import add_deadlines_parser
 from .settings import load_settings
 
 
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bm25, dense, fusion (không dùng bản ghi) hoặc full")
     p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
     p.set_defaults(func=cmd_eval)
+    add_deadlines_parser(sub)
     return parser
 
 
