@@ -64,7 +64,8 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # missing weights, bad path, no network
             raise EmbedderUnavailable(f"không nạp được mô hình «{model}»: {exc}") from None
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.query_prefix, self.passage_prefix, self.segmented = query_prefix, passage_prefix, segmented
 
     def _prepare(self, texts: Sequence[str], prefix: str) -> list[str]:

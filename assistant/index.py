@@ -27,6 +27,7 @@ from .textnorm import fold
 
 log = logging.getLogger(__name__)
 FORMAT = 3
+EMBED_CHARS = 600   # passages are embedded by their first characters; lexical search sees all
 Progress = Callable[[int, int], None]
 
 
@@ -107,18 +108,24 @@ def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray
 
 
 def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: Path, folder: Path,
-                embedder: Embedder | None, progress: Progress | None = None) -> Index:
-    """Build everything in a temporary folder, then swap it in atomically."""
+                embedder: Embedder | None, progress: Progress | None = None,
+                files: dict[str, str] | None = None) -> Index:
+    """Build everything in a temporary folder, then swap it in atomically.
+
+    `files` (name -> sha256) is the corpus the manifest records, when the caller puts
+    the corpus in that state only after the swap (see update.py); by default the corpus
+    folder as it is now."""
     started = time.time()
+    clean_stale(folder)
     passages = [p for rec in plans for p in plan_passages(rec)]
     texts = [p.search_text for p in passages]
     segmenter = Segmenter(induce_lexicon(texts))
     vectors = None
     if embedder is not None:
         cache = _load_vector_cache(folder, embedder)
-        vectors = _embed_cached(embedder, [t[:1000] for t in texts], cache, progress)
+        vectors = _embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress)
     manifest = {
-        "format": FORMAT, "version": __version__, "files": file_hashes(corpus_dir),
+        "format": FORMAT, "version": __version__, "files": file_hashes(corpus_dir) if files is None else files,
         "embedder": {"name": embedder.name, "dim": embedder.dim} if embedder else None,
         "passages": len(passages), "plans": [p.plan.id for p in plans],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_seconds": round(time.time() - started, 1),
@@ -126,7 +133,7 @@ def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: P
     index = Index(plans, errors, passages, segmenter, _bm25([segmenter.tokens(t) for t in texts]),
                   _bm25([segmenter.folded_tokens(t) for t in texts]), vectors,
                   _faiss(vectors), restore_table(texts), manifest)
-    save_index(index, folder, [t[:1000] for t in texts])
+    save_index(index, folder, [t[:EMBED_CHARS] for t in texts])
     log.info("index built: %d passages in %.1f s", len(passages), time.time() - started)
     return index
 
@@ -145,6 +152,15 @@ def save_index(index: Index, folder: Path, embed_texts: list[str]) -> None:
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    try:
+        _write(index, tmp, embed_texts)
+        swap_in(tmp, folder)
+    except BaseException:  # the temporary folder is never left as a half-built index
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
     (tmp / "records.json").write_text(json.dumps({
         "plans": [p.model_dump(mode="json") for p in index.plans],
         "errors": [{"name": e.name, "reason": e.reason} for e in index.errors],
@@ -158,7 +174,6 @@ def save_index(index: Index, folder: Path, embed_texts: list[str]) -> None:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
         (tmp / "vector_keys.json").write_text(json.dumps([_key(t) for t in embed_texts]), "utf-8")
     (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), "utf-8")
-    swap_in(tmp, folder)
 
 
 def swap_in(tmp: Path, folder: Path) -> None:
@@ -166,8 +181,43 @@ def swap_in(tmp: Path, folder: Path) -> None:
     old = folder.parent / f".{folder.name}.old-{os.getpid()}"
     if folder.exists():
         folder.rename(old)
-    tmp.rename(folder)
+    try:
+        tmp.rename(folder)
+    except BaseException:
+        if old.exists() and not folder.exists():
+            old.rename(folder)
+        raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove the temporary folders of builds whose process has died; if such a process
+    died between the two renames of `swap_in`, put its old index back in place."""
+    if not folder.parent.is_dir():
+        return
+    for path in sorted(folder.parent.glob(f".{folder.name}.*-*"), key=lambda p: p.stat().st_mtime,
+                       reverse=True):
+        kind, _, pid = path.name[len(folder.name) + 2:].rpartition("-")
+        if kind not in {"tmp", "old"} or not pid.isdigit() or not path.is_dir():
+            continue
+        if _alive(int(pid)):  # a build still running (this process cleans its own)
+            continue
+        if kind == "old" and not folder.exists():
+            path.rename(folder)
+            log.warning("index restored from %s", path.name)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            log.info("removed stale %s", path.name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def load_index(folder: Path, corpus_dir: Path, embedder: Embedder | None) -> Index:

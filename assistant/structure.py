@@ -14,7 +14,7 @@ _SUBNUM_HEAD = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s*[^\s\d/]")
 _LETTER_HEAD = re.compile(r"^[a-zđ][\)\.]\s+\S")
 _BULLET = re.compile(r"^[-+•–]\s*\S")
 _INLINE_SPLIT = re.compile(r"\s\*\*(?=[a-zđ][\)\.]\s)")
-_MARKUP = re.compile(r"<[^<>]{0,200}>|\*\*|(?<!\w)\*|\*(?!\w)")
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>|\*\*|(?<!\w)\*|\*(?!\w)")
 _CLOSING = re.compile(r"^(?:Nơi nhận|Nơi gửi)\s*:?\s*$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.;!?:…]\W*$")
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+from helpers import CORPUS, DEV, ROOT  # noqa: E402  (tests/ is on sys.path)
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +25,28 @@ def _isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     if "ASSISTANT_INDEX_DIR" not in __import__("os").environ:
         monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+
+
+
+def make_settings(tmp_dir, embedder: str = "none", corpus=CORPUS):
+    import dataclasses
+    from assistant.settings import Settings
+    return dataclasses.replace(Settings(), corpus_dir=Path(corpus), index_dir=Path(tmp_dir) / "index",
+                               data_dir=Path(tmp_dir) / "data", embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    """The assistant over the real corpus, built once for the session. Lexical search and
+    records only: the dense backends are exercised in test_embedders.py on a small corpus,
+    to keep the suite fast on two cores."""
+    from assistant.service import Assistant
+    return Assistant.load(make_settings(tmp_path_factory.mktemp("default"), embedder="none"))
+
+
+@pytest.fixture(scope="session")
+def dev_questions():
+    from assistant.evaluate import read_jsonl
+    if not DEV.is_file():
+        pytest.skip(f"gold questions not found at {DEV}")
+    return read_jsonl(DEV)

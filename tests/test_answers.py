@@ -1,0 +1,105 @@
+"""Answering on the real corpus: accuracy on the gold questions, checked quotes, bad input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.evaluate import score
+from assistant.render import answer_json
+
+from helpers import DEV, ROOT, SHARED, quote_in_source
+
+
+@pytest.fixture(scope="session")
+def dev_predictions(assistant, dev_questions):
+    return {g["id"]: answer_json(assistant.ask(g["question"]), g["id"]) for g in dev_questions}
+
+
+def test_dev_accuracy_and_citation(dev_questions, dev_predictions):
+    result = score(dev_questions, dev_predictions)
+    misses = [(g["id"], (p or {}).get("answer", "")[:120]) for g, p in result["misses"]]
+    assert result["accuracy"] >= 0.9, misses
+    assert result["citation"] >= 0.9
+
+
+def test_out_of_scope_questions_are_not_found(dev_questions, dev_predictions):
+    for g in dev_questions:
+        if g["intent"] == "out_of_scope":
+            assert dev_predictions[g["id"]]["found"] is False, g["question"]
+
+
+def test_every_quote_is_the_plans_own_text(assistant, dev_questions):
+    """Every quote of every answer (sources and closest passages) is a span of its file."""
+    sources = {p.name: p.read_text("utf-8") for p in (ROOT / "corpus").iterdir()}
+    checked = 0
+    for g in dev_questions:
+        answer = assistant.ask(g["question"])
+        for c in answer.citations + answer.alternatives:
+            source = sources[c.doc]
+            assert quote_in_source(c.quote, source), (g["id"], c.quote[:80])
+            assert quote_in_source(c.quote, source[c.start:c.end]), (g["id"], c.lines)
+            checked += 1
+    assert checked >= len(dev_questions)
+
+
+def test_fact_comes_first_and_names_the_unit(assistant):
+    answer = assistant.ask("Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?")
+    assert answer.found
+    first = answer.text.splitlines()[0]
+    assert first.startswith("**Phòng Văn hóa") and "31/01/2026" in first
+    assert answer.citations[0].plan == "phuong-rach-gia-2026"
+    assert "Kế hoạch Chuyển đổi số năm 2026" in answer.citations[0].quote
+
+
+def test_questions_without_diacritics_find_the_same_fact(assistant):
+    with_marks = assistant.ask("Phòng nào chủ trì tham mưu cải cách thể chế ở xã Thái Tân?")
+    without = assistant.ask("phong nao chu tri tham muu cai cach the che o xa thai tan")
+    assert with_marks.found and without.found
+    assert with_marks.citations[0].lines == without.citations[0].lines
+    assert "Văn phòng Hội đồng nhân dân" in without.text
+
+
+def test_report_deadline_is_stated_as_a_date(assistant):
+    answer = assistant.ask("Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?")
+    assert answer.found and "08/12" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "", "   ", "x" * 5000, "😀😀😀", "?!?!...", "Who leads the digital transformation plan?",
+])
+def test_bad_questions_get_a_clear_vietnamese_reply(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.found is False and answer.status == "invalid"
+    assert answer.text and any(ch in answer.text for ch in "ảạăâđêôơư")
+
+
+def test_unknown_topic_is_not_found_with_closest_passages(assistant):
+    answer = assistant.ask("Xã Vĩnh Thịnh giao chỉ tiêu trồng bao nhiêu cây xanh năm 2026?")
+    assert not answer.found and answer.status == "not_found"
+    assert answer.alternatives and "Không tìm thấy" in answer.text
+
+
+def test_cli_jsonl_matches_the_shared_scorer(tmp_path, dev_questions):
+    """`ask --jsonl` loads once and writes one line per question; our eval and the shared
+    score.py report the same figures for those predictions."""
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_EMBEDDER": "none",
+           "PATH": "/usr/bin:/bin"}
+    env = {**__import__("os").environ, **env}
+    lines = "".join(json.dumps({"id": g["id"], "question": g["question"]}, ensure_ascii=False) + "\n"
+                    for g in dev_questions)
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl"], input=lines, text=True,
+                         capture_output=True, cwd=ROOT, env=env, timeout=300, check=True).stdout
+    preds = [json.loads(line) for line in out.splitlines()]
+    assert [p["id"] for p in preds] == [g["id"] for g in dev_questions]
+    assert all(set(p) >= {"id", "found", "intent", "answer", "sources"} for p in preds)
+    pred_file = tmp_path / "preds.jsonl"
+    pred_file.write_text(out, "utf-8")
+    ours = subprocess.run([sys.executable, "-m", "assistant", "eval", str(DEV), "--predictions",
+                           str(tmp_path / "again.jsonl")], text=True, capture_output=True, cwd=ROOT,
+                          env=env, timeout=300, check=True).stdout.strip().splitlines()[-1]
+    shared = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(DEV), str(pred_file)],
+                            text=True, capture_output=True, timeout=60, check=True).stdout.strip().splitlines()[-1]
+    assert ours == shared

@@ -1,0 +1,111 @@
+"""The on-disk index: manifest checks, rebuild on change or corruption, embedding reuse."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant.service import Assistant
+
+from conftest import make_settings
+from helpers import CORPUS
+
+
+def distinct(passages) -> int:
+    """Passages with the same text are embedded once."""
+    from assistant.index import EMBED_CHARS
+    return len({p.search_text[:EMBED_CHARS] for p in passages})
+
+
+class CountingEmbedder:
+    """A deterministic stand-in for a model, counting the passages it is asked to embed."""
+
+    name = "counting-test-embedder"
+    dim = 8
+
+    def __init__(self):
+        self.embedded = 0
+
+    def _vec(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for ch in t:
+                out[i, ord(ch) % self.dim] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+    def embed_queries(self, texts):
+        return self._vec(list(texts))
+
+    def embed_passages(self, texts):
+        self.embedded += len(texts)
+        return self._vec(list(texts))
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("xa-vinh-thinh-2026.txt", "xa-thai-tan-2025.txt"):
+        shutil.copy(CORPUS / name, folder)
+    return folder
+
+
+@pytest.fixture()
+def counting(monkeypatch):
+    embedder = CountingEmbedder()
+    monkeypatch.setattr("assistant.service.make_embedder", lambda *a, **k: embedder)
+    return embedder
+
+
+def test_built_once_then_loaded(tmp_path, corpus, counting):
+    settings = make_settings(tmp_path, corpus=corpus)
+    first = Assistant.load(settings)
+    assert first.rebuilt and counting.embedded == distinct(first.index.passages)
+    again = Assistant.load(settings)
+    assert not again.rebuilt and counting.embedded == distinct(first.index.passages)
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
+    assert set(manifest["files"]) == {"xa-vinh-thinh-2026.txt", "xa-thai-tan-2025.txt"}
+    assert manifest["embedder"] == {"name": "counting-test-embedder", "dim": 8}
+
+
+def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, counting):
+    settings = make_settings(tmp_path, corpus=corpus)
+    first = Assistant.load(settings)
+    before = counting.embedded
+    shutil.copy(CORPUS / "xa-thanh-an-2026.txt", corpus)
+    second = Assistant.load(settings)
+    assert second.rebuilt
+    old = {p.search_text for p in first.index.passages}
+    new_plan = [p for p in second.index.passages if p.plan == "xa-thanh-an-2026" and p.search_text not in old]
+    assert counting.embedded - before == distinct(new_plan)
+    assert second.ask("Cơ quan thường trực tham mưu về CCHC của xã Thạnh An là ai?").found
+    assert len(first.index.passages) < len(second.index.passages)
+
+
+@pytest.mark.parametrize("damage", ["manifest", "vectors", "records", "bm25", "missing"])
+def test_corrupt_index_is_detected_and_rebuilt(tmp_path, corpus, counting, damage):
+    settings = make_settings(tmp_path, corpus=corpus)
+    Assistant.load(settings)
+    index = settings.index_dir
+    if damage == "manifest":
+        (index / "manifest.json").write_text("{not json", "utf-8")
+    elif damage == "vectors":
+        np.save(index / "vectors.npy", np.zeros((3, 8), dtype=np.float32))
+    elif damage == "records":
+        (index / "records.json").write_text('{"plans": [', "utf-8")
+    elif damage == "bm25":
+        shutil.rmtree(index / "bm25")
+    else:
+        shutil.rmtree(index)
+    reloaded = Assistant.load(settings)
+    assert reloaded.rebuilt
+    assert reloaded.ask("Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?").found
+
+
+def test_embedder_change_rebuilds(tmp_path, corpus, counting):
+    settings = make_settings(tmp_path, corpus=corpus)
+    Assistant.load(settings)
+    counting.name = "another-model"
+    assert Assistant.load(settings).rebuilt
