@@ -140,6 +140,11 @@ def cmd_eval(args, settings) -> int:
     return 0
 
 
+def cmd_chat(args, settings) -> int:
+    from .telegram.entry import chat
+    return chat()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Trợ lý tra cứu kế hoạch cải cách hành chính.")
@@ -171,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
     p.set_defaults(func=cmd_eval)
     add_deadlines_parser(sub)
+    p = sub.add_parser("chat", help="chạy bot Telegram (có mã) hoặc trò chuyện trong cửa sổ dòng lệnh")
+    p.set_defaults(func=cmd_chat)
     return parser
 
 

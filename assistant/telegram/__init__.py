@@ -1,0 +1,1 @@
+"""The Telegram bot: wiring (app), thin handlers, HTML rendering, storage, access, rate limits."""

@@ -1,0 +1,35 @@
+"""Who may use the bot (TELEGRAM_ALLOWED_CHATS) and who administers it (TELEGRAM_ADMINS)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..settings import Settings
+
+
+def _ids(values: tuple[str, ...], variable: str) -> frozenset[int]:
+    out = set()
+    for value in values:
+        try:
+            out.add(int(value))
+        except ValueError:
+            raise ValueError(f"{variable}: {value!r} is not a Telegram chat or user id") from None
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: frozenset[int] = frozenset()   # chat or user ids; empty = everyone
+    admins: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Access":
+        return cls(_ids(settings.telegram_allowed_chats, "TELEGRAM_ALLOWED_CHATS"),
+                   _ids(settings.telegram_admins, "TELEGRAM_ADMINS"))
+
+    def allows(self, chat_id: int | None, user_id: int | None) -> bool:
+        if not self.allowed:
+            return True
+        return bool({chat_id, user_id} & (self.allowed | self.admins))
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admins

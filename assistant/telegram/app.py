@@ -1,0 +1,106 @@
+"""The one place the Telegram application is wired: handlers, state, start-up."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import date
+from typing import Callable
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
+                          ContextTypes, Defaults, MessageHandler, TypeHandler, filters)
+
+from ..settings import Settings
+from . import digest, handlers as h
+from .access import Access
+from .commands import COMMANDS
+from .send import ADDRESSED, quietly
+from .state import BotContext, BotState
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+COMMAND_HANDLERS = {"start": h.start, "help": h.help_, "kehoach": h.plans, "donvi": h.unit, "hoi": h.hoi,
+                    "hanchot": h.deadlines, "nhacviec": h.reminders, "lich": h.calendar}
+
+
+def file_url(base_url: str) -> str:
+    """The Bot API file prefix that goes with `base_url` (".../bot" -> ".../file/bot")."""
+    head, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{last}"
+
+
+def build_application(settings: Settings, assistant=None, *,
+                      today: Callable[[], date] | None = None) -> Application:
+    """The bot, ready to run. `assistant` is loaded in post_init when not given;
+    `today` replaces the clock for deadlines (tests)."""
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is empty: the bot needs a token from @BotFather")
+    builder = (ApplicationBuilder().token(settings.telegram_token)
+               .context_types(ContextTypes(context=BotContext, bot_data=BotState))
+               .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone),
+                                  link_preview_options=LinkPreviewOptions(is_disabled=True)))
+               .concurrent_updates(True)
+               .post_init(post_init))
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url
+        builder = builder.base_url(base).base_file_url(file_url(base))
+    app = builder.build()
+    state: BotState = app.bot_data
+    state.settings, state.store, state.access = settings, Store(settings.data_dir), Access.from_settings(settings)
+    if assistant is not None:
+        state.assistant = assistant
+    if today is not None:
+        state.today = today
+    _add_handlers(app)
+    return app
+
+
+def _add_handlers(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, h.gate), group=-1)
+    for cmd in COMMANDS:
+        app.add_handler(CommandHandler(cmd.name, COMMAND_HANDLERS[cmd.name]))
+    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, h.question))
+    app.add_handler(MessageHandler(text & filters.ChatType.GROUPS & ADDRESSED, h.question))
+    app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, h.unknown_command))
+    app.add_handler(CallbackQueryHandler(h.show_sources, pattern=r"^src:"))
+    app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
+    app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))
+    app.add_error_handler(h.on_error)
+
+
+def telegram_commands() -> list[BotCommand]:
+    """The command menu registered with setMyCommands."""
+    return [BotCommand(c.name, c.description) for c in COMMANDS]
+
+
+async def post_init(app: Application) -> None:
+    """Start-up, before the first update: load the assistant, register the commands,
+    schedule the stored digests."""
+    state: BotState = app.bot_data
+    if not state.loaded:
+        from ..service import Assistant
+        log.info("loading the assistant (the first run builds the index: 10-60 s)")
+        started = time.perf_counter()
+        state.assistant = await asyncio.to_thread(Assistant.load, state.settings)
+        if state.assistant.rebuilt:
+            log.info("index built in %.1f s", time.perf_counter() - started)
+    await quietly(app.bot.set_my_commands(telegram_commands()), "setMyCommands")
+    log.info("bot @%s ready: %d plans, %d digest subscriptions", app.bot.username,
+             len(state.assistant.index.plans), digest.schedule_all(app))
+
+
+def run(settings: Settings, port: int = 8443) -> None:
+    """Long polling, or a webhook on 0.0.0.0:`port` when TELEGRAM_WEBHOOK_URL is set."""
+    app = build_application(settings)
+    url = settings.telegram_webhook_url
+    if url:
+        app.run_webhook(listen="0.0.0.0", port=port, url_path=urlparse(url).path.lstrip("/"),
+                        webhook_url=url, allowed_updates=Update.ALL_TYPES)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

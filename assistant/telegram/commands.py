@@ -1,0 +1,29 @@
+"""Every command the bot offers, in one place: registered with Telegram, listed by /help."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str   # shown in Telegram's command menu (setMyCommands) and in /help
+    usage: str = ""    # the arguments, as shown in /help
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "Giới thiệu trợ lý và các kế hoạch đang có"),
+    Command("help", "Danh sách lệnh và cách dùng"),
+    Command("kehoach", "Các kế hoạch: địa bàn, thời kỳ, số nhiệm vụ, trách nhiệm, báo cáo, chỉ tiêu"),
+    Command("donvi", "Trách nhiệm và nhiệm vụ của một đơn vị theo từng kế hoạch", "<tên đơn vị>"),
+    Command("hoi", "Đặt câu hỏi về kế hoạch (dùng trong nhóm)", "<câu hỏi>"),
+    Command("hanchot", "Các hạn chót sắp tới (mặc định 30 ngày)", "[số ngày]"),
+    Command("nhacviec", "Bật hoặc tắt nhắc hạn chót lúc 7:30 mỗi sáng", "on [đơn vị] | off"),
+    Command("lich", "Tải tệp lịch hạn chót (.ics) để thêm vào lịch", "[đơn vị]"),
+)
+
+
+def usage(name: str) -> str:
+    """"/donvi <tên đơn vị>" for a command name."""
+    cmd = next(c for c in COMMANDS if c.name == name)
+    return f"/{cmd.name} {cmd.usage}".strip()

@@ -1,0 +1,81 @@
+"""Each command's reply as Telegram HTML, from the core: shared by the bot and the console.
+Blocking (the core is synchronous): the bot calls these off the event loop."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..service import Assistant
+from . import due, replies
+
+MAX_DAYS = 366
+DEFAULT_DAYS = 30
+
+
+def start(assistant: Assistant) -> str:
+    return replies.start_html(assistant.index.plans)
+
+
+def help_() -> str:
+    return replies.help_html()
+
+
+def plans(assistant: Assistant) -> str:
+    return replies.plans_html(assistant.index.plans)
+
+
+def unit(assistant: Assistant, name: str) -> str:
+    name = name.strip()
+    if not name:
+        return replies.unit_usage_html(assistant.index.plans)
+    canonical, views = assistant.unit(name)
+    if not views:
+        return replies.unit_unknown_html(name, assistant.index.plans)
+    return replies.unit_html(canonical, views)
+
+
+def parse_days(arg: str) -> int | None:
+    """The number of days asked for with /hanchot (default 30), or None if it is not one."""
+    arg = arg.strip()
+    if not arg:
+        return DEFAULT_DAYS
+    if re.fullmatch(r"\d{1,4}", arg) and 1 <= int(arg) <= MAX_DAYS:
+        return int(arg)
+    return None
+
+
+def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None) -> str:
+    days = parse_days(arg)
+    if days is None:
+        return due.DAYS_USAGE
+    from ..calendar import upcoming
+    items = upcoming(assistant.index.plans, today, days=days, unit=unit_name)
+    return due.upcoming_html(items, today, days, unit_name, _places(assistant))
+
+
+def digest(assistant: Assistant, today: date, unit_name: str | None) -> str | None:
+    """The morning digest for a chat, or None when nothing is due."""
+    from ..calendar import digest_items
+    items = digest_items(assistant.index.plans, today, unit=unit_name)
+    return due.digest_html(items, today, unit_name, _places(assistant)) if items else None
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    name: str
+    data: bytes
+    caption: str
+
+
+def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> CalendarFile:
+    """The .ics of the deadlines in the coming year (for one unit, if given)."""
+    from ..calendar import upcoming
+    from ..ics import to_ics
+    items = upcoming(assistant.index.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
+    title = f"Hạn chót CCHC — {unit_name}" if unit_name else "Hạn chót CCHC"
+    return CalendarFile(due.ics_name(unit_name), to_ics(items, title), due.ics_caption(len(items), unit_name))
+
+
+def _places(assistant: Assistant) -> dict[str, str]:
+    return {rec.plan.id: rec.plan.place for rec in assistant.index.plans}

@@ -1,0 +1,68 @@
+"""The morning digest: one JobQueue job per subscribed chat, at 07:30 Asia/Ho_Chi_Minh."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, time
+from zoneinfo import ZoneInfo
+
+from telegram.constants import ParseMode
+from telegram.ext import Application
+
+from . import conversation
+from .html import split_html
+from .state import BotContext, BotState
+
+log = logging.getLogger(__name__)
+
+DIGEST_TIME = (7, 30)
+
+
+def job_name(chat_id: int) -> str:
+    return f"digest:{chat_id}"
+
+
+def schedule(app: Application, chat_id: int, unit: str | None) -> None:
+    """(Re)schedule the chat's daily digest."""
+    for job in app.job_queue.get_jobs_by_name(job_name(chat_id)):
+        job.schedule_removal()
+    tz = ZoneInfo(app.bot_data.settings.timezone)
+    app.job_queue.run_daily(digest_job, time(*DIGEST_TIME, tzinfo=tz), name=job_name(chat_id),
+                            chat_id=chat_id, data=unit)
+
+
+def schedule_all(app: Application) -> int:
+    """Schedule every stored subscription (at start-up); returns how many."""
+    subs = app.bot_data.store.subscriptions()
+    for chat_id, unit in subs:
+        schedule(app, chat_id, unit)
+    return len(subs)
+
+
+def subscribe(app: Application, chat_id: int, unit: str | None) -> None:
+    app.bot_data.store.subscribe(chat_id, unit)
+    schedule(app, chat_id, unit)
+
+
+def unsubscribe(app: Application, chat_id: int) -> bool:
+    for job in app.job_queue.get_jobs_by_name(job_name(chat_id)):
+        job.schedule_removal()
+    return app.bot_data.store.unsubscribe(chat_id)
+
+
+async def digest_job(context: BotContext) -> None:
+    job = context.job
+    await send_digest(context.bot, context.state, job.chat_id, job.data, context.state.today())
+
+
+async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, today: date) -> bool:
+    """Send the chat its digest for `today`; nothing on a day with nothing due. True if sent."""
+    if not state.access.allows(chat_id, None):
+        log.info("digest for chat %s skipped: no longer allowed", chat_id)
+        return False
+    html = await asyncio.to_thread(conversation.digest, state.assistant, today, unit)
+    if html is None:
+        return False
+    for part in split_html(html):
+        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+    return True

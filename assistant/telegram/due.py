@@ -1,0 +1,93 @@
+"""Deadlines as Telegram HTML: /hanchot lists, the morning digest, the .ics caption."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from itertools import groupby
+from typing import Sequence
+
+from ..textnorm import fold
+from ..units import canonical_unit
+from .commands import usage
+from .html import esc, shorten
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+DAYS_USAGE = (f"Cách dùng: <code>{esc(usage('hanchot'))}</code>, ví dụ: /hanchot 60 "
+              "(số ngày từ 1 đến 366; mặc định 30).")
+NHACVIEC_USAGE = (f"Cách dùng: <code>{esc(usage('nhacviec'))}</code>\n"
+                  "• /nhacviec on — nhắc mọi hạn chót lúc 7:30 mỗi sáng\n"
+                  "• /nhacviec on Phòng Văn hóa – Xã hội — chỉ nhắc hạn của đơn vị này\n"
+                  "• /nhacviec off — tắt nhắc việc")
+
+
+def unit_label(unit: str | None) -> str:
+    return (canonical_unit(unit) or unit.strip()) if unit else ""
+
+
+def day_label(day: date, today: date) -> str:
+    delta = (day - today).days
+    rel = ("hôm nay" if delta == 0 else "ngày mai" if delta == 1 else
+           f"còn {delta} ngày" if delta > 0 else f"quá hạn {-delta} ngày")
+    return f"{WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y} ({rel})"
+
+
+def _item_line(item, places: dict[str, str]) -> str:
+    if item.kind == "report":
+        icon, who = "📝", "đơn vị gửi: " + (", ".join(item.lead) or "các cơ quan, đơn vị")
+    else:
+        icon, who = "•", "chủ trì: " + (", ".join(item.lead) or "chưa nêu")
+    where = places.get(item.plan) or item.plan_title
+    return f"{icon} {esc(shorten(item.what, 220))}\n   <i>{esc(where)} · {esc(who)}</i>"
+
+
+def _grouped(items: Sequence, today: date, places: dict[str, str]) -> list[str]:
+    blocks = []
+    for day, group in groupby(sorted(items, key=lambda i: i.due), key=lambda i: i.due):
+        blocks.append(f"📅 <b>{day_label(day, today)}</b>\n" + "\n".join(_item_line(i, places) for i in group))
+    return blocks
+
+
+def upcoming_html(items: Sequence, today: date, days: int, unit: str | None, places: dict[str, str]) -> str:
+    who = f" — {esc(unit_label(unit))}" if unit else ""
+    head = f"<b>Hạn chót trong {days} ngày tới</b>{who}\n<i>Tính từ {today:%d/%m/%Y}.</i>"
+    if not items:
+        return f"{head}\n\nKhông có hạn chót nào trong {days} ngày tới."
+    overdue = [i for i in items if i.overdue]
+    coming = [i for i in items if not i.overdue]
+    blocks = [head]
+    if overdue:
+        blocks.append(f"⚠️ <b>Đã quá hạn ({len(overdue)})</b>")
+        blocks += _grouped(overdue, today, places)
+    if coming:
+        blocks.append(f"⏳ <b>Sắp đến hạn ({len(coming)})</b>")
+        blocks += _grouped(coming, today, places)
+    return "\n\n".join(blocks)
+
+
+def digest_html(items: Sequence, today: date, unit: str | None, places: dict[str, str]) -> str:
+    who = f" — {esc(unit_label(unit))}" if unit else ""
+    head = f"⏰ <b>Nhắc việc ngày {today:%d/%m/%Y}</b>{who}"
+    tail = "<i>Gõ /hanchot để xem mọi hạn chót sắp tới, /nhacviec off để tắt nhắc việc.</i>"
+    return "\n\n".join([head, *_grouped(items, today, places), tail])
+
+
+def subscribed_html(unit: str | None) -> str:
+    who = f" của <b>{esc(unit_label(unit))}</b>" if unit else ""
+    return (f"Đã bật nhắc việc: mỗi sáng lúc 7:30 tôi sẽ gửi các hạn chót{who} đến hạn "
+            "trong 7, 3, 1 ngày tới và hôm nay. Ngày nào không có hạn chót thì không gửi.")
+
+
+def unsubscribed_html(was_on: bool) -> str:
+    return "Đã tắt nhắc việc." if was_on else "Nhắc việc chưa được bật cho cuộc trò chuyện này."
+
+
+def ics_name(unit: str | None) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(unit_label(unit)).lower()).strip("-") if unit else ""
+    return f"han-chot-cchc{'-' + slug if slug else ''}.ics"
+
+
+def ics_caption(count: int, unit: str | None) -> str:
+    who = f" của {esc(unit_label(unit))}" if unit else ""
+    if not count:
+        return f"Không có hạn chót nào{who} trong năm tới; tệp lịch trống."
+    return f"Lịch {count} hạn chót{who} trong năm tới. Mở tệp để thêm vào lịch của bạn."

@@ -1,0 +1,54 @@
+"""Starting the bot: Telegram (polling or webhook) with a token, the console without."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from ..settings import load_settings
+
+NO_TOKEN = """Chưa có mã bot Telegram (TELEGRAM_BOT_TOKEN).
+Cách lấy mã:
+  1. Mở Telegram, tìm @BotFather, gửi lệnh /newbot và làm theo hướng dẫn.
+  2. Chép mã BotFather gửi (dạng 123456789:ABC...) vào biến môi trường
+     TELEGRAM_BOT_TOKEN hoặc vào tệp .env:  TELEGRAM_BOT_TOKEN=123456789:ABC...
+  3. Chạy lại: python bot.py
+Muốn thử ngay trên máy, không cần Telegram:  python bot.py --console"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Trợ lý kế hoạch CCHC trên Telegram.")
+    parser.add_argument("--console", action="store_true", help="trò chuyện trong cửa sổ dòng lệnh")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "faiss", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = load_settings()
+    if args.console:
+        from ..service import Assistant
+        from .console import run_console
+        from .state import default_today
+        for stream in (sys.stdin, sys.stdout):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        print("Đang nạp kế hoạch (lần đầu có thể mất 10–60 giây)...", file=sys.stderr)
+        run_console(Assistant.load(settings), sys.stdin, sys.stdout, default_today,
+                    settings.data_dir, prompt=sys.stdin.isatty())
+        return 0
+    if not settings.telegram_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    from .app import run
+    run(settings, port=int(os.environ.get("PORT", "8443")))
+    return 0
+
+
+
+
+def chat() -> int:
+    """The Telegram bot when a token is configured, otherwise the console chat."""
+    if load_settings().telegram_token:
+        return main([])
+    print("Chưa có TELEGRAM_BOT_TOKEN: mở trò chuyện trong cửa sổ dòng lệnh (xem README để chạy trên Telegram).",
+          file=sys.stderr)
+    return main(["--console"])

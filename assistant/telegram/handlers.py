@@ -1,0 +1,144 @@
+"""Thin handlers: read the update, call the core off the event loop, render, send."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import ApplicationHandlerStop
+
+from . import conversation, digest, due, replies
+from .ratelimit import Verdict
+from .send import addressed, answer_keyboard, command_argument, quietly, send, without_mention
+from .state import BotContext
+from .store import Feedback
+
+log = logging.getLogger(__name__)
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Runs before every handler: chats outside TELEGRAM_ALLOWED_CHATS get one refusal."""
+    chat, user = update.effective_chat, update.effective_user
+    if context.state.access.allows(chat and chat.id, user and user.id):
+        return
+    if update.callback_query:
+        await quietly(update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery")
+    elif chat and addressed(update) and context.state.store.first_refusal(chat.id):
+        await quietly(chat.send_message(replies.REFUSED), "refusal")
+    raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: BotContext) -> None:
+    await send(update, conversation.start(context.state.assistant))
+
+
+async def help_(update: Update, context: BotContext) -> None:
+    await send(update, conversation.help_())
+
+
+async def plans(update: Update, context: BotContext) -> None:
+    await send(update, conversation.plans(context.state.assistant))
+
+
+async def unit(update: Update, context: BotContext) -> None:
+    name = command_argument(update.message)
+    await send(update, await asyncio.to_thread(conversation.unit, context.state.assistant, name))
+
+
+async def question(update: Update, context: BotContext) -> None:
+    """Any text in a private chat; a mention of the bot or a reply to it in a group."""
+    await _answer(update, context, without_mention(update.message, context.bot.username))
+
+
+async def hoi(update: Update, context: BotContext) -> None:
+    text = command_argument(update.message)
+    if not text:
+        await send(update, replies.HOI_USAGE)
+        return
+    await _answer(update, context, text)
+
+
+async def _answer(update: Update, context: BotContext, text: str) -> None:
+    state = context.state
+    verdict = state.limiter.hit(update.effective_user.id)
+    if verdict is not Verdict.OK:
+        if verdict is Verdict.WARN:
+            await send(update, replies.SLOW_DOWN)
+        return
+    await quietly(update.effective_chat.send_action(ChatAction.TYPING), "sendChatAction")
+    answer = await asyncio.to_thread(state.assistant.ask, text)
+    await send(update, replies.answer_html(answer), answer_keyboard(state.answers.put(answer), answer))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    await send(update, replies.UNKNOWN_COMMAND)
+
+
+async def _cached_answer(update: Update, context: BotContext):
+    """The answer a button belongs to, or None (the user is told it is stale)."""
+    query = update.callback_query
+    answer = context.state.answers.get(query.data.partition(":")[2])
+    if answer is None:
+        await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
+    else:
+        await quietly(query.answer(), "answerCallbackQuery")
+    return answer
+
+
+async def show_sources(update: Update, context: BotContext) -> None:
+    if answer := await _cached_answer(update, context):
+        await send(update, replies.sources_html(answer))
+
+
+async def show_alternatives(update: Update, context: BotContext) -> None:
+    if answer := await _cached_answer(update, context):
+        await send(update, replies.alternatives_html(answer))
+
+
+async def vote(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    action, _, key = query.data.partition(":")
+    answer = context.state.answers.get(key)
+    if answer is None:
+        await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
+        return
+    value = 1 if action == "up" else -1
+    context.state.store.add_feedback(Feedback(key, update.effective_user.id, update.effective_chat.id, value,
+                                              answer.question, answer.text, time.time()))
+    await quietly(query.answer(replies.THANKS[value]), "answerCallbackQuery")
+    await quietly(query.edit_message_reply_markup(answer_keyboard(key, answer, value)), "editMessageReplyMarkup")
+
+
+async def deadlines(update: Update, context: BotContext) -> None:
+    state, arg = context.state, command_argument(update.message)
+    unit_name = state.store.unit_of(update.effective_chat.id)
+    await send(update, await asyncio.to_thread(conversation.deadlines, state.assistant, state.today(), arg, unit_name))
+
+
+async def reminders(update: Update, context: BotContext) -> None:
+    """/nhacviec on [đơn vị] | off"""
+    switch, _, unit_name = command_argument(update.message).partition(" ")
+    chat_id, switch = update.effective_chat.id, switch.lower()
+    if switch in {"on", "bat", "bật"}:
+        digest.subscribe(context.application, chat_id, unit_name.strip() or None)
+        await send(update, due.subscribed_html(unit_name.strip() or None))
+    elif switch in {"off", "tat", "tắt"}:
+        await send(update, due.unsubscribed_html(digest.unsubscribe(context.application, chat_id)))
+    else:
+        await send(update, due.NHACVIEC_USAGE)
+
+
+async def calendar(update: Update, context: BotContext) -> None:
+    state = context.state
+    unit_name = command_argument(update.message) or state.store.unit_of(update.effective_chat.id)
+    ics = await asyncio.to_thread(conversation.calendar_file, state.assistant, state.today(), unit_name)
+    await update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """The one global error handler: log first, then tell the user briefly."""
+    log.error("error while handling an update: %s", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and addressed(update):
+        await quietly(update.effective_chat.send_message(replies.ERROR), "error message")

@@ -1,0 +1,147 @@
+"""What the bot says, as Telegram HTML (Vietnamese). Pure functions of core records."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..records import Answer, Citation, PlanRecords, Task
+from ..units import canonical_unit, lexicon_names
+from .commands import COMMANDS, usage
+from .html import bold, esc, shorten
+
+QUOTE_LIMIT = 700
+
+EXAMPLES = (
+    "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?",
+    "Báo cáo quý về cải cách hành chính của xã Vĩnh Thịnh gửi trước ngày nào?",
+    "Ai chủ trì cải cách thể chế ở xã Thái Tân?",
+)
+
+REFUSED = ("Xin lỗi, trợ lý này chỉ phục vụ các đơn vị đã được đăng ký. "
+           "Vui lòng liên hệ quản trị viên nếu bạn cần sử dụng.")
+SLOW_DOWN = "Bạn đang hỏi quá nhanh. Vui lòng chờ khoảng một phút rồi hỏi tiếp."
+STALE = "Câu trả lời đã cũ, hãy hỏi lại."
+THANKS = {1: "Cảm ơn bạn đã đánh giá! 👍", -1: "Cảm ơn bạn, chúng tôi sẽ cải thiện câu trả lời."}
+ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
+UNKNOWN_COMMAND = "Không có lệnh này. Gõ /help để xem các lệnh."
+NO_ALTERNATIVES = "Không có kết quả khác cho câu hỏi này."
+HOI_USAGE = f"Cách dùng: <code>{esc(usage('hoi'))}</code>, ví dụ: /hoi {esc(EXAMPLES[0])}"
+TELEGRAM_ONLY = "Lệnh này chỉ dùng được trong Telegram."
+
+
+def start_html(plans: list[PlanRecords]) -> str:
+    lines = ["Xin chào! Tôi là trợ lý tra cứu <b>kế hoạch cải cách hành chính</b> của xã, phường. "
+             "Hãy đặt câu hỏi bằng tiếng Việt, tôi trả lời kèm trích dẫn nguyên văn từ kế hoạch.",
+             "", f"<b>Tôi đang có {len(plans)} kế hoạch:</b>"]
+    lines += [f"• {esc(p.plan.place)} — {esc(p.plan.period)}" for p in plans]
+    lines += ["", "<b>Ví dụ câu hỏi:</b>"] + [f"• {esc(q)}" for q in EXAMPLES]
+    lines += ["", "Gõ /help để xem tất cả các lệnh."]
+    return "\n".join(lines)
+
+
+def help_html() -> str:
+    lines = ["<b>Các lệnh:</b>"]
+    lines += [f"/{c.name}{' ' + esc(c.usage) if c.usage else ''} — {esc(c.description)}" for c in COMMANDS]
+    lines += ["", "Trong trò chuyện riêng, mọi tin nhắn đều là câu hỏi. Trong nhóm, hãy nhắc tên tôi "
+              "(@tên_bot), trả lời tin nhắn của tôi hoặc dùng /hoi."]
+    return "\n".join(lines)
+
+
+def plans_html(plans: list[PlanRecords]) -> str:
+    if not plans:
+        return "Chưa có kế hoạch nào được nạp."
+    blocks = []
+    for i, rec in enumerate(plans, 1):
+        p = rec.plan
+        ref = ", ".join(x for x in (f"số {p.number}" if p.number else "", p.date or "") if x)
+        blocks.append(f"{i}. <b>{esc(p.title)}</b>{' (' + esc(ref) + ')' if ref else ''}\n"
+                      f"Địa bàn: {esc(p.place)} · Thời kỳ: {esc(p.period)}\n"
+                      f"{len(rec.tasks)} nhiệm vụ · {len(rec.duties)} trách nhiệm · "
+                      f"{len(rec.reports)} báo cáo · {len(rec.targets)} chỉ tiêu")
+    return "\n\n".join(blocks)
+
+
+def known_units(plans: list[PlanRecords]) -> list[str]:
+    """Canonical names of the units the plans name, most plans first."""
+    seen: Counter[str] = Counter()
+    for rec in plans:
+        names = {canonical_unit(u) for t in rec.tasks for u in t.lead + t.cooperating}
+        names |= {canonical_unit(d.unit) for d in rec.duties}
+        seen.update(n for n in names if n)
+    order = {n: i for i, n in enumerate(lexicon_names())}
+    return sorted(seen, key=lambda n: (-seen[n], order.get(n, 99)))
+
+
+def units_list_html(plans: list[PlanRecords]) -> str:
+    return "<b>Các đơn vị có trong kế hoạch:</b>\n" + "\n".join(f"• {esc(n)}" for n in known_units(plans))
+
+
+def unit_usage_html(plans: list[PlanRecords]) -> str:
+    return (f"Cách dùng: <code>{esc(usage('donvi'))}</code>, ví dụ: /donvi Phòng Văn hóa – Xã hội\n\n"
+            + units_list_html(plans))
+
+
+def unit_unknown_html(name: str, plans: list[PlanRecords]) -> str:
+    return f"Không tìm thấy đơn vị «{esc(name)}» trong các kế hoạch.\n\n" + units_list_html(plans)
+
+
+def unit_html(canonical: str, views: list) -> str:
+    """The onboarding view: per plan, the unit's duties and the tasks it leads or joins."""
+    blocks = [f"<b>{esc(canonical)}</b> — trách nhiệm và nhiệm vụ theo từng kế hoạch"]
+    for v in views:
+        p = v.plan.plan
+        lines = [f"📘 <b>{esc(p.place)} — {esc(p.period)}</b>"]
+        if v.duties:
+            lines.append(f"<i>Trách nhiệm ({len(v.duties)}):</i>")
+            lines += [f"• {esc(shorten(d.text, 400))} <i>(dòng {d.span.line_start})</i>" for d in v.duties]
+        if v.leads:
+            lines.append(f"<i>Chủ trì ({len(v.leads)} nhiệm vụ):</i>")
+            lines += [_task_line(t, with_lead=False) for t in v.leads]
+        if v.joins:
+            lines.append(f"<i>Phối hợp ({len(v.joins)} nhiệm vụ):</i>")
+            lines += [_task_line(t, with_lead=True) for t in v.joins]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _task_line(t: Task, with_lead: bool) -> str:
+    extra = []
+    if with_lead and t.lead:
+        extra.append("chủ trì: " + ", ".join(t.lead))
+    if t.deadline:
+        extra.append("thời hạn: " + t.deadline.raw)
+    tail = f" — {esc('; '.join(extra))}" if extra else ""
+    return f"• {esc(shorten(t.content, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
+
+
+def _source(c: Citation, icon: str = "📄") -> str:
+    lines = f"dòng {c.lines[0]}" if c.lines[0] == c.lines[1] else f"dòng {c.lines[0]}–{c.lines[1]}"
+    section = c.section or "phần mở đầu"
+    return f"{icon} <b>{esc(c.plan_title)}</b>\n{esc(section)} · {lines}"
+
+
+def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
+    quote = shorten(c.quote, limit) if limit else c.quote
+    return f"{_source(c, icon)}\n<blockquote>{esc(quote)}</blockquote>"
+
+
+def answer_html(answer: Answer) -> str:
+    """The fact first, then each source with its quote; when nothing was found, the closest."""
+    blocks = [bold(answer.text)]
+    blocks += [_quoted(c, "📄") for c in answer.citations]
+    if not answer.found and answer.alternatives:
+        blocks.append("<b>Các đoạn gần nhất:</b>")
+        blocks += [_quoted(c, "🔎") for c in answer.alternatives]
+    return "\n\n".join(blocks)
+
+
+def sources_html(answer: Answer) -> str:
+    """The whole source passages behind an answer (the closest ones when none was found)."""
+    cites = answer.citations or answer.alternatives
+    head = "<b>Nguyên văn</b>" if answer.citations else "<b>Nguyên văn các đoạn gần nhất</b>"
+    return "\n\n".join([head] + [_quoted(c, "📄", None) for c in cites])
+
+
+def alternatives_html(answer: Answer) -> str:
+    if not answer.alternatives:
+        return NO_ALTERNATIVES
+    return "\n\n".join(["<b>Kết quả khác:</b>"] + [_quoted(c, "🔎") for c in answer.alternatives])

@@ -1,0 +1,95 @@
+"""Small Telegram helpers the handlers share: sending split HTML, non-essential calls,
+who a group message is addressed to, the answer keyboard."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Awaitable
+
+from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity,
+                      ReplyParameters, Update)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import filters
+
+from ..records import Answer
+from .html import split_html
+
+log = logging.getLogger(__name__)
+
+
+async def quietly(call: Awaitable, what: str) -> None:
+    """Await a non-essential Bot API call; a failure is logged and the bot carries on."""
+    try:
+        await call
+    except TelegramError as exc:
+        log.warning("%s failed, carrying on: %s", what, exc)
+
+
+async def send(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send `html` in as many messages as it needs; the keyboard goes under the last one.
+    In a group the first part quotes the message it answers."""
+    chat, message = update.effective_chat, update.message
+    reply = None
+    if message is not None and chat.type != ChatType.PRIVATE:
+        reply = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+    parts = split_html(html)
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await chat.send_message(part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                                reply_parameters=reply if i == 0 else None)
+
+
+def command_argument(message: Message) -> str:
+    """The text after the command ("/donvi@bot Phòng X" -> "Phòng X")."""
+    return re.sub(r"^/\S+\s*", "", message.text or "", count=1).strip()
+
+
+def without_mention(message: Message, username: str) -> str:
+    """The message text with the bot's @username taken out."""
+    text = message.text or ""
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.I).strip() if username else text.strip()
+
+
+class _Addressed(filters.MessageFilter):
+    """A message that mentions the bot or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot.id:
+            return True
+        wanted = f"@{bot.username}".lower()
+        for entity, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+            if text.lower() == wanted or (entity.user and entity.user.id == bot.id):
+                return True
+        return False
+
+
+ADDRESSED = _Addressed(name="addressed")
+
+
+def addressed(update: Update) -> bool:
+    """Whether the bot should say something to this update at all."""
+    message = update.effective_message
+    if update.callback_query is not None:
+        return True
+    if message is None or update.effective_chat is None:
+        return False
+    if update.effective_chat.type == ChatType.PRIVATE:
+        return True
+    return filters.COMMAND.check_update(update) or ADDRESSED.check_update(update)
+
+
+def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMarkup | None:
+    """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question)."""
+    if answer.status == "invalid":
+        return None
+    first = []
+    if answer.citations or answer.alternatives:
+        first.append(InlineKeyboardButton("📄 Nguyên văn", callback_data=f"src:{key}"))
+    if answer.found and answer.alternatives:
+        first.append(InlineKeyboardButton("🔎 Kết quả khác", callback_data=f"alt:{key}"))
+    votes = [InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
+             InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}")]
+    return InlineKeyboardMarkup([row for row in (first, votes) if row])

@@ -1,0 +1,84 @@
+"""The bot's shared state behind one typed accessor: `context.state`."""
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Callable
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from ..records import Answer
+from .access import Access
+from .ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from ..service import Assistant
+    from ..settings import Settings
+    from .store import Store
+
+
+class AnswerCache:
+    """Recent answers by a short random id, so a button's callback data stays under 64 bytes."""
+
+    def __init__(self, size: int = 1000):
+        self.size = size
+        self._items: OrderedDict[str, Answer] = OrderedDict()
+
+    def put(self, answer: Answer) -> str:
+        key = secrets.token_urlsafe(6)
+        self._items[key] = answer
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Answer | None:
+        return self._items.get(key)
+
+
+def default_today() -> date:
+    """Today's date in Vietnam (the calendar module's clock)."""
+    from ..calendar import today_in_vietnam
+    return today_in_vietnam()
+
+
+@dataclass
+class BotState:
+    """Created empty by the Application (as its bot_data), filled by `build_application`
+    and `post_init`."""
+    settings: "Settings | None" = None
+    store: "Store | None" = None
+    access: Access = field(default_factory=Access)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    answers: AnswerCache = field(default_factory=AnswerCache)
+    today: Callable[[], date] = default_today
+    _assistant: "Assistant | None" = None
+
+    @property
+    def assistant(self) -> "Assistant":
+        if self._assistant is None:
+            raise RuntimeError("the assistant is not loaded yet (post_init has not run)")
+        return self._assistant
+
+    @assistant.setter
+    def assistant(self, value: "Assistant") -> None:
+        self._assistant = value
+
+    @property
+    def loaded(self) -> bool:
+        return self._assistant is not None
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return self.access.is_admin(user_id)
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, BotState]):
+    """The callback context with the bot's state as a typed attribute."""
+
+    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None):
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def state(self) -> BotState:
+        return self.bot_data

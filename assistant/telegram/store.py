@@ -1,0 +1,88 @@
+"""What the bot must remember across restarts, in SQLite: feedback, subscriptions, refusals."""
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    answer_id TEXT NOT NULL, user_id INTEGER NOT NULL, chat_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, ts REAL NOT NULL,
+    PRIMARY KEY (answer_id, user_id));
+CREATE TABLE IF NOT EXISTS subscriptions (
+    chat_id INTEGER PRIMARY KEY, unit TEXT, active INTEGER NOT NULL, ts REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS refused (chat_id INTEGER PRIMARY KEY, ts REAL NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    answer_id: str
+    user_id: int
+    chat_id: int
+    vote: int          # +1 or -1
+    question: str
+    answer: str
+    ts: float
+
+
+class Store:
+    """A small SQLite file in the data folder; one short connection per call."""
+
+    def __init__(self, data_dir: Path, name: str = "bot.sqlite3"):
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / name
+        with self._db() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
+            yield db
+
+    # feedback -----------------------------------------------------------------
+    def add_feedback(self, fb: Feedback) -> None:
+        """Record a vote; a user voting again on the same answer changes the vote."""
+        if fb.vote not in (1, -1):
+            raise ValueError(f"vote must be 1 or -1, got {fb.vote!r}")
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (fb.answer_id, fb.user_id, fb.chat_id, fb.vote, fb.question, fb.answer, fb.ts))
+
+    def feedback(self) -> list[Feedback]:
+        with self._db() as db:
+            rows = db.execute("SELECT answer_id, user_id, chat_id, vote, question, answer, ts "
+                              "FROM feedback ORDER BY ts").fetchall()
+        return [Feedback(*row) for row in rows]
+
+    # subscriptions --------------------------------------------------------------
+    def subscribe(self, chat_id: int, unit: str | None) -> None:
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO subscriptions VALUES (?, ?, 1, ?)", (chat_id, unit, time.time()))
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """Stop the chat's digest (its unit is kept for /hanchot); False if it had none."""
+        with self._db() as db:
+            cur = db.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ? AND active = 1", (chat_id,))
+            return cur.rowcount > 0
+
+    def subscriptions(self) -> list[tuple[int, str | None]]:
+        with self._db() as db:
+            return db.execute("SELECT chat_id, unit FROM subscriptions WHERE active = 1").fetchall()
+
+    def unit_of(self, chat_id: int) -> str | None:
+        """The unit a chat chose with /nhacviec on <đơn vị>, if any."""
+        with self._db() as db:
+            row = db.execute("SELECT unit FROM subscriptions WHERE chat_id = ?", (chat_id,)).fetchone()
+        return row[0] if row else None
+
+    # refusals ---------------------------------------------------------------------
+    def first_refusal(self, chat_id: int) -> bool:
+        """True the first time a chat is refused, False ever after."""
+        with self._db() as db:
+            cur = db.execute("INSERT OR IGNORE INTO refused VALUES (?, ?)", (chat_id, time.time()))
+            return cur.rowcount == 1

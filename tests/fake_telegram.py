@@ -1,0 +1,329 @@
+"""A small fake Telegram Bot API server on 127.0.0.1, real HTTP, for tests.
+
+It records every method call with its parameters, answers the methods the bot uses the way
+Telegram does (getMe, getUpdates with long polling, sendMessage, sendChatAction,
+setMyCommands, answerCallbackQuery, editMessageText, editMessageReplyMarkup, sendDocument,
+deleteWebhook), can be told to reject a method with an error, and lets a test enqueue
+updates: text messages in private and group chats, replies, mentions, callback queries.
+
+    with FakeTelegram() as tg:
+        app = build_application(replace(settings, telegram_token=tg.token,
+                                        telegram_api_base_url=tg.base_url))
+        tg.text("/start", chat_id=42)
+        await tg.until(lambda: tg.sent(chat_id=42))
+"""
+from __future__ import annotations
+
+import asyncio
+import email.parser
+import email.policy
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+TEXT_PARAMS = {"text", "caption", "callback_query_id", "title", "description", "query"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    ok: bool = True
+    result: Any = None
+    at: float = field(default_factory=time.monotonic)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123456:TEST-token", username: str = "cchc_test_bot",
+                 bot_id: int = 777000, max_poll: float = 1.0):
+        self.token, self.username, self.bot_id, self.max_poll = token, username, bot_id, max_poll
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[int, int], dict] = {}     # (chat_id, message_id) -> message
+        self._updates: list[dict] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._rejections: dict[str, tuple[int, str]] = {}
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._server: ThreadingHTTPServer | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> "FakeTelegram":
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.fake = self
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="fake-telegram", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> "FakeTelegram":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The prefix the token is appended to, as python-telegram-bot's `base_url`."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    @property
+    def me(self) -> dict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Trợ lý CCHC", "username": self.username,
+                "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}
+
+    # ------------------------------------------------------------------ test controls
+    def reject(self, method: str, code: int = 400, description: str = "Bad Request: rejected by the test") -> None:
+        """From now on, answer `method` with this error."""
+        self._rejections[method.lower()] = (code, description)
+
+    def accept(self, method: str) -> None:
+        self._rejections.pop(method.lower(), None)
+
+    @staticmethod
+    def user(user_id: int, first_name: str = "Cán bộ") -> dict:
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
+
+    def text(self, text: str, chat_id: int = 1001, user_id: int | None = None, chat_type: str = "private",
+             reply_to: dict | None = None) -> dict:
+        """Enqueue a text message; commands and @mentions get their entities. Returns it."""
+        user_id = user_id if user_id is not None else (chat_id if chat_type == "private" else 5001)
+        chat = {"id": chat_id, "type": chat_type}
+        chat |= {"first_name": "Cán bộ"} if chat_type == "private" else {"title": "Nhóm CCHC"}
+        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                   "from": self.user(user_id), "text": text}
+        entities = []
+        for m in re.finditer(r"(?:^/[A-Za-z0-9_]+(?:@\w+)?)|(?:@\w+)", text):
+            kind = "bot_command" if m.group().startswith("/") else "mention"
+            entities.append({"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())})
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        self._enqueue({"message": message})
+        return message
+
+    def click(self, message: dict, data: str, user_id: int | None = None) -> dict:
+        """Enqueue a press of an inline button with `data` under the bot's `message`."""
+        user_id = user_id if user_id is not None else message["chat"]["id"]
+        query = {"id": str(next(self._update_ids) * 7919), "from": self.user(user_id),
+                 "chat_instance": f"ci{message['chat']['id']}", "message": message, "data": data}
+        self._enqueue({"callback_query": query})
+        return query
+
+    def _enqueue(self, update: dict) -> None:
+        with self._cond:
+            self._updates.append({"update_id": next(self._update_ids)} | update)
+            self._cond.notify_all()
+
+    # ------------------------------------------------------------------ inspection
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in list(self.calls) if c.method.lower() == method.lower()]
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict]:
+        """Parameters of the successful `method` calls (to one chat, if given)."""
+        return [c.params for c in self.calls_to(method)
+                if c.ok and (chat_id is None or c.params.get("chat_id") == chat_id)]
+
+    def result_of(self, params: dict) -> dict:
+        """The message Telegram returned for a call made with these parameters."""
+        return next(c.result for c in self.calls if c.params is params)
+
+    async def until(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait (without blocking the event loop) until `predicate()` is truthy; return it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} s; calls: "
+                                     f"{[(c.method, c.params.get('text', '')[:60]) for c in self.calls]}")
+            await asyncio.sleep(0.02)
+
+    async def settle(self, quiet: float = 0.4, timeout: float = 15.0) -> None:
+        """Wait until no call other than getUpdates arrived for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            recent = [c for c in list(self.calls) if c.method != "getUpdates"]
+            if not recent or time.monotonic() - recent[-1].at >= quiet:
+                return
+            await asyncio.sleep(0.05)
+
+    # ------------------------------------------------------------------ the API
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+        rejection = self._rejections.get(method.lower())
+        if rejection:
+            self.calls.append(Call(method, params, ok=False))
+            code, description = rejection
+            return code, {"ok": False, "error_code": code, "description": description}
+        answer = getattr(self, f"_api_{method.lower()}", None)
+        if answer is None:
+            self.calls.append(Call(method, params, ok=False))
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+        result = answer(params)
+        if method != "getUpdates" or result:
+            self.calls.append(Call(method, params, result=result))
+        return 200, {"ok": True, "result": result}
+
+    def _api_getme(self, params):
+        return self.me
+
+    def _api_getupdates(self, params):
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), self.max_poll)
+        end = time.monotonic() + wait
+        with self._cond:
+            while True:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                remaining = end - time.monotonic()
+                if self._updates or remaining <= 0 or self._stopping:
+                    return self._updates[:int(params.get("limit") or 100)]
+                self._cond.wait(remaining)
+
+    def _new_message(self, params, **content) -> dict:
+        chat_id = int(params["chat_id"])
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                   "from": self.me} | content
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _api_sendmessage(self, params):
+        if not str(params.get("text", "")).strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(params["text"]) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return self._new_message(params, text=params["text"])
+
+    def _api_senddocument(self, params):
+        doc = params.get("document")
+        if not isinstance(doc, dict):
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        content = {"document": {"file_id": f"doc{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
+                                "file_name": doc["filename"], "file_size": len(doc["content"])}}
+        if params.get("caption"):
+            content["caption"] = params["caption"]
+        return self._new_message(params, **content)
+
+    def _edited(self, params, **changes):
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        self.messages[key] |= changes | {"edit_date": int(time.time())}
+        return self.messages[key]
+
+    def _api_editmessagetext(self, params):
+        return self._edited(params, text=params["text"])
+
+    def _api_editmessagereplymarkup(self, params):
+        return self._edited(params, reply_markup=params.get("reply_markup") or {"inline_keyboard": []})
+
+    def _api_sendchataction(self, params):
+        return True
+
+    def _api_setmycommands(self, params):
+        return True
+
+    def _api_getmycommands(self, params):
+        done = [c for c in self.calls_to("setMyCommands") if c.ok]
+        return done[-1].params["commands"] if done else []
+
+    def _api_answercallbackquery(self, params):
+        return True
+
+    def _api_deletewebhook(self, params):
+        return True
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code, self.description = code, description
+
+
+def _decode(key: str, value: str) -> Any:
+    if key in TEXT_PARAMS:
+        return value
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return value
+    return decoded if isinstance(decoded, (dict, list, int, float, bool)) else value
+
+
+def _params(content_type: str, body: bytes) -> dict[str, Any]:
+    if content_type.startswith("multipart/form-data"):
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        out: dict[str, Any] = {}
+        for part in msg.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            filename = part.get_filename()
+            payload = part.get_payload(decode=True) or b""
+            out[name] = ({"filename": filename, "content": payload} if filename
+                         else _decode(name, payload.decode("utf-8")))
+        for key, value in list(out.items()):   # "attach://name" points at a file part
+            if isinstance(value, str) and value.startswith("attach://"):
+                out[key] = out.pop(value[len("attach://"):], value)
+        return out
+    if content_type.startswith("application/json"):
+        return json.loads(body or b"{}")
+    return {k: _decode(k, v[0]) for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ThreadingHTTPServer
+
+    def do_POST(self) -> None:
+        fake: FakeTelegram = self.server.fake
+        match = re.fullmatch(r"/bot([^/]+)/(\w+)", self.path.split("?")[0])
+        if not match:
+            return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        if match.group(1) != fake.token:
+            return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        params = _params(self.headers.get("Content-Type", ""), body)
+        try:
+            code, payload = fake.handle(match.group(2), params)
+        except _ApiError as exc:
+            fake.calls.append(Call(match.group(2), params, ok=False))
+            code, payload = exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
+        self._reply(code, payload)
+
+    do_GET = do_POST
+
+    def _reply(self, code: int, payload: dict) -> None:
+        data = json.dumps(payload).encode("utf-8")
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. a long poll cancelled at shutdown)
+
+    def log_message(self, *args) -> None:
+        pass
