@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .textnorm import collapse, fold, has_diacritics, nfc
+from .textnorm import collapse, fold, fold_word, has_diacritics, nfc
 from .units import ABBREVIATIONS, find_units
 
 MAX_CHARS = 1000
@@ -65,7 +65,7 @@ def expand_abbreviations(text: str) -> str:
     """Append the long form of each abbreviation, keeping the original words."""
     extra = []
     for word in re.findall(r"\w+", text.lower()):
-        long = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(fold(word))
+        long = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(fold_word(word))
         if long:
             extra.append(long)
     return text + (" " + " ".join(extra) if extra else "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .textnorm import canon, fold
+from .textnorm import canon, fold, fold_word
 
 _SYLLABLE = re.compile(r"\w+%?", re.UNICODE)
 MAX_WORD = 4
@@ -62,10 +62,10 @@ class Segmenter:
 
     def folded_words(self, text: str) -> list[str]:
         """Folded words only (no extra syllables): the unit of coverage checks."""
-        return self._cut([fold(p) for p in syllables(text)], self.folded)
+        return self._cut([fold_word(p) for p in syllables(text)], self.folded)
 
     def folded_tokens(self, text: str) -> list[str]:
-        parts = [fold(p) for p in syllables(text)]
+        parts = [fold_word(p) for p in syllables(text)]
         return _with_syllables(self._cut(parts, self.folded))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
     "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -28,6 +29,12 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _DASH_RE.sub("-", unicodedata.normalize("NFC", text))
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """`fold` for one word, cached: words repeat across passages and questions."""
+    return fold(word)
 
 
 def canon(text: str) -> str:
