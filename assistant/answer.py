@@ -11,16 +11,17 @@ from .index import Index
 from .units import ABBREVIATIONS
 from .question import InvalidQuestion, Question, expand_abbreviations, parse_question
 from .records import Answer, Block, Citation, Duty, PlanRecords, Report, Target, Task
-from .retrieve import bm25_scores, coverage, has_word, idf_table, restore_diacritics, rrf, top, with_syllables
+from .retrieve import bm25_scores, coverage, has_word, restore_diacritics, rrf, top
+from .vocab import Vocabulary
 from .segment import syllables
 from .structure import clean_markup
-from .textnorm import collapse, fold
+from .textnorm import collapse, fold, fold_word
 
 # Words that carry the question's form rather than its content (folded syllables).
 _FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nhung don vi phong chu tri phoi hop
 han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
 hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
-uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop thuoc dat""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
 _PREAMBLE_Q = re.compile(r"\bcan cu\b|\bquyet dinh so\b|\bso may\b|\bkem theo\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
 
 MIN_COVERAGE = 0.45
@@ -49,9 +50,8 @@ class Answerer:
         self.places = {p.plan.id: p.plan.place for p in index.plans}
         self.periods = {p.plan.id: p.plan.period for p in index.plans}
         seg = index.segmenter
-        words = [set(seg.folded_words(expand_abbreviations(p.search_text))) for p in index.passages]
-        self.idf = idf_table(words)
-        self.words = [with_syllables(w) for w in words]
+        texts = [p.search_text for p in index.passages]
+        self.vocab = {"fold": Vocabulary(seg.folded_words, texts), "accent": Vocabulary(seg.words, texts)}
         self.abbreviations = {fold(k) for k in ABBREVIATIONS}
         self.plan_of = np.array([p.plan for p in index.passages])
         self.by_span: dict[tuple[str, int], list] = {}
@@ -81,25 +81,27 @@ class Answerer:
         fused = rrf(rankings, weights)
         return sorted(fused.items(), key=lambda kv: -kv[1])[:n]
 
+    def view(self, q: Question) -> Vocabulary:
+        return self.vocab["accent" if q.has_diacritics else "fold"]
+
     def content_words(self, q: Question) -> list[str]:
         """The question's words that must appear in an answer's passage (folded, segmented):
         not its form words, place, period, abbreviations (their long forms count), nor the
         noun that names the kind of answer ("văn bản nào", "quyết định nào")."""
         plan_words = {w for p in q.plan_ids for w in
                       fold(f"{self.places[p]} {self.periods[p]}").replace("06", "6").split()}
-        words = self.index.segmenter.folded_words(expand_abbreviations(q.text))
+        words = self.view(q).sequence(q.text)
         out = []
         for i, w in enumerate(words):
-            parts = w.split("_")
+            parts = [fold_word(p) for p in w.split("_")]
             nxt = words[i + 1] if i + 1 < len(words) else ""
             if (all(p in _FORM_WORDS or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
-                    or w in self.abbreviations or nxt in {"nao", "gi", "may"}):
+                    or fold_word(w) in self.abbreviations or fold_word(nxt) in {"nao", "gi", "may"}):
                 continue
             out.append(w)
         return list(dict.fromkeys(out))
 
-    def text_words(self, text: str) -> set[str]:
-        return with_syllables(set(self.index.segmenter.folded_words(expand_abbreviations(text))))
+
 
     # ------------------------------------------------------------------ answering
     def ask(self, raw: str) -> Answer:
@@ -126,11 +128,15 @@ class Answerer:
         rec = self.plans[p.plan]
         block = rec.blocks[p.block]
         cand = Candidate(idx, rec, block, score * 60)
-        cand.coverage = coverage(words, self.words[idx], self.idf)
-        known = [w for w in words if w in self.idf]
+        vocab = self.view(q)
+        if not words:  # nothing but the plan itself is asked about
+            cand.coverage = 1.0 if q.plan_ids else 0.0
+        else:
+            cand.coverage = coverage(words, vocab.sets[idx], vocab.idf)
+        known = [w for w in words if w in vocab.idf and "_" in w]  # compounds: the nouns
         if known:
-            key = max(known, key=lambda w: self.idf[w])
-            cand.key_missing = not has_word(key, self.words[idx])
+            key = max(known, key=lambda w: vocab.idf[w])
+            cand.key_missing = not has_word(key, vocab.sets[idx])
         if self.mode in {"full"}:
             cand.fact, cand.fit = self._fact(q, cand, words)
         else:
@@ -191,7 +197,8 @@ class Answerer:
         """The sentence (or clause) of a block that covers most of the question."""
         split = r"(?<=[.!?])\s+(?=\S)" if whole else r"(?<=[.;!?])\s+(?=\S)"
         parts = [s for s in re.split(split, block.text) if s.strip()] or [block.text]
-        scored = [(coverage(words, self.text_words(s), self.idf), s) for s in parts]
+        vocab = self.view(q)
+        scored = [(coverage(words, vocab.words(s), vocab.idf), s) for s in parts]
         best = max(scored, key=lambda x: x[0])
         return best[1], best[0]
 
@@ -224,7 +231,8 @@ class Answerer:
             if not duties:
                 continue
             rank = {c.block.span.start: i for i, c in enumerate(cands) if c.plan.plan.id == pid}
-            duties.sort(key=lambda d: (-coverage(words, self.text_words(d.text), self.idf), rank.get(d.span.start, 999)))
+            vocab = self.view(q)
+            duties.sort(key=lambda d: (-coverage(words, vocab.words(d.text), vocab.idf), rank.get(d.span.start, 999)))
             chosen = duties[:3]
             head = f"{F.b(chosen[0].unit)} ({self.plans[pid].plan.place}) được giao:"
             body = " ".join(f"({i}) {F.short(F._strip(d.text), 150)}" for i, d in enumerate(chosen, 1))

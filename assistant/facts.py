@@ -8,7 +8,7 @@ from .records import Deadline, Duty, Report, Target, Task
 from .textnorm import fold
 
 _FREQ = re.compile(r"\b(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ(?:\s+(?:quý|tháng|năm|6 tháng)(?:[, ]+(?:và\s+)?(?:quý|tháng|năm|6 tháng))*)?|\bthường xuyên\b|\bđột xuất\b", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+(?:/\d{4}|\s+năm\s+\d{4})?", re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+(?:/\d{4}|\s+năm\s+\d{4})?", re.IGNORECASE)
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)\s*đồng", re.IGNORECASE)
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 
@@ -32,10 +32,14 @@ def short(text: str, limit: int = 160) -> str:
 def deadline_text(deadline: Deadline | None) -> str:
     if not deadline:
         return "không nêu"
-    if deadline.kind == "recurring" and deadline.recurrence == "quarterly" and deadline.day_of_month:
-        return f"{deadline.raw} (ngày {deadline.day_of_month:02d} các tháng 3, 6, 9, 12)"
-    if deadline.kind == "recurring" and deadline.month and deadline.day_of_month:
-        return f"{deadline.day_of_month:02d}/{deadline.month:02d} hằng năm"
+    day = deadline.day_of_month
+    if deadline.kind == "recurring" and day and deadline.recurrence == "quarterly":
+        return (f"trước ngày {day:02d} tháng cuối của quý "
+                f"({day:02d}/03, {day:02d}/06, {day:02d}/09, {day:02d}/12)")
+    if deadline.kind == "recurring" and day and deadline.recurrence == "halfyearly":
+        return f"trước ngày {day:02d}/06 và {day:02d}/12"
+    if deadline.kind == "recurring" and day and deadline.month:
+        return f"trước ngày {day:02d}/{deadline.month:02d}"
     return format_due(deadline)
 
 
@@ -81,7 +85,7 @@ def duty_cooperating(duty: Duty, named: tuple[str, ...]) -> str:
 def report_line(report: Report) -> str:
     parts = [b(report.what)]
     if report.due:
-        parts.append(f"gửi trước {b(deadline_text(report.due))}")
+        parts.append(f"gửi {b(deadline_text(report.due))}")
     elif report.frequency:
         parts.append(f"định kỳ: {b(report.frequency)}")
     if report.recipient:
@@ -136,6 +140,8 @@ def has_kind(text: str, wants: str | None) -> bool:
         return bool(_MONEY.search(text))
     if wants == "percent":
         return bool(_PERCENT.search(text))
+    if wants == "number":
+        return bool(re.search(r"\d", text))
     if wants == "date":
         return bool(_DATE.search(text)) or bool(re.search(r"\d{1,2}/\d{1,2}", text))
     return True

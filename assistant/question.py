@@ -22,6 +22,7 @@ _WANTS = (
     ("money", r"\b(?:bao nhieu tien|trieu dong|ty dong|nghin dong|kinh phi (?:la )?bao nhieu|duoc cap bao nhieu|tong kinh phi)\b"),
     ("date", r"\b(?:ngay nao|ngay may|truoc ngay|han chot|ngay bao nhieu)\b"),
     ("percent", r"\b(?:bao nhieu %|bao nhieu phan tram|phan tram)\b|%"),
+    ("number", r"\b(?:bao nhieu|may)\b(?!\s+(?:lan|gio))"),
 )
 _ENGLISH = re.compile(r"\b(?:the|what|who|when|which|how|does|is|are|of|for|plan|report|deadline|leads?|please|can|you)\b")
 _VIET_HINT = re.compile(r"\b(?:ai|nao|gi|khi|bao|nhieu|cua|va|la|thi|phong|xa|phuong|ke hoach|chu tri|han)\b")

@@ -60,6 +60,10 @@ class Segmenter:
         """Words (syllables joined by `_`) plus every syllable, for recall."""
         return _with_syllables(self._cut(syllables(text), self.lexicon))
 
+    def words(self, text: str) -> list[str]:
+        """Accented words only (lower case, new tone placement)."""
+        return self._cut(syllables(text), self.lexicon)
+
     def folded_words(self, text: str) -> list[str]:
         """Folded words only (no extra syllables): the unit of coverage checks."""
         return self._cut([fold_word(p) for p in syllables(text)], self.folded)
