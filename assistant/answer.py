@@ -22,6 +22,7 @@ _FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nh
 han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
 hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
 uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop thuoc dat""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+_IDENTITY_Q = re.compile(r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|\bngay nao\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
 _PREAMBLE_Q = re.compile(r"\bcan cu\b|\bquyet dinh so\b|\bso may\b|\bkem theo\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
 
 MIN_COVERAGE = 0.45
@@ -38,7 +39,7 @@ class Candidate:
     fact: str = ""
     fit: float = 0.0
     key_missing: bool = False
-    extra: list[Citation] = field(default_factory=list)
+    extra: list[Block] = field(default_factory=list)   # the blocks to quote, when not `block`
 
 
 class Answerer:
@@ -184,6 +185,9 @@ class Answerer:
         fit = 0.3 if fact.startswith("**") else 0.0
         if _PREAMBLE_Q.search(q.folded) and not cand.block.section:
             fit += 0.8
+            if _IDENTITY_Q.search(q.folded) and (cand.plan.plan.number or cand.plan.plan.date):
+                cand.extra = self._identity_blocks(cand.plan)
+                return F.plan_identity(cand.plan.plan), fit + 0.5
         if it in {"lead_unit", "cooperating_units"}:
             fit = -0.3
         return fact, fit + 0.2 * sfit
@@ -241,6 +245,18 @@ class Answerer:
                           citations=cites, plans=(pid,))
         return None
 
+    def _identity_blocks(self, rec: PlanRecords) -> list[Block]:
+        """The opening blocks that carry the plan's number or date."""
+        keys = [k for k in (rec.plan.number, rec.plan.date) if k]
+        out = []
+        for block in rec.blocks:
+            if block.section:
+                break
+            flat = re.sub(r"\s+", "", block.text)
+            if any(k.split("/")[0] in flat for k in keys) and re.search(r"số|ngày", block.text, re.I):
+                out.append(block)
+        return out[:2]
+
     def _block_at(self, plan_id: str, start: int) -> Block:
         return next(b for b in self.plans[plan_id].blocks if b.span.start == start)
 
@@ -272,7 +288,7 @@ class Answerer:
             text = "\n".join(f"• {c.plan.plan.place}: {c.fact}" for c in chosen)
         rest = [c for c in cands if c not in chosen][:3]
         return Answer(question=q.text, found=True, intent=q.intent, text=text,
-                      citations=tuple(self.cite(c.plan, c.block) for c in chosen),
+                      citations=tuple(self.cite(c.plan, b) for c in chosen for b in (c.extra or [c.block])),
                       alternatives=tuple(self.cite(c.plan, c.block) for c in rest),
                       plans=tuple(c.plan.plan.id for c in chosen))
 

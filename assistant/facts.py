@@ -134,6 +134,18 @@ def sentence_fact(sentence: str, intent: str) -> str:
     return clean
 
 
+def plan_identity(plan) -> str:
+    """`Kế hoạch số 29/KH-UBND ngày 03/02/2026` or, for a plan issued with a decision,
+    `ban hành kèm theo Quyết định số 08/QĐ-UBND ngày 06/01/2026`."""
+    parts = []
+    if plan.number:
+        lead = "ban hành kèm theo Quyết định số" if "QĐ" in plan.number else "Kế hoạch số"
+        parts.append(f"{lead} {b(plan.number)}")
+    if plan.date:
+        parts.append(f"ngày {b(plan.date)}")
+    return f"{plan.title}: " + " ".join(parts) + "."
+
+
 def has_kind(text: str, wants: str | None) -> bool:
     """Whether `text` holds the kind of value the question asks for."""
     if wants == "money":
