@@ -6,6 +6,7 @@ import json
 import sys
 
 from .cli_deadlines import add_deadlines_parser
+from .cli_plans import add_plans_parser
 from .settings import load_settings
 
 
@@ -176,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
     p.set_defaults(func=cmd_eval)
     add_deadlines_parser(sub)
+    add_plans_parser(sub)
     p = sub.add_parser("chat", help="chạy bot Telegram (có mã) hoặc trò chuyện trong cửa sổ dòng lệnh")
     p.set_defaults(func=cmd_chat)
     return parser

@@ -1,0 +1,330 @@
+"""Adding, replacing and removing a plan: only new passages are embedded, questions are
+answered from the old index meanwhile and from the new one after a reload, and a crash or
+a kill in the middle leaves the old index loadable and answering."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import index as index_module
+from assistant.index import build_index, load_index
+from assistant.load import load_corpus
+from assistant.passages import plan_passages
+from assistant.planparse import parse_plan
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.update import PlanSummary, add_plan, remove_plan, update_lock
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+NEW = CORPUS / "phuong-rach-gia-2026.txt"
+BASE = sorted(p.name for p in CORPUS.glob("xa-*.txt"))       # the four-plan index
+Q_NEW = "Ai chủ trì Kế hoạch kiểm tra, xử lý và rà soát văn bản QPPL năm 2026 của phường Rạch Giá?"
+Q_OLD = "Xã Thái Tân phấn đấu bao nhiêu % hồ sơ TTHC được trả kết quả đúng hạn, trước hạn?"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remembered_word_segmentation():
+    """Every build segments every passage with underthesea; the same lines come back in
+    each test, so remember the answers (same function, same results, less waiting)."""
+    import underthesea
+    with pytest.MonkeyPatch.context() as mp:
+        cached = functools.lru_cache(maxsize=None)(underthesea.word_tokenize)
+        mp.setattr(underthesea, "word_tokenize", lambda text, *a, **k: list(cached(text, *a, **k)))
+        yield
+
+
+def _settings(root: Path, **kw) -> Settings:
+    return Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
+                    embedder=kw.pop("embedder", "none"), **kw)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A four-plan corpus and its index (no dense vectors), built once."""
+    root = tmp_path_factory.mktemp("base")
+    (root / "corpus").mkdir()
+    for name in BASE:
+        shutil.copy(CORPUS / name, root / "corpus" / name)
+    Assistant.load(_settings(root))
+    return root
+
+
+@pytest.fixture
+def settings(base, tmp_path) -> Settings:
+    for part in ("corpus", "index"):
+        shutil.copytree(base / part, tmp_path / part)
+    return _settings(tmp_path)
+
+
+def _answers_old_question(assistant: Assistant) -> bool:
+    answer = assistant.ask(Q_OLD)
+    return answer.found and "95" in answer.text and answer.citations[0].doc == "xa-thai-tan-2025.txt"
+
+
+def _corpus(settings: Settings) -> list[str]:
+    return sorted(p.name for p in settings.corpus_dir.iterdir())
+
+
+# ---------------------------------------------------------------- adding
+
+def test_add_answers_from_the_old_index_during_and_the_new_one_after(settings, monkeypatch):
+    old = Assistant.load(settings)
+    assert not old.rebuilt and "phuong-rach-gia-2026" not in old.index.manifest["plans"]
+    during = []
+    real = index_module.restore_table
+    monkeypatch.setattr(index_module, "restore_table",
+                        lambda texts: during.append(_answers_old_question(old)) or real(texts))
+
+    result = add_plan(settings, NEW)
+
+    assert during == [True]  # a question asked in the middle of the build was answered
+    assert result.status == "added" and result.ok
+    s = result.plan
+    assert (s.id, s.place, s.period, s.file) == ("phuong-rach-gia-2026", "phường Rạch Giá", "năm 2026", NEW.name)
+    assert s.tasks == 76 and s.duties >= 1 and s.targets >= 1 and s.incomplete_rows == 0
+    assert "phường Rạch Giá" in result.message and "76 nhiệm vụ" in result.message
+    assert _corpus(settings) == sorted(BASE + [NEW.name])
+
+    new = Assistant.load(settings)
+    assert not new.rebuilt  # the manifest matches the corpus: no second build at start
+    answer = new.ask(Q_NEW)
+    assert answer.found and "Văn phòng HĐND" in answer.text
+    assert answer.citations[0].doc == NEW.name
+    assert _answers_old_question(old)  # the old object still answers from memory
+
+
+class FakeEmbedder:
+    """A deterministic stand-in for the dense model: a vector from the text's hash."""
+    name, dim = "fake:hash", 8
+
+    def __init__(self):
+        self.embedded: list[str] = []
+
+    def _vectors(self, texts):
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[:self.dim], dtype=np.uint8) for t in texts]
+        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), self.dim) + 1
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def embed_queries(self, texts):
+        return self._vectors(texts)
+
+    def embed_passages(self, texts):
+        self.embedded += list(texts)
+        return self._vectors(texts)
+
+
+def test_adding_one_plan_embeds_only_the_new_plans_passages(base, tmp_path):
+    settings = _settings(tmp_path)
+    shutil.copytree(base / "corpus", settings.corpus_dir)
+    docs, errors = load_corpus(settings.corpus_dir)
+    first = FakeEmbedder()
+    before = build_index([parse_plan(d) for d in docs], errors, settings.corpus_dir, settings.index_dir, first)
+    assert len(first.embedded) > 400
+
+    second = FakeEmbedder()
+    result = add_plan(settings, NEW, embedder=second)
+
+    assert result.status == "added"
+    new_texts = [p.search_text for p in plan_passages(parse_plan(load_corpus(settings.corpus_dir)[0][0]))]
+    assert all(any(t.startswith(e) for t in new_texts) for e in second.embedded)  # only the new plan
+    assert not set(second.embedded) & set(first.embedded)                         # nothing re-embedded
+    assert len(set(second.embedded)) == len(second.embedded) == result.embedded  # each text once
+    assert 0.9 * len(new_texts) <= result.embedded <= len(new_texts)
+    after = load_index(settings.index_dir, settings.corpus_dir, second)
+    assert after.vectors.shape == (len(after.passages), FakeEmbedder.dim) == (result.passages, 8)
+    # the old plans' vectors are the very ones computed for the four-plan index
+    old_rows = {(p.plan, p.block): v for p, v in zip(before.passages, before.vectors)}
+    reused = [(v, old_rows[(p.plan, p.block)]) for p, v in zip(after.passages, after.vectors)
+              if p.plan != "phuong-rach-gia-2026"]
+    assert len(reused) == len(before.passages)
+    assert all(np.array_equal(a, b) for a, b in reused)
+
+
+def test_same_place_and_period_asks_first_then_replaces(settings, tmp_path):
+    from planfiles import make_docx, rach_gia_parts
+    assert add_plan(settings, NEW).status == "added"
+    manifest = (settings.index_dir / "manifest.json").read_text("utf-8")
+    word = make_docx(tmp_path / "ke-hoach-rach-gia.docx", rach_gia_parts())
+
+    asked = add_plan(settings, word)
+    assert asked.status == "exists" and not asked.ok
+    assert [o.file for o in asked.others] == [NEW.name]
+    assert "phường Rạch Giá" in asked.message and "xác nhận" in asked.message
+    assert (settings.index_dir / "manifest.json").read_text("utf-8") == manifest  # nothing changed
+    assert NEW.name in _corpus(settings) and word.name not in _corpus(settings)
+
+    replaced = add_plan(settings, word, replace=True)
+    assert replaced.status == "replaced"
+    assert replaced.plan.file == word.name and replaced.plan.tasks == 76
+    assert [o.file for o in replaced.others] == [NEW.name]
+    assert _corpus(settings) == sorted(BASE + [word.name])
+    assert [p.name.split("-", 2)[-1] for p in (settings.data_dir / "removed").iterdir()] == [NEW.name]
+    new = Assistant.load(settings)
+    assert not new.rebuilt
+    assert new.ask(Q_NEW).citations[0].doc == word.name
+
+
+def test_remove_by_place_and_the_refusals(settings):
+    assert remove_plan(settings, "Hà Nội").status == "not_found"
+    ambiguous = remove_plan(settings, "xa")
+    assert ambiguous.status == "ambiguous" and len(ambiguous.others) == 4
+
+    result = remove_plan(settings, "xa thai tan")   # without diacritics, without the year
+    assert result.status == "removed" and result.plan.place == "xã Thái Tân"
+    assert "xa-thai-tan-2025.txt" not in _corpus(settings)
+    assert any(p.name.endswith("xa-thai-tan-2025.txt") for p in (settings.data_dir / "removed").iterdir())
+    after = Assistant.load(settings)
+    assert not after.rebuilt
+    assert "xa-thai-tan-2025" not in [p.plan.id for p in after.index.plans]
+    assert not _answers_old_question(after)
+
+
+def test_the_last_plan_is_not_removed(tmp_path):
+    settings = _settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    shutil.copy(CORPUS / BASE[0], settings.corpus_dir)
+    refused = remove_plan(settings, BASE[0])
+    assert refused.status == "refused" and "duy nhất" in refused.message
+    assert _corpus(settings) == [BASE[0]]
+
+
+def test_unreadable_or_oversize_file_changes_nothing(settings, tmp_path):
+    from planfiles import make_scanned_pdf
+    manifest = (settings.index_dir / "manifest.json").read_text("utf-8")
+    scanned = add_plan(settings, make_scanned_pdf(tmp_path / "ban-quet.pdf"))
+    assert scanned.status == "unreadable" and "bản quét" in scanned.message and "ban-quet.pdf" in scanned.message
+    small = _settings(settings.corpus_dir.parent, max_file_bytes=10_000)
+    too_big = add_plan(small, NEW)
+    assert too_big.status == "unreadable" and "quá lớn" in too_big.message
+    assert add_plan(settings, tmp_path / "khong-co.txt").status == "unreadable"
+    hidden = tmp_path / "~$ke-hoach.docx"
+    hidden.write_bytes(b"owner")
+    assert add_plan(settings, hidden).status == "refused"
+    assert _corpus(settings) == BASE
+    assert (settings.index_dir / "manifest.json").read_text("utf-8") == manifest
+
+
+def test_a_second_update_waits_its_turn(settings):
+    with update_lock(settings.index_dir):
+        busy = add_plan(settings, NEW)
+        assert busy.status == "busy" and "thử lại" in busy.message
+        assert remove_plan(settings, "xa thai tan").status == "busy"
+    assert _corpus(settings) == BASE
+
+
+def test_summary_names_rows_it_could_not_read():
+    ky_lac = parse_plan(load_corpus(CORPUS)[0][1])
+    assert ky_lac.plan.id == "xa-ky-lac-2025"
+    summary = PlanSummary.of(ky_lac)
+    assert summary.incomplete_rows == len(ky_lac.warnings) > 0
+    assert all(w.startswith("dòng ") for w in summary.warnings[:summary.incomplete_rows])
+
+
+# ---------------------------------------------------------------- crashes
+
+def _assert_old_index_intact(settings: Settings) -> None:
+    assert _corpus(settings) == BASE  # no new plan, no staged file left visible
+    assert not [p for p in settings.index_dir.parent.iterdir() if ".tmp-" in p.name]
+    old = Assistant.load(settings)
+    assert not old.rebuilt and _answers_old_question(old)
+
+
+@pytest.mark.parametrize("where", ["restore_table", "swap_in"])
+def test_an_exception_during_the_build_leaves_the_old_index(settings, monkeypatch, where):
+    def boom(*args, **kwargs):
+        raise RuntimeError("mất điện")
+    monkeypatch.setattr(index_module, where, boom)
+    with pytest.raises(RuntimeError):
+        add_plan(settings, NEW)
+    monkeypatch.undo()
+    _assert_old_index_intact(settings)
+
+
+KILLED = """
+import sys, time
+from pathlib import Path
+import assistant.index as index
+from assistant.settings import Settings
+from assistant.update import add_plan
+root = Path(sys.argv[1])
+def hang(tmp, folder):            # the new index is written, the swap has not happened
+    (root / "ready").write_text(tmp.name)
+    time.sleep(120)
+index.swap_in = hang
+index.induce_lexicon = lambda texts: set()   # the lexicon does not matter to a killed build
+add_plan(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
+                  embedder="none"), sys.argv[2])
+"""
+
+
+def test_a_killed_update_leaves_the_old_index_and_the_next_one_cleans_up(settings):
+    root = settings.corpus_dir.parent
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(root), str(NEW)], env=env)
+    try:
+        deadline = time.time() + 60
+        while not (root / "ready").exists():
+            assert proc.poll() is None, "the update finished or failed before it could be killed"
+            assert time.time() < deadline
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    stale = root / (root / "ready").read_text()
+    assert stale.is_dir() and (stale / "manifest.json").exists()      # a complete new index, never live
+    assert [p.name for p in settings.corpus_dir.glob(".incoming-*")]  # the staged copy, hidden
+
+    _assert_old_index_intact_but_stale(settings)
+    result = add_plan(settings, NEW)
+    assert result.status == "added"
+    assert not stale.exists() and not list(settings.corpus_dir.glob(".incoming-*"))
+    assert Assistant.load(settings).ask(Q_NEW).found
+
+
+def _assert_old_index_intact_but_stale(settings: Settings) -> None:
+    assert sorted(p.name for p in settings.corpus_dir.iterdir() if not p.name.startswith(".")) == BASE
+    old = Assistant.load(settings)
+    assert not old.rebuilt and _answers_old_question(old)
+
+
+# ---------------------------------------------------------------- command line
+
+def _cli(settings: Settings, *argv: str) -> int:
+    import argparse
+    from assistant.cli_plans import add_plans_parser
+    parser = argparse.ArgumentParser()
+    add_plans_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args, settings)
+
+
+def test_cli_add_and_remove_report_in_vietnamese(settings, capsys):
+    assert _cli(settings, "add", str(NEW)) == 0
+    out = capsys.readouterr().out
+    for line in ("Đã thêm kế hoạch phường Rạch Giá năm 2026", "Xã/phường:        phường Rạch Giá",
+                 "Kỳ kế hoạch:      năm 2026", "Nhiệm vụ:         76", "Dòng chưa đọc đủ: 0"):
+        assert line in out
+    assert _cli(settings, "add", str(NEW)) == 1
+    err = capsys.readouterr().err
+    assert "Đã có kế hoạch phường Rạch Giá năm 2026" in err and "--replace" in err
+    assert _cli(settings, "remove", "phuong-rach-gia-2026") == 0
+    assert "Đã gỡ kế hoạch phường Rạch Giá năm 2026" in capsys.readouterr().out
+    assert _cli(settings, "remove", "phuong-rach-gia-2026") == 1
+    assert "Không tìm thấy kế hoạch" in capsys.readouterr().err
+
+
+def test_plan_commands_are_documented():
+    doc = (ROOT / "docs" / "plans.md").read_text("utf-8")
+    for command in ("python -m assistant add", "--replace", "python -m assistant remove"):
+        assert command in doc
