@@ -7,6 +7,7 @@ import sys
 
 from .cli_deadlines import add_deadlines_parser
 from .cli_plans import add_plans_parser
+from .progress import progress_bar
 from .settings import load_settings
 
 
@@ -74,23 +75,7 @@ def cmd_units(args, settings) -> int:
 
 def _assistant(settings, rebuild: bool = False, mode: str = "full"):
     from .service import Assistant
-    return Assistant.load(settings, rebuild=rebuild, progress=_progress_bar(), mode=mode)
-
-
-def _progress_bar():
-    """A tqdm bar on stderr for embedding passages (created on first call)."""
-    state = {}
-
-    def update(done: int, total: int) -> None:
-        from tqdm import tqdm
-        bar = state.get("bar")
-        if bar is None:
-            bar = state["bar"] = tqdm(total=total, desc="Mã hóa đoạn văn", unit="đoạn", file=sys.stderr)
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-    return update
+    return Assistant.load(settings, rebuild=rebuild, progress=progress_bar(), mode=mode)
 
 
 def cmd_index(args, settings) -> int:

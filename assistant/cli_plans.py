@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from .progress import progress_bar
+
 
 def add_plans_parser(subparsers) -> None:
     p = subparsers.add_parser("add", help="thêm một kế hoạch (.txt, .md, .docx, .pdf) và cập nhật chỉ mục")
@@ -17,7 +19,7 @@ def add_plans_parser(subparsers) -> None:
 
 def cmd_add(args, settings) -> int:
     from .update import add_plan
-    result = add_plan(settings, args.file, replace=args.replace, progress=_progress())
+    result = add_plan(settings, args.file, replace=args.replace, progress=progress_bar("Mã hóa đoạn văn mới"))
     if not result.ok:
         print(result.message, file=sys.stderr)
         if result.status == "exists":
@@ -29,7 +31,7 @@ def cmd_add(args, settings) -> int:
 
 def cmd_remove(args, settings) -> int:
     from .update import remove_plan
-    result = remove_plan(settings, args.plan, progress=_progress())
+    result = remove_plan(settings, args.plan, progress=progress_bar("Mã hóa đoạn văn mới"))
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
 
@@ -55,17 +57,3 @@ def describe(result) -> str:
     return "\n".join(lines)
 
 
-def _progress():
-    """A tqdm bar on stderr for the passages being embedded (created on first call)."""
-    state = {}
-
-    def update(done: int, total: int) -> None:
-        from tqdm import tqdm
-        bar = state.get("bar")
-        if bar is None:
-            bar = state["bar"] = tqdm(total=total, desc="Mã hóa đoạn văn mới", unit="đoạn", file=sys.stderr)
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-    return update
