@@ -163,11 +163,11 @@ class Answerer:
             if it == "target" and targets:
                 return F.target_line(self._best_target(targets, q)), 0.4
             return F.task_lead(task), 0.6 if it == "lead_unit" else 0.1
-        if duty and it in {"lead_unit", "cooperating_units", "unit_duties"}:
+        if duty and it in {"lead_unit", "cooperating_units", "unit_duties", "general"}:
             if it == "cooperating_units":
                 fit = 0.6 if (duty.partners or duty.role == "cooperate") else 0.1
                 return F.duty_cooperating(duty, q.units), fit
-            fit = {"lead": 0.6, "other": 0.35, "cooperate": 0.05}[duty.role]
+            fit = {"lead": 0.6, "other": 0.35, "cooperate": 0.05}[duty.role] if it != "general" else 0.2
             if q.units and not any(u in q.units for u in [self._canon(duty.unit)]):
                 fit *= 0.5
             return F.duty_line(duty), fit

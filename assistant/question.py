@@ -11,12 +11,12 @@ MAX_CHARS = 1000
 
 _INTENT_RULES: tuple[tuple[str, str], ...] = (
     ("cooperating_units", r"phoi hop\b.*\b(?:ai|voi ai|nhung ai|don vi nao|co quan nao|phong nao|nhung don vi|nhung co quan|nhung phong|ben nao)\b"
-                          r"|\b(?:ai|don vi nao|co quan nao|phong nao|nhung ai)\b.*\bphoi hop\b|\bphoi hop (?:voi )?(?:nhung )?(?:ai|don vi nao|co quan nao)\b"),
-    ("unit_duties", r"\b(?:lam gi|lam nhung gi|viec gi|nhung viec|nhiem vu gi|nhiem vu nao|trach nhiem gi|duoc giao (?:lam )?(?:gi|viec gi|nhiem vu)|phan viec|lo (?:phan )?(?:viec )?gi|phai thuc hien (?:nghiem )?(?:gi|nhung gi|quyet dinh nao|van ban nao)|phu trach (?:gi|nhung gi|mang nao))\b"),
-    ("lead_unit", r"\b(?:chu tri|dau moi|don vi nao|phong nao|co quan nao|(?<!van )ban nao|ai (?:lam|phu trach|chiu trach nhiem|thuc hien|tham muu)|do ai|giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$)\b"),
+                          r"|\b(?:ai|don vi nao|co quan nao|phong nao|nhung ai)\b.*\bphoi hop\b|\bphoi hop (?:voi )?(?:nhung )?(?:ai|don vi nao|co quan nao)\b|\bcung (?:voi )?(?:nhung )?(?:ai|don vi nao|co quan nao)\b"),
+    ("unit_duties", r"\b(?:lam gi|lam nhung gi|viec gi|nhung viec|nhiem vu gi|nhiem vu nao|trach nhiem gi|duoc giao (?:lam )?(?:gi|viec gi|nhiem vu)|phan viec|lo (?:phan )?(?:viec )?gi|phai thuc hien (?:nghiem )?(?:gi|nhung gi|quyet dinh nao|van ban nao)|phu trach (?:gi|nhung gi|mang nao)|vai tro (?:gi|the nao|nhu the nao)|nhiem vu (?:cua .{2,60} )?la gi)\b"),
+    ("lead_unit", r"\b(?:chu tri|dau moi|don vi nao|phong nao|co quan nao|(?<!van )ban nao|ai (?:lam|lo|phu trach|dam nhiem|dam nhan|chiu trach nhiem|thuc hien|tham muu|trien khai|ban hanh|xay dung)|^ai\b|do ai|giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$)\b"),
     ("report_deadline", r"^(?=.*\b(?:bao cao|bc)\b).*\b(?:khi nao|(?<!dung )(?<!truoc )(?<!qua )han|truoc ngay|ngay nao|ngay may|bao lau|may lan|dinh ky|thoi gian|thang may|thoi han|luc nao|bao gio|hang (?:quy|thang|nam))\b"),
     ("target", r"\b(?:chi tieu|bao nhieu|phan tram|ty le|toi thieu|it nhat|may sang kien|muc tieu|dat muc)\b|%"),
-    ("deadline", r"\b(?:khi nao|(?<!dung )(?<!truoc )(?<!qua )han|thoi han|bao gio|thoi gian|xong|hoan thanh|ngay nao|ngay may|quy may|quy nao|thang may|thang nao|dinh ky|bao lau|may lan|luc nao|truoc ngay)\b"),
+    ("deadline", r"\b(?:han cuoi|thoi diem|den khi nao|truoc khi nao|khi nao|(?<!dung )(?<!truoc )(?<!qua )han|thoi han|bao gio|thoi gian|xong|hoan thanh|ngay nao|ngay may|quy may|quy nao|thang may|thang nao|dinh ky|bao lau|may lan|luc nao|truoc ngay)\b"),
 )
 _WANTS = (
     ("money", r"\b(?:bao nhieu tien|trieu dong|ty dong|nghin dong|kinh phi (?:la )?bao nhieu|duoc cap bao nhieu|tong kinh phi)\b"),
