@@ -82,7 +82,7 @@ def restore_table(texts: list[str]) -> dict[str, str]:
 def _embed_cached(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
                   progress: Progress | None) -> np.ndarray:
     todo = [t for t in dict.fromkeys(texts) if _key(t) not in cache]
-    batch = 16
+    batch = 32
     for i in range(0, len(todo), batch):
         chunk = todo[i:i + batch]
         for text, vec in zip(chunk, embedder.embed_passages(chunk)):
