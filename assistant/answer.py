@@ -26,6 +26,7 @@ _IDENTITY_Q = re.compile(r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|
 _PREAMBLE_Q = re.compile(r"\bcan cu\b|\bquyet dinh so\b|\bso may\b|\bkem theo\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
 
 MIN_COVERAGE = 0.45
+FACT_CANDIDATES = 25
 WEIGHTS = {"bm25": 1.0, "dense": 0.6}
 
 
@@ -61,26 +62,32 @@ class Answerer:
                 self.by_span.setdefault((rec.plan.id, r.span.start), []).append(r)
 
     # ------------------------------------------------------------------ ranking
-    def rank(self, q: Question, n: int = 40) -> list[tuple[int, float]]:
-        allowed = None
-        if q.plan_ids:
-            allowed = np.isin(self.plan_of, list(q.plan_ids))
-        text = expand_abbreviations(q.text)
-        seg = self.index.segmenter
-        lexical = bm25_scores(self.index.bm25, seg.tokens(text)) + bm25_scores(
-            self.index.bm25_folded, seg.folded_tokens(text))
+    def rank(self, q: Question, n: int = 40, dense: bool = True) -> list[tuple[int, float]]:
+        """Passages fused from the BM25 ranking and (when `dense`) the FAISS ranking."""
+        allowed = np.isin(self.plan_of, list(q.plan_ids)) if q.plan_ids else None
         rankings, weights = [], []
-        if self.mode in {"bm25", "fusion", "full"}:
-            rankings.append(top(lexical, allowed, n))
+        if self.mode != "dense":
+            rankings.append(top(self.lexical_scores(q), allowed, n))
             weights.append(WEIGHTS["bm25"])
-        if self.mode in {"dense", "fusion", "full"} and self.embedder is not None and self.index.faiss_index is not None:
-            query = q.text if q.has_diacritics else restore_diacritics(q.text, self.index.restore)
-            vec = self.embedder.embed_queries([query])
-            dense = (self.index.vectors @ vec[0]).astype(np.float32)
-            rankings.append(top(dense + 1.0, allowed, n))
+        if dense and self.mode != "bm25" and self.embedder is not None and self.index.faiss_index is not None:
+            rankings.append(self.dense_ranking(q, allowed, n))
             weights.append(WEIGHTS["dense"])
         fused = rrf(rankings, weights)
         return sorted(fused.items(), key=lambda kv: -kv[1])[:n]
+
+    def lexical_scores(self, q: Question) -> np.ndarray:
+        text = expand_abbreviations(q.text)
+        seg = self.index.segmenter
+        return bm25_scores(self.index.bm25, seg.tokens(text)) + bm25_scores(
+            self.index.bm25_folded, seg.folded_tokens(text))
+
+    def dense_ranking(self, q: Question, allowed: np.ndarray | None, n: int) -> list[int]:
+        query = q.text if q.has_diacritics else restore_diacritics(q.text, self.index.restore)
+        vec = np.ascontiguousarray(self.embedder.embed_queries([query]), dtype=np.float32)
+        k = len(self.index.passages) if allowed is not None else min(n, len(self.index.passages))
+        _, ids = self.index.faiss_index.search(vec, k)
+        ranked = [int(i) for i in ids[0] if i >= 0 and (allowed is None or allowed[i])]
+        return ranked[:n]
 
     def view(self, q: Question) -> Vocabulary:
         return self.vocab["accent" if q.has_diacritics else "fold"]
@@ -110,15 +117,40 @@ class Answerer:
             q = parse_question(raw, self.places, self.periods)
         except InvalidQuestion as exc:
             return Answer(question=raw or "", found=False, intent="invalid", text=str(exc), status="invalid")
-        ranked = self.rank(q)
+        if q.unknown_place and not q.plan_ids:
+            return self.no_plan_for(q)
         words = self.content_words(q)
-        cands = [self._candidate(q, i, s, words) for i, s in ranked]
+        # Lexical evidence and the records first; the dense ranking joins when they do not
+        # already settle the answer (it costs most of a question's time on two cores).
+        cands = self._candidates(q, words, dense=self.mode != "full")
+        if self.mode == "full" and not self._decisive(q, cands):
+            cands = self._candidates(q, words, dense=True)
         if q.intent == "unit_duties" and q.units:
             duty_answer = self._unit_duties(q, cands, words)
             if duty_answer:
                 return duty_answer
         cands.sort(key=lambda c: -self._final(c))
         return self._compose(q, cands)
+
+    def _candidates(self, q: Question, words: list[str], dense: bool) -> list[Candidate]:
+        cands = [self._candidate(q, i, s, words) for i, s in self.rank(q, dense=dense)]
+        # stating a fact costs more than ranking: only for the most promising candidates
+        cands.sort(key=lambda c: -self._final(c))
+        cands = cands[:FACT_CANDIDATES]
+        for cand in cands:
+            self._state(q, cand, words)
+        return cands
+
+    def _decisive(self, q: Question, cands: list[Candidate]) -> bool:
+        """The lexical ranking already found a record that states the fact and covers
+        the question (almost) fully, or well ahead of the next candidate."""
+        ranked = sorted(cands, key=lambda c: -self._final(c))
+        if not ranked or not self._verified(q, ranked[0]):
+            return False
+        best = ranked[0]
+        runner = self._final(ranked[1]) if len(ranked) > 1 else 0.0
+        return best.fit >= 0.5 and (best.coverage >= 0.85 or (
+            best.coverage >= 0.7 and self._final(best) >= 1.25 * runner))
 
     @staticmethod
     def _final(c: Candidate) -> float:
@@ -138,11 +170,13 @@ class Answerer:
         if known:
             key = max(known, key=lambda w: vocab.idf[w])
             cand.key_missing = not has_word(key, vocab.sets[idx])
-        if self.mode in {"full"}:
+        return cand
+
+    def _state(self, q: Question, cand: Candidate, words: list[str]) -> None:
+        if self.mode == "full":
             cand.fact, cand.fit = self._fact(q, cand, words)
         else:
-            cand.fact, cand.fit = self._sentence(q, block, words)[0], 0.0
-        return cand
+            cand.fact, cand.fit = self._sentence(q, cand.block, words)[0], 0.0
 
     def records(self, cand: Candidate) -> list:
         return self.by_span.get((cand.plan.plan.id, cand.block.span.start), [])
@@ -218,12 +252,14 @@ class Answerer:
         return max(reports, key=score)
 
     def _best_target(self, targets: list[Target], q: Question) -> Target:
-        words = set(self.content_words(q))
+        """The value whose own words (those just before it) match the question best."""
+        words = self.content_words(q)
+        vocab = self.view(q)
 
         def score(t: Target) -> float:
             pos = t.indicator.find(t.value)
             before = t.indicator[max(0, pos - 80):pos] if pos >= 0 else t.indicator
-            return len(words & set(fold(w) for w in syllables(before)))
+            return coverage(words, vocab.words(before), vocab.idf) + 0.5 * coverage(words, vocab.words(t.indicator), vocab.idf)
         return max(targets, key=score)
 
     # ------------------------------------------------------------------ duties view
@@ -291,6 +327,11 @@ class Answerer:
                       citations=tuple(self.cite(c.plan, b) for c in chosen for b in (c.extra or [c.block])),
                       alternatives=tuple(self.cite(c.plan, c.block) for c in rest),
                       plans=tuple(c.plan.plan.id for c in chosen))
+
+    def no_plan_for(self, q: Question) -> Answer:
+        known = ", ".join(sorted(self.places.values()))
+        text = f"Chưa có kế hoạch của {q.unknown_place} trong hệ thống. Các kế hoạch hiện có: {known}."
+        return Answer(question=q.text, found=False, intent=q.intent, text=text, status="not_found")
 
     def not_found(self, q: Question, cands: list[Candidate]) -> Answer:
         where = f" của {', '.join(self.places[p] for p in q.plan_ids)}" if q.plan_ids else ""

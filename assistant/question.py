@@ -28,6 +28,21 @@ _ENGLISH = re.compile(r"\b(?:the|what|who|when|which|how|does|is|are|of|for|plan
 _VIET_HINT = re.compile(r"\b(?:ai|nao|gi|khi|bao|nhieu|cua|va|la|thi|phong|xa|phuong|ke hoach|chu tri|han)\b")
 
 
+_CAP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ"
+_PLACE = re.compile(rf"\b(xã|phường|thị trấn)\s+([{_CAP}][\w]*(?:\s+[{_CAP}][\w]*){{0,3}})")
+
+
+def unknown_place(text: str, places: dict[str, str]) -> str | None:
+    """A commune or ward the question names (capitalised, so only with diacritics or
+    capitals) for which no plan is loaded: `xã Tân Phú`."""
+    known = {fold(p) for p in places.values()}
+    for kind, name in _PLACE.findall(text):
+        place = f"{kind} {name}"
+        if fold(place) not in known and not any(k.startswith(fold(place)) for k in known):
+            return place
+    return None
+
+
 @dataclass(frozen=True)
 class Question:
     text: str            # NFC, white space collapsed
@@ -39,6 +54,7 @@ class Question:
     unit_mentions: tuple[str, ...]
     wants: str | None
     has_diacritics: bool
+    unknown_place: str | None = None
 
 
 class InvalidQuestion(ValueError):

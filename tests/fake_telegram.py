@@ -3,8 +3,10 @@
 It records every method call with its parameters, answers the methods the bot uses the way
 Telegram does (getMe, getUpdates with long polling, sendMessage, sendChatAction,
 setMyCommands, answerCallbackQuery, editMessageText, editMessageReplyMarkup, sendDocument,
-deleteWebhook), can be told to reject a method with an error, and lets a test enqueue
-updates: text messages in private and group chats, replies, mentions, callback queries.
+getFile, deleteWebhook) and serves file downloads under the file prefix (`/file/bot<token>/...`,
+recorded as "download" calls), can be told to reject a method with an error, and lets a test
+enqueue updates: text and document messages in private and group chats, replies, mentions
+(in a text or a caption), callback queries.
 
     with FakeTelegram() as tg:
         app = build_application(replace(settings, telegram_token=tg.token,
@@ -25,9 +27,10 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
-TEXT_PARAMS = {"text", "caption", "callback_query_id", "title", "description", "query"}
+TEXT_PARAMS = {"text", "caption", "callback_query_id", "title", "description", "query", "file_id"}
+MAX_DOWNLOAD = 20 * 1024 * 1024   # getFile refuses bigger files, as Telegram's cloud Bot API does
 
 
 @dataclass
@@ -53,6 +56,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._rejections: dict[str, tuple[int, str]] = {}
+        self.files: dict[str, tuple[str, bytes, int]] = {}  # file_id -> (file_path, content, announced size)
         self._cond = threading.Condition()
         self._stopping = False
         self._server: ThreadingHTTPServer | None = None
@@ -106,21 +110,44 @@ class FakeTelegram:
     def text(self, text: str, chat_id: int = 1001, user_id: int | None = None, chat_type: str = "private",
              reply_to: dict | None = None) -> dict:
         """Enqueue a text message; commands and @mentions get their entities. Returns it."""
-        user_id = user_id if user_id is not None else (chat_id if chat_type == "private" else 5001)
-        chat = {"id": chat_id, "type": chat_type}
-        chat |= {"first_name": "Cán bộ"} if chat_type == "private" else {"title": "Nhóm CCHC"}
-        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                   "from": self.user(user_id), "text": text}
-        entities = []
-        for m in re.finditer(r"(?:^/[A-Za-z0-9_]+(?:@\w+)?)|(?:@\w+)", text):
-            kind = "bot_command" if m.group().startswith("/") else "mention"
-            entities.append({"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())})
-        if entities:
+        message = self._message(chat_id, user_id, chat_type) | {"text": text}
+        if entities := _entities(text):
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         self._enqueue({"message": message})
         return message
+
+    def document(self, file_name: str | None, content: bytes, chat_id: int = 1001, user_id: int | None = None,
+                 chat_type: str = "private", caption: str | None = None, file_size: int | None = None,
+                 mime_type: str = "text/plain", media_group_id: str | None = None) -> dict:
+        """Enqueue a message carrying a file; getFile and the download then serve `content`.
+        `file_size` overrides the size Telegram announces (a big file without the bytes);
+        messages with the same `media_group_id` were sent together as an album."""
+        n = next(self._message_ids)
+        file_id = f"BQACAgIAAx{n}"
+        suffix = file_name.rpartition(".")[2] if file_name and "." in file_name else "bin"
+        size = len(content) if file_size is None else file_size
+        self.files[file_id] = (f"documents/file_{n}.{suffix}", content, size)
+        document = {"file_id": file_id, "file_unique_id": f"AgAD{n}", "mime_type": mime_type, "file_size": size}
+        if file_name is not None:
+            document["file_name"] = file_name
+        message = self._message(chat_id, user_id, chat_type) | {"document": document}
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
+        if caption is not None:
+            message["caption"] = caption
+            if entities := _entities(caption):
+                message["caption_entities"] = entities
+        self._enqueue({"message": message})
+        return message
+
+    def _message(self, chat_id: int, user_id: int | None, chat_type: str) -> dict:
+        user_id = user_id if user_id is not None else (chat_id if chat_type == "private" else 5001)
+        chat = {"id": chat_id, "type": chat_type}
+        chat |= {"first_name": "Cán bộ"} if chat_type == "private" else {"title": "Nhóm CCHC"}
+        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                "from": self.user(user_id)}
 
     def click(self, message: dict, data: str, user_id: int | None = None) -> dict:
         """Enqueue a press of an inline button with `data` under the bot's `message`."""
@@ -256,6 +283,32 @@ class FakeTelegram:
     def _api_deletewebhook(self, params):
         return True
 
+    def _api_getfile(self, params):
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        path, _, size = self.files[file_id]
+        if size > MAX_DOWNLOAD:
+            raise _ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": size, "file_path": path}
+
+    def download(self, token: str, file_path: str) -> tuple[int, bytes]:
+        """GET <file prefix><token>/<file_path>: the bytes of a file getFile pointed at."""
+        if token != self.token:
+            return 401, b"Unauthorized"
+        content = next((c for p, c, _ in self.files.values() if p == file_path), None)
+        self.calls.append(Call("download", {"file_path": file_path}, ok=content is not None))
+        return (200, content) if content is not None else (404, b"Not Found")
+
+
+def _entities(text: str) -> list[dict]:
+    """Bot commands at the start and @mentions anywhere, with offsets in UTF-16 units."""
+    out = []
+    for m in re.finditer(r"(?:^/[A-Za-z0-9_]+(?:@\w+)?)|(?:@\w+)", text):
+        kind = "bot_command" if m.group().startswith("/") else "mention"
+        out.append({"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())})
+    return out
+
 
 class _ApiError(Exception):
     def __init__(self, code: int, description: str):
@@ -298,6 +351,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         fake: FakeTelegram = self.server.fake
+        download = re.fullmatch(r"/file/bot([^/]+)/(.+)", unquote(self.path.split("?")[0]))
+        if download:
+            return self._raw(*fake.download(download.group(1), download.group(2)))
         match = re.fullmatch(r"/bot([^/]+)/(\w+)", self.path.split("?")[0])
         if not match:
             return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -324,6 +380,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (e.g. a long poll cancelled at shutdown)
+
+    def _raw(self, code: int, data: bytes) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def log_message(self, *args) -> None:
         pass

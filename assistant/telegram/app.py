@@ -9,15 +9,15 @@ from typing import Callable
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
                           ContextTypes, Defaults, MessageHandler, TypeHandler, filters)
 
 from ..settings import Settings
-from . import digest, handlers as h
+from . import admin, digest, handlers as h
 from .access import Access
-from .commands import COMMANDS
+from .commands import ADMIN_COMMANDS, COMMANDS
 from .send import ADDRESSED, quietly
 from .state import BotContext, BotState
 from .store import Store
@@ -25,7 +25,8 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 COMMAND_HANDLERS = {"start": h.start, "help": h.help_, "kehoach": h.plans, "donvi": h.unit, "hoi": h.hoi,
-                    "hanchot": h.deadlines, "nhacviec": h.reminders, "lich": h.calendar}
+                    "hanchot": h.deadlines, "nhacviec": h.reminders, "lich": h.calendar,
+                    "xoakehoach": admin.remove_command}
 
 
 def file_url(base_url: str) -> str:
@@ -45,7 +46,8 @@ def build_application(settings: Settings, assistant=None, *,
                .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone),
                                   link_preview_options=LinkPreviewOptions(is_disabled=True)))
                .concurrent_updates(True)
-               .post_init(post_init))
+               .post_init(post_init)
+               .post_shutdown(post_shutdown))
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url
         builder = builder.base_url(base).base_file_url(file_url(base))
@@ -62,21 +64,28 @@ def build_application(settings: Settings, assistant=None, *,
 
 def _add_handlers(app: Application) -> None:
     app.add_handler(TypeHandler(Update, h.gate), group=-1)
-    for cmd in COMMANDS:
+    for cmd in COMMANDS + ADMIN_COMMANDS:
         app.add_handler(CommandHandler(cmd.name, COMMAND_HANDLERS[cmd.name]))
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, h.question))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS & ADDRESSED, h.question))
+    document = filters.UpdateType.MESSAGE & filters.Document.ALL
+    app.add_handler(MessageHandler(document & (filters.ChatType.PRIVATE | (filters.ChatType.GROUPS & ADDRESSED)),
+                                   admin.document))
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, h.unknown_command))
     app.add_handler(CallbackQueryHandler(h.show_sources, pattern=r"^src:"))
     app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
     app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))
+    app.add_handler(CallbackQueryHandler(admin.confirm_upload, pattern=r"^add:(ok|no):"))
+    app.add_handler(CallbackQueryHandler(admin.pick_removal, pattern=r"^del:pick:"))
+    app.add_handler(CallbackQueryHandler(admin.confirm_removal, pattern=r"^del:(ok|no):"))
     app.add_error_handler(h.on_error)
 
 
-def telegram_commands() -> list[BotCommand]:
-    """The command menu registered with setMyCommands."""
-    return [BotCommand(c.name, c.description) for c in COMMANDS]
+def telegram_commands(admin: bool = False) -> list[BotCommand]:
+    """The command menu registered with setMyCommands: the public one, or the one each
+    admin sees in their own chat with the bot (the public commands and the admin ones)."""
+    return [BotCommand(c.name, c.description) for c in COMMANDS + (ADMIN_COMMANDS if admin else ())]
 
 
 async def post_init(app: Application) -> None:
@@ -91,8 +100,17 @@ async def post_init(app: Application) -> None:
         if state.assistant.rebuilt:
             log.info("index built in %.1f s", time.perf_counter() - started)
     await quietly(app.bot.set_my_commands(telegram_commands()), "setMyCommands")
+    for admin_id in sorted(state.access.admins):   # fails for an admin who never opened the bot: harmless
+        await quietly(app.bot.set_my_commands(telegram_commands(admin=True), scope=BotCommandScopeChat(admin_id)),
+                      f"setMyCommands for admin {admin_id}")
     log.info("bot @%s ready: %d plans, %d digest subscriptions", app.bot.username,
              len(state.assistant.index.plans), digest.schedule_all(app))
+
+
+async def post_shutdown(app: Application) -> None:
+    """Delete the downloaded files still waiting for a replace confirmation."""
+    state: BotState = app.bot_data
+    state.uploads.clear()
 
 
 def run(settings: Settings, port: int = 8443) -> None:

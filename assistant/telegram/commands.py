@@ -1,4 +1,5 @@
-"""Every command the bot offers, in one place: registered with Telegram, listed by /help."""
+"""Every command the bot offers, in one place: registered with Telegram, listed by /help.
+Admin commands are listed only to admins (in /help and in their own chat's command menu)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,12 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+ADMIN_COMMANDS: tuple[Command, ...] = (
+    Command("xoakehoach", "Gỡ một kế hoạch khỏi kho (quản trị viên)", "[mã kế hoạch hoặc tên xã/phường]"),
+)
+
+
 def usage(name: str) -> str:
     """"/donvi <tên đơn vị>" for a command name."""
-    cmd = next(c for c in COMMANDS if c.name == name)
+    cmd = next(c for c in COMMANDS + ADMIN_COMMANDS if c.name == name)
     return f"/{cmd.name} {cmd.usage}".strip()

@@ -17,8 +17,8 @@ def start(assistant: Assistant) -> str:
     return replies.start_html(assistant.index.plans)
 
 
-def help_() -> str:
-    return replies.help_html()
+def help_(admin: bool = False) -> str:
+    return replies.help_html(admin)
 
 
 def plans(assistant: Assistant) -> str:

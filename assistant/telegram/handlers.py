@@ -35,7 +35,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def help_(update: Update, context: BotContext) -> None:
-    await send(update, conversation.help_())
+    await send(update, conversation.help_(admin=context.state.is_admin(update.effective_user.id)))
 
 
 async def plans(update: Update, context: BotContext) -> None:

@@ -5,7 +5,7 @@ from collections import Counter
 
 from ..records import Answer, Citation, PlanRecords, Task
 from ..units import canonical_unit, lexicon_names
-from .commands import COMMANDS, usage
+from .commands import ADMIN_COMMANDS, COMMANDS, Command, usage
 from .html import bold, esc, shorten
 
 QUOTE_LIMIT = 700
@@ -38,12 +38,20 @@ def start_html(plans: list[PlanRecords]) -> str:
     return "\n".join(lines)
 
 
-def help_html() -> str:
-    lines = ["<b>Các lệnh:</b>"]
-    lines += [f"/{c.name}{' ' + esc(c.usage) if c.usage else ''} — {esc(c.description)}" for c in COMMANDS]
+def help_html(admin: bool = False) -> str:
+    """Every command; the admin commands and plan uploads too when an admin asks."""
+    lines = ["<b>Các lệnh:</b>"] + [_command_line(c) for c in COMMANDS]
     lines += ["", "Trong trò chuyện riêng, mọi tin nhắn đều là câu hỏi. Trong nhóm, hãy nhắc tên tôi "
               "(@tên_bot), trả lời tin nhắn của tôi hoặc dùng /hoi."]
+    if admin:
+        lines += ["", "<b>Dành cho quản trị viên:</b>"] + [_command_line(c) for c in ADMIN_COMMANDS]
+        lines.append("Gửi tệp kế hoạch (.docx, .pdf, .txt, .md; tối đa 20 MB) để thêm hoặc thay thế kế hoạch; "
+                     "trong nhóm, nhắc tên tôi trong chú thích của tệp.")
     return "\n".join(lines)
+
+
+def _command_line(c: Command) -> str:
+    return f"/{c.name}{' ' + esc(c.usage) if c.usage else ''} — {esc(c.description)}"
 
 
 def plans_html(plans: list[PlanRecords]) -> str:

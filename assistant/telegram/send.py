@@ -52,7 +52,8 @@ def without_mention(message: Message, username: str) -> str:
 
 
 class _Addressed(filters.MessageFilter):
-    """A message that mentions the bot or replies to one of its messages."""
+    """A message that mentions the bot (in its text or a file's caption) or replies to one
+    of its messages."""
 
     def filter(self, message: Message) -> bool:
         bot = message.get_bot()
@@ -60,10 +61,10 @@ class _Addressed(filters.MessageFilter):
         if replied and replied.from_user and replied.from_user.id == bot.id:
             return True
         wanted = f"@{bot.username}".lower()
-        for entity, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
-            if text.lower() == wanted or (entity.user and entity.user.id == bot.id):
-                return True
-        return False
+        kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+        mentions = message.parse_entities(kinds) | message.parse_caption_entities(kinds)
+        return any(text.lower() == wanted or (entity.user and entity.user.id == bot.id)
+                   for entity, text in mentions.items())
 
 
 ADDRESSED = _Addressed(name="addressed")

@@ -1,6 +1,7 @@
 """The bot's shared state behind one typed accessor: `context.state`."""
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from ..records import Answer
 from .access import Access
+from .pending import Once, Pending, PendingRemoval, PendingUpload
 from .ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class BotState:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     answers: AnswerCache = field(default_factory=AnswerCache)
     today: Callable[[], date] = default_today
+    uploads: Pending[PendingUpload] = field(default_factory=lambda: Pending(size=20))
+    removals: Pending[PendingRemoval] = field(default_factory=lambda: Pending(size=200))
+    refused_albums: Once = field(default_factory=Once)
+    updating: asyncio.Lock = field(default_factory=asyncio.Lock)   # one plan update (and reload) at a time
     _assistant: "Assistant | None" = None
 
     @property
@@ -63,6 +69,8 @@ class BotState:
 
     @assistant.setter
     def assistant(self, value: "Assistant") -> None:
+        """Swap in another assistant: one assignment on the event loop, so every handler
+        sees either the old one or the new one; a question already running keeps the old."""
         self._assistant = value
 
     @property
