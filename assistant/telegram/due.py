@@ -11,6 +11,7 @@ from ..units import canonical_unit
 from .commands import usage
 from .html import esc, shorten
 
+MAX_OVERDUE = 5
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 DAYS_USAGE = (f"Cách dùng: <code>{esc(usage('hanchot'))}</code>, ví dụ: /hanchot 60 "
               "(số ngày từ 1 đến 366; mặc định 30).")
@@ -52,15 +53,21 @@ def upcoming_html(items: Sequence, today: date, days: int, unit: str | None, pla
     head = f"<b>Hạn chót trong {days} ngày tới</b>{who}\n<i>Tính từ {today:%d/%m/%Y}.</i>"
     if not items:
         return f"{head}\n\nKhông có hạn chót nào trong {days} ngày tới."
-    overdue = [i for i in items if i.overdue]
+    overdue = sorted((i for i in items if i.overdue), key=lambda i: i.due)
     coming = [i for i in items if not i.overdue]
     blocks = [head]
-    if overdue:
-        blocks.append(f"⚠️ <b>Đã quá hạn ({len(overdue)})</b>")
-        blocks += _grouped(overdue, today, places)
     if coming:
         blocks.append(f"⏳ <b>Sắp đến hạn ({len(coming)})</b>")
         blocks += _grouped(coming, today, places)
+    else:
+        blocks.append(f"Không có hạn chót nào trong {days} ngày tới.")
+    if overdue:
+        # the plans do not say what is done: the most recent overdue items, the rest counted
+        recent = overdue[-MAX_OVERDUE:]
+        blocks.append(f"⚠️ <b>Đã quá hạn ({len(overdue)})</b> — các mục gần nhất, hãy kiểm tra đã hoàn thành chưa:")
+        blocks += _grouped(recent, today, places)
+        if len(overdue) > len(recent):
+            blocks.append(f"<i>… và {len(overdue) - len(recent)} mục quá hạn trước đó.</i>")
     return "\n\n".join(blocks)
 
 
