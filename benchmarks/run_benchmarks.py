@@ -91,7 +91,7 @@ def markdown(r: dict) -> str:
         f"| index build from scratch, five plans | {r['build_seconds']:.1f} s |",
         f"| cold start (process start to first answer) | {r['cold_start_seconds']:.2f} s |",
         f"| latency per question, warm (p50 / p95) | {r['latency_ms_p50']:.0f} ms / {r['latency_ms_p95']:.0f} ms |",
-        f"| peak memory (CLI process / warm benchmark process) | {r['peak_rss_mb_cli']:.0f} MB / {r['peak_rss_mb_warm']:.0f} MB |",
+        f"| peak memory: building (underthesea and torch loaded) / answering | {r['peak_rss_mb_cli']:.0f} MB / {r['peak_rss_mb_warm']:.0f} MB |",
         "", "| ranking | accuracy | citation |", "| --- | --- | --- |",
         f"| BM25 only (top passage's best sentence) | {a['bm25']['accuracy']:.3f} | {a['bm25']['citation']:.3f} |",
         f"| dense only (multilingual-e5-small) | {a['dense']['accuracy']:.3f} | {a['dense']['citation']:.3f} |",
