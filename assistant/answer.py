@@ -319,7 +319,8 @@ class Answerer:
                 if c.plan.plan.id not in {x.plan.plan.id for x in chosen} and self._final(c) >= 0.75 * self._final(best):
                     chosen.append(c)
         if len(chosen) == 1:
-            text = best.fact
+            # name the plan when the question did not
+            text = best.fact if q.plan_ids else f"{best.fact} [{best.plan.plan.place}]"
         else:
             text = "\n".join(f"• {c.plan.plan.place}: {c.fact}" for c in chosen)
         rest = [c for c in cands if c not in chosen][:3]
