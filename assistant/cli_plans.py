@@ -40,14 +40,8 @@ def describe(result) -> str:
     """What was read from the added plan, one fact a line."""
     s = result.plan
     verb = "Đã thay thế" if result.status == "replaced" else "Đã thêm"
-    lines = [f"{verb} {s.name} (tệp {s.file}, mã {s.id}).",
-             f"  Xã/phường:        {s.place or '(không nhận ra)'}",
-             f"  Kỳ kế hoạch:      {s.period or '(không nhận ra)'}",
-             f"  Nhiệm vụ:         {s.tasks}",
-             f"  Trách nhiệm:      {s.duties}",
-             f"  Báo cáo:          {s.reports}",
-             f"  Chỉ tiêu:         {s.targets}",
-             f"  Dòng chưa đọc đủ: {s.incomplete_rows}"]
+    lines = [f"{verb} {s.name} (tệp {s.file}, mã {s.id})."]
+    lines += [f"  {label + ':':18s}{value}" for label, value in s.facts()]
     if s.warnings:
         lines.append("  Cần kiểm tra:")
         lines += [f"    - {w}" for w in s.warnings]

@@ -60,6 +60,13 @@ class PlanSummary:
         return cls(p.id, p.file, p.place, p.period, len(rec.tasks), len(rec.duties), len(rec.reports),
                    len(rec.targets), len(rows), tuple(rows + other))
 
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, value) pairs, in the order an official checks them."""
+        return [("Xã/phường", self.place or "(không nhận ra)"), ("Kỳ kế hoạch", self.period or "(không nhận ra)"),
+                ("Nhiệm vụ", str(self.tasks)), ("Trách nhiệm", str(self.duties)),
+                ("Báo cáo", str(self.reports)), ("Chỉ tiêu", str(self.targets)),
+                ("Dòng chưa đọc đủ", str(self.incomplete_rows))]
+
     @property
     def name(self) -> str:
         return " ".join(x for x in (f"kế hoạch {self.place}".strip() if self.place else "kế hoạch", self.period) if x)

@@ -118,8 +118,8 @@ async def test_admin_adds_a_plan_and_questions_use_it(tg, app, settings, tmp_pat
     assert expected.duties > 0 and expected.targets > 0
     text = visible(result["text"])
     for line in ("✅ Đã thêm kế hoạch xã Tân Phú năm 2026", "Xã/phường: xã Tân Phú", "Kỳ kế hoạch: năm 2026",
-                 f"Nhiệm vụ: {expected.tasks} · Trách nhiệm: {expected.duties} · Báo cáo: {expected.reports}"
-                 f" · Chỉ tiêu: {expected.targets}", f"Dòng chưa đọc đủ: {expected.incomplete_rows}"):
+                 f"Nhiệm vụ: {expected.tasks}", f"Trách nhiệm: {expected.duties}", f"Báo cáo: {expected.reports}",
+                 f"Chỉ tiêu: {expected.targets}", f"Dòng chưa đọc đủ: {expected.incomplete_rows}"):
         assert line in text, text
     [file_path] = [path for path, _, _ in tg.files.values()]
     assert len(tg.sent(method="getFile")) == 1

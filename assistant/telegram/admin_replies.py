@@ -75,12 +75,8 @@ def result_html(result: UpdateResult, what: str) -> str:
 def _added_html(result: UpdateResult) -> str:
     s = result.plan
     verb = "Đã thay thế" if result.status == "replaced" else "Đã thêm"
-    lines = [f"✅ <b>{verb} {esc(s.name)}</b>",
-             f"Tệp: {esc(s.file)} · mã <code>{esc(s.id)}</code>",
-             f"Xã/phường: {esc(s.place or '(không nhận ra)')}",
-             f"Kỳ kế hoạch: {esc(s.period or '(không nhận ra)')}",
-             f"Nhiệm vụ: {s.tasks} · Trách nhiệm: {s.duties} · Báo cáo: {s.reports} · Chỉ tiêu: {s.targets}",
-             f"Dòng chưa đọc đủ: {s.incomplete_rows}"]
+    lines = [f"✅ <b>{verb} {esc(s.name)}</b>", f"Tệp: {esc(s.file)} · mã <code>{esc(s.id)}</code>"]
+    lines += [f"{label}: {esc(value)}" for label, value in s.facts()]
     if s.warnings:
         lines.append("<b>Cần kiểm tra:</b>")
         lines += [f"• {esc(w)}" for w in s.warnings[:MAX_WARNINGS]]
