@@ -22,7 +22,7 @@ from .embed import Embedder
 from .load import LoadError
 from .passages import Passage, plan_passages
 from .records import PlanRecords
-from .segment import Segmenter, induce_lexicon, syllables
+from .segment import Segmenter, induce_lexicon, syllables, text_key
 from .textnorm import fold
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,15 @@ def _embed_cached(embedder: Embedder, texts: list[str], cache: dict[str, np.ndar
     return np.vstack([cache[_key(t)] for t in texts]).astype(np.float32)
 
 
+def _load_json(path: Path) -> dict:
+    """A cache file of the previous index, or nothing if it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the previous index, reused for unchanged passages."""
     try:
@@ -119,7 +128,8 @@ def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: P
     clean_stale(folder)
     passages = [p for rec in plans for p in plan_passages(rec)]
     texts = [p.search_text for p in passages]
-    segmenter = Segmenter(induce_lexicon(texts))
+    segments = _load_json(folder / "segments.json")
+    segmenter = Segmenter(induce_lexicon(texts, segments))
     vectors = None
     if embedder is not None:
         cache = _load_vector_cache(folder, embedder)
@@ -133,7 +143,9 @@ def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: P
     index = Index(plans, errors, passages, segmenter, _bm25([segmenter.tokens(t) for t in texts]),
                   _bm25([segmenter.folded_tokens(t) for t in texts]), vectors,
                   _faiss(vectors), restore_table(texts), manifest)
-    save_index(index, folder, [t[:EMBED_CHARS] for t in texts])
+    used = {text_key(t) for t in texts}
+    save_index(index, folder, [t[:EMBED_CHARS] for t in texts],
+               segments={k: v for k, v in segments.items() if k in used})
     log.info("index built: %d passages in %.1f s", len(passages), time.time() - started)
     return index
 
@@ -148,12 +160,14 @@ def _faiss(vectors: np.ndarray | None):
     return index
 
 
-def save_index(index: Index, folder: Path, embed_texts: list[str]) -> None:
+def save_index(index: Index, folder: Path, embed_texts: list[str], segments: dict | None = None) -> None:
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
         _write(index, tmp, embed_texts)
+        if segments:  # the word segmentation of each passage, reused by the next build
+            (tmp / "segments.json").write_text(json.dumps(segments, ensure_ascii=False), "utf-8")
         swap_in(tmp, folder)
     except BaseException:  # the temporary folder is never left as a half-built index
         shutil.rmtree(tmp, ignore_errors=True)

@@ -7,6 +7,7 @@ time and query time share one segmenting function, and a question is answered wi
 importing underthesea (several seconds with torch installed)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Iterable
 
@@ -20,19 +21,34 @@ def syllables(text: str) -> list[str]:
     return _SYLLABLE.findall(canon(text))
 
 
-def induce_lexicon(texts: Iterable[str]) -> set[str]:
-    """Multi-syllable words underthesea finds in `texts`, lower case, syllables joined by spaces."""
-    from underthesea import word_tokenize  # build time only
-    words: set[str] = set()
-    for text in texts:
-        for line in text.split("\n"):
-            if not line.strip():
-                continue
-            for word in word_tokenize(canon(line)):
-                parts = syllables(word)
-                if 1 < len(parts) <= MAX_WORD:
-                    words.add(" ".join(parts))
-    return words
+def text_words(text: str, word_tokenize) -> list[str]:
+    """Multi-syllable words of one text, lower case, syllables joined by spaces."""
+    words: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        for word in word_tokenize(canon(line)):
+            parts = syllables(word)
+            if 1 < len(parts) <= MAX_WORD:
+                words.append(" ".join(parts))
+    return sorted(set(words))
+
+
+def induce_lexicon(texts: Iterable[str], cache: dict[str, list[str]] | None = None) -> set[str]:
+    """Multi-syllable words underthesea finds in `texts`. `cache` maps a text's hash to its
+    words: texts already segmented (by an earlier build) are not segmented again, and
+    underthesea is not even imported when every text is known. New entries are added."""
+    cache = {} if cache is None else cache
+    todo = [t for t in dict.fromkeys(texts) if text_key(t) not in cache]
+    if todo:
+        from underthesea import word_tokenize  # build time only
+        for text in todo:
+            cache[text_key(text)] = text_words(text, word_tokenize)
+    return {w for t in texts for w in cache[text_key(t)]}
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 class Segmenter:

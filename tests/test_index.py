@@ -70,12 +70,19 @@ def test_built_once_then_loaded(tmp_path, corpus, counting):
     assert manifest["embedder"] == {"name": "counting-test-embedder", "dim": 8}
 
 
-def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, counting):
+def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, counting, monkeypatch):
     settings = make_settings(tmp_path, corpus=corpus)
     first = Assistant.load(settings)
     before = counting.embedded
     shutil.copy(CORPUS / "xa-thanh-an-2026.txt", corpus)
+    import assistant.segment as segment
+    segmented = []
+    real = segment.text_words
+    monkeypatch.setattr(segment, "text_words", lambda text, tok: segmented.append(text) or real(text, tok))
     second = Assistant.load(settings)
+    # only the new plan's passages were segmented again
+    assert segmented and all(p.search_text not in {q.search_text for q in first.index.passages}
+                             for p in second.index.passages if p.search_text in segmented)
     assert second.rebuilt
     old = {p.search_text for p in first.index.passages}
     new_plan = [p for p in second.index.passages if p.plan == "xa-thanh-an-2026" and p.search_text not in old]
