@@ -49,6 +49,16 @@ class Index:
     manifest: dict
 
 
+def code_version() -> str:
+    """The package version and a hash of the code that reads plans and builds the index:
+    an index built by other code is rebuilt (cheaply: vectors and word segmentation are
+    reused by content)."""
+    digest = hashlib.sha1(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
 def file_hashes(corpus_dir: Path) -> dict[str, str]:
     out = {}
     if corpus_dir.is_dir():
@@ -135,7 +145,7 @@ def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: P
         cache = _load_vector_cache(folder, embedder)
         vectors = _embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress)
     manifest = {
-        "format": FORMAT, "version": __version__, "files": file_hashes(corpus_dir) if files is None else files,
+        "format": FORMAT, "version": code_version(), "files": file_hashes(corpus_dir) if files is None else files,
         "embedder": {"name": embedder.name, "dim": embedder.dim} if embedder else None,
         "passages": len(passages), "plans": [p.plan.id for p in plans],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_seconds": round(time.time() - started, 1),
@@ -241,7 +251,7 @@ def load_index(folder: Path, corpus_dir: Path, embedder: Embedder | None) -> Ind
     except (OSError, ValueError) as exc:
         raise IndexInvalid(f"no readable manifest ({exc})") from None
     expected_embedder = {"name": embedder.name, "dim": embedder.dim} if embedder else None
-    if manifest.get("format") != FORMAT or manifest.get("version") != __version__:
+    if manifest.get("format") != FORMAT or manifest.get("version") != code_version():
         raise IndexInvalid("index format or version changed")
     if manifest.get("embedder") != expected_embedder:
         raise IndexInvalid("embedder changed")

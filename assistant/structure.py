@@ -38,7 +38,8 @@ class _Para:
 
 def clean_markup(text: str) -> str:
     """Drop markup remnants (`**`, `*`, `<ul ...>`) and collapse white space."""
-    return re.sub(r"\s+", " ", _MARKUP.sub(" ", text)).strip()
+    cleaned = _MARKUP.sub(lambda m: "" if m.group(0).startswith("*") else " ", text)
+    return re.sub(r"\s+", " ", cleaned).strip()
 
 
 def split_lines(text: str) -> list[_Line]:
