@@ -22,6 +22,8 @@ _FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nh
 han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
 hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
 uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop thuoc dat""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+_ROLE_WORDS = set("chiu trach nhiem phu dam nhan giao lo".split())
+_REPORT_KIND_Q = re.compile(r"\b(?:bao cao|bc)\s+(quy|6 thang|sau thang|nam)\b")
 _IDENTITY_Q = re.compile(r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|\bngay nao\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
 _PREAMBLE_Q = re.compile(r"\bcan cu\b|\bquyet dinh so\b|\bso may\b|\bkem theo\b|\bban hanh (?:ngay|khi|luc)\b|\bngay ban hanh\b")
 
@@ -103,7 +105,8 @@ class Answerer:
         for i, w in enumerate(words):
             parts = [fold_word(p) for p in w.split("_")]
             nxt = words[i + 1] if i + 1 < len(words) else ""
-            if (all(p in _FORM_WORDS or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
+            form = _FORM_WORDS | (_ROLE_WORDS if q.intent in {"lead_unit", "cooperating_units"} else set())
+            if (all(p in form or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
                     or fold_word(w) in self.abbreviations or fold_word(nxt) in {"nao", "gi", "may"}):
                 continue
             out.append(w)
@@ -117,7 +120,8 @@ class Answerer:
             q = parse_question(raw, self.places, self.periods)
         except InvalidQuestion as exc:
             return Answer(question=raw or "", found=False, intent="invalid", text=str(exc), status="invalid")
-        if q.unknown_place and not q.plan_ids:
+        named = [p for p in q.plan_ids if fold(self.places[p].split(" ", 1)[-1]) in q.folded]
+        if q.unknown_place and not named:
             return self.no_plan_for(q)
         words = self.content_words(q)
         # Lexical evidence and the records first; the dense ranking joins when they do not
@@ -207,6 +211,9 @@ class Answerer:
             return F.duty_line(duty), fit
         if reports and it in {"report_deadline", "deadline"}:
             report = self._best_report(reports, q)
+            asked = _REPORT_KIND_Q.search(q.folded)
+            if asked and not any(fold(r.what).endswith(asked.group(1).replace("sau", "6")) for r in reports):
+                return F.report_line(report), -0.5   # the plan states another report's deadline
             if q.wants != "date" and re.search(r"\b(?:may lan|bao lau|dinh ky|nhung ky|ky nao)\b", q.folded):
                 return F.report_frequency(reports), 0.6
             if q.wants == "date" and not (report.due and (report.due.day_of_month or report.due.due)):
@@ -264,21 +271,29 @@ class Answerer:
 
     # ------------------------------------------------------------------ duties view
     def _unit_duties(self, q: Question, cands: list[Candidate], words: list[str]) -> Answer | None:
+        """What a named unit owes: its duties in the plan, or else the tasks it leads."""
         unit = q.units[0]
         plan_ids = q.plan_ids or tuple(dict.fromkeys(c.plan.plan.id for c in cands))
+        rank = {(c.plan.plan.id, c.block.span.start): i for i, c in enumerate(cands)}
+        vocab = self.view(q)
         for pid in plan_ids:
-            duties = [d for d in self.plans[pid].duties if self._canon(d.unit) == unit]
-            if not duties:
+            rec = self.plans[pid]
+            owed = [d for d in rec.duties if self._canon(d.unit) == unit]
+            verb = "được giao"
+            if not owed:
+                owed = [t for t in rec.tasks if any(self._canon(u) == unit for u in t.lead)]
+                verb = f"chủ trì {len(owed)} nhiệm vụ, trong đó"
+            if not owed:
                 continue
-            rank = {c.block.span.start: i for i, c in enumerate(cands) if c.plan.plan.id == pid}
-            vocab = self.view(q)
-            duties.sort(key=lambda d: (-coverage(words, vocab.words(d.text), vocab.idf), rank.get(d.span.start, 999)))
-            chosen = duties[:3]
-            head = f"{F.b(chosen[0].unit)} ({self.plans[pid].plan.place}) được giao:"
-            body = " ".join(f"({i}) {F.short(F._strip(d.text), 150)}" for i, d in enumerate(chosen, 1))
-            cites = tuple(self.cite(self.plans[pid], self._block_at(pid, d.span.start)) for d in chosen)
-            return Answer(question=q.text, found=True, intent=q.intent, text=f"{head} {body}",
-                          citations=cites, plans=(pid,))
+            owed.sort(key=lambda r: (-coverage(words, vocab.words(_text_of(r)), vocab.idf),
+                                     rank.get((pid, r.span.start), 999)))
+            chosen = owed[:3]
+            name = chosen[0].unit if isinstance(chosen[0], Duty) else next(
+                u for u in chosen[0].lead if self._canon(u) == unit)
+            body = " ".join(f"({i}) {F.short(F._strip(_text_of(r)), 150)}" for i, r in enumerate(chosen, 1))
+            cites = tuple(self.cite(rec, self._block_at(pid, r.span.start)) for r in chosen)
+            return Answer(question=q.text, found=True, intent=q.intent,
+                          text=f"{F.b(name)} ({rec.plan.place}) {verb}: {body}", citations=cites, plans=(pid,))
         return None
 
     def _identity_blocks(self, rec: PlanRecords) -> list[Block]:
@@ -343,6 +358,10 @@ class Answerer:
 
     def cite(self, rec: PlanRecords, block: Block) -> Citation:
         return make_citation(self.sources.get(rec.plan.file), rec, block)
+
+
+def _text_of(record) -> str:
+    return record.text if isinstance(record, Duty) else record.content
 
 
 def make_citation(source_text: str | None, rec: PlanRecords, block: Block) -> Citation:

@@ -142,4 +142,4 @@ def parse_question(raw: str | None, places: dict[str, str], periods: dict[str, s
         text=text, folded=folded, search_text=expanded, intent=detect_intent(folded),
         plan_ids=detect_plans(folded, places, periods), units=tuple(dict.fromkeys(u.unit for u in units)),
         unit_mentions=tuple(u.text for u in units), wants=detect_wants(folded),
-        has_diacritics=has_diacritics(text))
+        has_diacritics=has_diacritics(text), unknown_place=unknown_place(text, places))

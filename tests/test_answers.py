@@ -103,3 +103,22 @@ def test_cli_jsonl_matches_the_shared_scorer(tmp_path, dev_questions):
     shared = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(DEV), str(pred_file)],
                             text=True, capture_output=True, timeout=60, check=True).stdout.strip().splitlines()[-1]
     assert ours == shared
+
+
+def test_a_commune_without_a_plan_is_named_not_guessed(assistant):
+    answer = assistant.ask("Cơ quan thường trực tham mưu về CCHC của xã Tân Phú là đơn vị nào?")
+    assert not answer.found and "xã Tân Phú" in answer.text and not answer.citations
+
+
+def test_a_report_the_plan_does_not_date_is_not_answered_with_another(assistant):
+    # Thái Tân only dates its yearly report (10/12): a quarterly one must not borrow it
+    answer = assistant.ask("Báo cáo quý về CCHC của các đơn vị ở xã Thái Tân gửi khi nào?")
+    assert not answer.found
+    yearly = assistant.ask("Báo cáo năm về CCHC của xã Thái Tân gửi trước ngày nào?")
+    assert yearly.found and "10/12" in yearly.text
+
+
+def test_a_unit_without_duties_is_shown_the_tasks_it_leads(assistant):
+    answer = assistant.ask("Trung tâm PVHCC phường Rạch Giá chủ trì những nhiệm vụ nào?")
+    assert answer.found and answer.text.startswith("**Trung tâm phục vụ hành chính công**")
+    assert all(c.plan == "phuong-rach-gia-2026" for c in answer.citations) and len(answer.citations) == 3
