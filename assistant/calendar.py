@@ -24,7 +24,7 @@ from .facts import short
 from .library import Library
 from .records import Deadline, PlanRecords, Report, Task
 from .textnorm import collapse, fold
-from .units import canonical_unit, same_unit
+from .units import canonical_unit, unit_matches
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DIGEST_DAYS = (0, 1, 3, 7)      # the digest names items due today and in 1, 3 and 7 days
@@ -190,10 +190,7 @@ def _plans(plans: list[PlanRecords], key: str | None) -> list[PlanRecords]:
     return [found] if found else []
 
 
-@lru_cache(maxsize=4096)
-def _unit_matches(name: str, query: str) -> bool:
-    q = fold(query).strip()
-    return same_unit(query, name) or (bool(q) and q in fold(name))
+_unit_matches = lru_cache(maxsize=4096)(unit_matches)   # the same names recur across items
 
 
 def _plan_names_unit(rec: PlanRecords, unit: str) -> bool:

@@ -8,7 +8,7 @@ from .load import LoadError, SourceDoc, load_corpus
 from .planparse import parse_plan
 from .records import Duty, PlanRecords, Task
 from .textnorm import fold
-from .units import canonical_unit, same_unit
+from .units import canonical_unit, unit_matches
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Library:
         out = []
         for p in self._select(plan):
             for t in p.tasks:
-                if unit and not any(same_unit(unit, u) or _contains(u, unit) for u in t.lead + t.cooperating):
+                if unit and not any(unit_matches(u, unit) for u in t.lead + t.cooperating):
                     continue
                 out.append(t)
         return out
@@ -39,7 +39,7 @@ class Library:
         out = []
         for p in self._select(plan):
             for d in p.duties:
-                if unit and not (same_unit(unit, d.unit) or _contains(d.unit, unit)):
+                if unit and not unit_matches(d.unit, unit):
                     continue
                 out.append(d)
         return out
@@ -58,11 +58,6 @@ class Library:
             return self.plans
         found = self.plan(plan)
         return [found] if found else []
-
-
-def _contains(name: str, query: str) -> bool:
-    q = fold(query).strip()
-    return bool(q) and q in fold(name)
 
 
 def build_library(folder: Path, max_bytes: int = 20 * 1024 * 1024) -> Library:

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from .answer import Answerer
 from .embed import make_embedder
 from .index import Index, IndexInvalid, Progress, build_index, load_index
-from .library import Library
 from .load import load_corpus
 from .planparse import parse_plan
 from .records import Answer, Duty, PlanRecords, Task
 from .settings import Settings
-from .textnorm import fold
-from .units import canonical_unit, same_unit
+from .units import canonical_unit, unit_matches
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +45,6 @@ class Assistant:
         sources = {d.name: d.text for d in docs}
         return cls(settings, index, Answerer(index, sources, embedder, mode), rebuilt)
 
-    @property
-    def library(self) -> Library:
-        return Library(plans=self.index.plans, sources={}, errors=self.index.errors)
-
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
 
@@ -73,16 +67,10 @@ def unit_view(plans: list[PlanRecords], name: str) -> tuple[str, list[UnitPlanVi
     canonical = canonical_unit(name) or name.strip()
     views = []
     for rec in plans:
-        duties = tuple(d for d in rec.duties if _is(d.unit, name))
-        leads = tuple(t for t in rec.tasks if any(_is(u, name) for u in t.lead))
-        joins = tuple(t for t in rec.tasks if t not in leads and any(_is(u, name) for u in t.cooperating))
+        duties = tuple(d for d in rec.duties if unit_matches(d.unit, name))
+        leads = tuple(t for t in rec.tasks if any(unit_matches(u, name) for u in t.lead))
+        joins = tuple(t for t in rec.tasks if t not in leads and any(unit_matches(u, name) for u in t.cooperating))
         if duties or leads or joins:
             views.append(UnitPlanView(rec, duties, leads, joins))
     return canonical, views
 
-
-def _is(written: str, query: str) -> bool:
-    if same_unit(written, query):
-        return True
-    q = fold(query).strip()
-    return len(q) >= 4 and q in fold(written)

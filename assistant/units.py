@@ -124,5 +124,14 @@ def same_unit(a: str, b: str) -> bool:
     return fold_same_length(a).strip() == fold_same_length(b).strip()
 
 
+def unit_matches(written: str, query: str) -> bool:
+    """Whether a unit as a plan writes it answers to what a user typed: the same unit by
+    the lexicon, or the typed words (four letters at least) inside the written name."""
+    if same_unit(written, query):
+        return True
+    q = fold_same_length(query).strip()
+    return len(q) >= 4 and q in fold_same_length(written)
+
+
 def lexicon_names() -> list[str]:
     return [name for name, _, _ in _LEXICON]
