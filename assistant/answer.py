@@ -13,7 +13,6 @@ from .question import InvalidQuestion, Question, expand_abbreviations, parse_que
 from .records import Answer, Block, Citation, Duty, PlanRecords, Report, Target, Task
 from .retrieve import bm25_scores, coverage, has_word, restore_diacritics, rrf, top
 from .vocab import Vocabulary
-from .segment import syllables
 from .structure import clean_markup
 from .textnorm import collapse, fold, fold_word
 
@@ -199,7 +198,7 @@ class Answerer:
             if it in {"deadline", "report_deadline"}:
                 return F.task_deadline(task), 0.6 if task.deadline else 0.0
             if it == "target" and targets:
-                return F.target_line(self._best_target(targets, q)), 0.4
+                return F.target_line(self._best_target(targets, q, words)), 0.4
             return F.task_lead(task), 0.6 if it == "lead_unit" else 0.1
         if duty and it in {"lead_unit", "cooperating_units", "unit_duties", "general"}:
             if it == "cooperating_units":
@@ -220,7 +219,7 @@ class Answerer:
                 return F.report_line(report), -0.5
             return F.report_line(report), 0.6
         if targets and it == "target":
-            return F.target_line(self._best_target(targets, q)), 0.5
+            return F.target_line(self._best_target(targets, q, words)), 0.5
         sentence, sfit = self._sentence(q, cand.block, words, it == "general")
         fact = F.sentence_fact(sentence, it)
         fit = 0.3 if fact.startswith("**") else 0.0
@@ -258,9 +257,8 @@ class Answerer:
             return s
         return max(reports, key=score)
 
-    def _best_target(self, targets: list[Target], q: Question) -> Target:
+    def _best_target(self, targets: list[Target], q: Question, words: list[str]) -> Target:
         """The value whose own words (those just before it) match the question best."""
-        words = self.content_words(q)
         vocab = self.view(q)
 
         def score(t: Target) -> float:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .deadlines import format_due, occurrences
+from .deadlines import format_due
 from .records import Deadline, Duty, Report, Target, Task
-from .textnorm import fold
 
 _FREQ = re.compile(r"\b(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ(?:\s+(?:quý|tháng|năm|6 tháng)(?:[, ]+(?:và\s+)?(?:quý|tháng|năm|6 tháng))*)?|\bthường xuyên\b|\bđột xuất\b", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+(?:/\d{4}|\s+năm\s+\d{4})?", re.IGNORECASE)
@@ -65,10 +64,7 @@ def task_deadline(task: Task) -> str:
     return f"Thời hạn: {b(deadline_text(task.deadline))}{lead}. (Nhiệm vụ: {short(task.content, 120)})"
 
 
-_ROLE = {"lead": "chủ trì", "cooperate": "phối hợp", "other": "thực hiện"}
-
-
-def duty_line(duty: Duty, lead_first: bool = True) -> str:
+def duty_line(duty: Duty) -> str:
     return f"{b(duty.unit)} — {short(_strip(duty.text), 220)}"
 
 
@@ -108,10 +104,6 @@ def report_frequency(reports: list[Report]) -> str:
     return f"Báo cáo định kỳ: {b(', '.join(kinds) or first.frequency or first.what)}{dest}{via}."
 
 
-def report_dates(report: Report, year: int | None) -> list[str]:
-    if not report.due or not year:
-        return []
-    return [d.strftime("%d/%m/%Y") for d in occurrences(report.due, year)]
 
 
 def target_line(target: Target) -> str:
@@ -158,6 +150,3 @@ def has_kind(text: str, wants: str | None) -> bool:
         return bool(_DATE.search(text)) or bool(re.search(r"\d{1,2}/\d{1,2}", text))
     return True
 
-
-def folded_contains(haystack: str, needle: str) -> bool:
-    return fold(needle) in fold(haystack)

@@ -12,7 +12,6 @@ _TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
 }
 _TONE_RE = re.compile("(?:" + "|".join(_TONE) + r")(?!\w)")  # only at a syllable's end
 _DASH_RE = re.compile(r"[\u2010-\u2015\u2212]")
-_WORD_RE = re.compile(r"\w+(?:[/.,%-]\w+)*%?", re.UNICODE)
 
 
 def nfc(text: str) -> str:
@@ -47,10 +46,6 @@ def canon(text: str) -> str:
 def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
-
-def words(text: str) -> list[str]:
-    """Lower-case word tokens (numbers with their separators kept: 31/01/2026, 2,5%)."""
-    return _WORD_RE.findall(canon(text))
 
 
 def has_diacritics(text: str) -> bool:

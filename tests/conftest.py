@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, DEV, ROOT  # noqa: E402  (tests/ is on sys.path)
+from helpers import CORPUS, DEV  # tests/ is on sys.path
 
 
 @pytest.fixture(scope="session")

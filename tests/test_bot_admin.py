@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -29,7 +29,7 @@ from assistant.calendar import (DueItem, calendar_items, digest_items, select_it
 from assistant.ics import to_ics
 from assistant.textnorm import fold
 
-from conftest import CORPUS, ROOT
+from helpers import CORPUS, ROOT
 
 RACH_GIA = "phuong-rach-gia-2026"
 VINH_THINH = "xa-vinh-thinh-2026"
