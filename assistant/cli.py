@@ -6,6 +6,7 @@ import json
 import sys
 
 from .cli_deadlines import add_deadlines_parser
+from .cli_eval import add_eval_parsers
 from .cli_plans import add_plans_parser
 from .progress import progress_bar
 from .settings import load_settings
@@ -73,9 +74,9 @@ def cmd_units(args, settings) -> int:
     return 0
 
 
-def _assistant(settings, rebuild: bool = False, mode: str = "full"):
+def _assistant(settings, rebuild: bool = False):
     from .service import Assistant
-    return Assistant.load(settings, rebuild=rebuild, progress=progress_bar(), mode=mode)
+    return Assistant.load(settings, rebuild=rebuild, progress=progress_bar())
 
 
 def cmd_index(args, settings) -> int:
@@ -112,20 +113,6 @@ def cmd_ask(args, settings) -> int:
     return 0
 
 
-def cmd_eval(args, settings) -> int:
-    from pathlib import Path
-    from .evaluate import read_jsonl, report, score
-    from .render import answer_json
-    assistant = _assistant(settings, mode=args.mode)
-    gold = read_jsonl(Path(args.file))
-    preds = {g["id"]: answer_json(assistant.ask(g["question"]), g["id"]) for g in gold}
-    if args.predictions:
-        Path(args.predictions).write_text(
-            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds.values()), "utf-8")
-    print(report(score(gold, preds), verbose=args.verbose))
-    return 0
-
-
 def cmd_chat(args, settings) -> int:
     from .telegram.entry import chat
     return chat()
@@ -154,13 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="một đối tượng JSON")
     p.add_argument("--jsonl", action="store_true", help='đọc các dòng {"id","question"} từ stdin')
     p.set_defaults(func=cmd_ask)
-    p = sub.add_parser("eval", help="chấm điểm trên bộ câu hỏi mẫu")
-    p.add_argument("file")
-    p.add_argument("-v", "--verbose", action="store_true")
-    p.add_argument("--mode", choices=["bm25", "dense", "fusion", "full"], default="full",
-                   help="bm25, dense, fusion (không dùng bản ghi) hoặc full")
-    p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
-    p.set_defaults(func=cmd_eval)
+    add_eval_parsers(sub)
     add_deadlines_parser(sub)
     add_plans_parser(sub)
     p = sub.add_parser("chat", help="chạy bot Telegram (có mã) hoặc trò chuyện trong cửa sổ dòng lệnh")

@@ -55,7 +55,7 @@ def correct(gold: dict, pred: dict | None, lenient: bool = False) -> bool:
 
 def score(gold: list[dict], preds: dict[str, dict]) -> dict:
     by_intent: dict[str, Counter] = defaultdict(Counter)
-    ok_all = cite_all = n_in = len_all = 0
+    ok_all = cite_all = n_in = len_all = silent = loud = 0
     misses = []
     for g in gold:
         p = preds.get(g["id"])
@@ -64,15 +64,20 @@ def score(gold: list[dict], preds: dict[str, dict]) -> dict:
         by_intent[g["intent"]].update(n=1, ok=int(ok), cite=int(c))
         ok_all += ok
         len_all += correct(g, p, lenient=True)
+        found = p is not None and p.get("found", False)
         if g["intent"] != "out_of_scope":
             n_in += 1
             cite_all += c
+            silent += not found
+        else:
+            loud += found
         if not ok:
             misses.append((g, p))
     n = max(len(gold), 1)
     return {"by_intent": {k: dict(v) for k, v in sorted(by_intent.items())},
             "accuracy": ok_all / n, "citation": cite_all / max(n_in, 1), "lenient": len_all / n,
-            "n": len(gold), "misses": misses}
+            "n": len(gold), "misses": misses, "answerable": n_in, "answerable_not_found": silent,
+            "out_of_scope": len(gold) - n_in, "out_of_scope_answered": loud}
 
 
 def report(result: dict, verbose: bool = False) -> str:
@@ -83,6 +88,9 @@ def report(result: dict, verbose: bool = False) -> str:
         for g, p in result["misses"]:
             got = (p or {}).get("answer", "")[:200].replace("\n", " ")
             lines.append(f"MISS {g['id']} {g['question']} | want {g['must_contain']} | got {got}")
+    silent, n_in = result["answerable_not_found"], result["answerable"]
+    lines.append(f"abstention: answerable said not found {silent}/{n_in} ({silent / max(n_in, 1):.3f}); "
+                 f"out of scope answered {result['out_of_scope_answered']}/{result['out_of_scope']}")
     lines.append(f"accuracy {result['accuracy']:.3f} citation {result['citation']:.3f} "
                  f"lenient {result['lenient']:.3f} n {result['n']}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ from .deadlines import format_due
 from .records import Deadline, Duty, Report, Target, Task
 
 _FREQ = re.compile(r"\b(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ(?:\s+(?:quý|tháng|năm|6 tháng)(?:[, ]+(?:và\s+)?(?:quý|tháng|năm|6 tháng))*)?|\bthường xuyên\b|\bđột xuất\b", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+(?:/\d{4}|\s+năm\s+\d{4})?", re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+\b(?:/\d{4}|\s+năm\s+\d{4})?", re.IGNORECASE)
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)\s*đồng", re.IGNORECASE)
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 
@@ -64,18 +64,21 @@ def task_deadline(task: Task) -> str:
     return f"Thời hạn: {b(deadline_text(task.deadline))}{lead}. (Nhiệm vụ: {short(task.content, 120)})"
 
 
-def duty_line(duty: Duty) -> str:
-    return f"{b(duty.unit)} — {short(_strip(duty.text), 220)}"
+def duty_line(duty: Duty, excerpt: str = "") -> str:
+    """The unit and what it must do: `excerpt` (the part the question is about) or the
+    duty's opening."""
+    return f"{b(duty.unit)} — {short(excerpt or _strip(duty.text), 300)}"
 
 
-def duty_cooperating(duty: Duty, named: tuple[str, ...]) -> str:
+def duty_cooperating(duty: Duty, named: tuple[str, ...], excerpt: str = "") -> str:
     """Name the other side of a cooperation: the duty's unit or its partners."""
     from .units import canonical_unit
     unit_named = (canonical_unit(duty.unit) or duty.unit) in named
     partners = [p for p in duty.partners if p not in named]
+    text = short(excerpt or _strip(duty.text), 280)
     if unit_named and partners:
-        return f"Phối hợp với {b(', '.join(partners))} — {duty.unit}: {short(_strip(duty.text), 200)}"
-    return f"{b(duty.unit)} phối hợp — {short(_strip(duty.text), 220)}"
+        return f"Phối hợp với {b(', '.join(partners))} — {duty.unit}: {text}"
+    return f"{b(duty.unit)} phối hợp — {text}"
 
 
 def report_line(report: Report) -> str:

@@ -88,11 +88,13 @@ def expand_abbreviations(text: str) -> str:
     return text + (" " + " ".join(extra) if extra else "")
 
 
+def matching_intents(folded: str) -> tuple[str, ...]:
+    """Every intent whose pattern the question matches, in the rules' order."""
+    return tuple(intent for intent, pattern in _INTENT_RULES if re.search(pattern, folded))
+
+
 def detect_intent(folded: str) -> str:
-    for intent, pattern in _INTENT_RULES:
-        if re.search(pattern, folded):
-            return intent
-    return "general"
+    return next(iter(matching_intents(folded)), "general")
 
 
 def detect_wants(folded: str) -> str | None:

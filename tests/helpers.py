@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"
+ROUND1 = SHARED / "eval" / "round1.jsonl"
 
 
 def plain(text: str) -> str:

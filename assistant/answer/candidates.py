@@ -1,0 +1,178 @@
+"""Candidates: the statements the ranked passages of the plans in scope support, each with
+its features. Pure given the loaded index (`Corpus`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import facts as F
+from ..index import Index
+from ..question import Question
+from ..records import Duty, PlanRecords, Report, Target, Task
+from ..extract import strip_marker
+from ..retrieve import coverage
+from ..textnorm import fold
+from ..units import canonical_unit, find_units
+from .features import QuestionView, add_relative, featurize
+from .rank import POOL, Hit, rank
+from .statements import (Statement, canon_units, duty_statements, identity_statement, report_statements,
+                         excerpt, sentence_statement, sentences, target_statement, task_statements)
+from .words import Words
+
+FACT_PASSAGES = 25   # passages whose statements are scored
+
+
+@dataclass(frozen=True)
+class Candidate:
+    statement: Statement
+    features: dict[str, float]
+
+
+class Corpus:
+    """What candidates are read from: the index, its records by source span, word sets."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.plans = {p.plan.id: p for p in index.plans}
+        self.places = {p.plan.id: p.plan.place for p in index.plans}
+        self.periods = {p.plan.id: p.plan.period for p in index.plans}
+        self.words = Words(index)
+        self.records: dict[tuple[str, int], list] = {}
+        for rec in index.plans:
+            for r in (*rec.tasks, *rec.duties, *rec.reports, *rec.targets):
+                self.records.setdefault((rec.plan.id, r.span.start), []).append(r)
+        self.passage_at = {(p.plan, self.plans[p.plan].blocks[p.block].span.start): i
+                           for i, p in enumerate(index.passages)}
+
+    def plan_words(self, q: Question) -> set[str]:
+        return {w for p in q.plan_ids for w in
+                fold(f"{self.places[p]} {self.periods[p]}").replace("06", "6").split()}
+
+
+def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candidate]]:
+    """The ranked passages and every candidate statement with its features."""
+    hits = rank(corpus.index, embedder, q)
+    words = corpus.words.content(q, corpus.plan_words(q))
+    view = QuestionView(q, hits, words)
+    out: list[Candidate] = []
+    by_passage = {h.passage: h for h in hits}
+    for hit in hits[:FACT_PASSAGES]:
+        for st in passage_statements(corpus, q, hit.passage, words):
+            out.append(_candidate(corpus, view, st, hit))
+    for st in unit_task_statements(corpus, q, hits, words):
+        hit = by_passage.get(st.passage) or Hit(st.passage, 0.0, 0.0, POOL, 0.0, POOL)
+        out.append(_candidate(corpus, view, st, hit))
+    add_relative([c.features for c in out])
+    return hits, out
+
+
+def _candidate(corpus: Corpus, view: QuestionView, st: Statement, hit: Hit) -> Candidate:
+    q, words = view.q, view.words
+    cov = corpus.words.coverage_in(q, words, hit.passage) if words else float(bool(q.plan_ids))
+    own = cov
+    if set(q.units) & set(st.units):
+        words = corpus.words.without_units(q, words)
+        own = 1.0   # nothing but the unit is asked about, and the statement is about it
+    basis = corpus.words.coverage_of(q, words, st.basis) if words else own
+    shown = corpus.words.coverage_of(q, words, st.text.replace("**", "")) if words else own
+    missing = corpus.words.key_missing(q, words, hit.passage)
+    return Candidate(st, featurize(view, st, hit, cov, basis, shown, missing))
+
+
+def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) -> list[Statement]:
+    passage = corpus.index.passages[idx]
+    rec = corpus.plans[passage.plan]
+    block = rec.blocks[passage.block]
+    pid = rec.plan.id
+    recs = corpus.records.get((pid, block.span.start), [])
+    out: list[Statement] = []
+    for task in (r for r in recs if isinstance(r, Task)):
+        out.extend(task_statements(task, pid, idx, block))
+        break
+    for duty in (r for r in recs if isinstance(r, Duty)):
+        part = excerpt(strip_marker(duty.text), lambda s: corpus.words.coverage_of(q, words, s))
+        out.extend(duty_statements(duty, q.units, part, pid, idx, (block, *unit_heading(rec, passage.block, duty.unit))))
+        break
+    reports = [r for r in recs if isinstance(r, Report)]
+    if reports:
+        out.extend(report_statements(reports, q.folded, pid, idx, block))
+    targets = [r for r in recs if isinstance(r, Target)]
+    if targets:
+        out.append(target_statement(best_target(corpus, q, targets, words), pid, idx, block))
+    parts = sentences(block.text, whole=q.intent == "general")
+    best = max(parts, key=lambda s: corpus.words.coverage_of(q, words, s))
+    out.append(sentence_statement(best, q.intent, pid, idx, block))
+    if not block.section:
+        identity = identity_statement(rec, idx)
+        if identity:
+            out.append(identity)
+    return out
+
+
+def unit_heading(rec: PlanRecords, at: int, unit: str) -> tuple:
+    """The heading above block `at` that names `unit`, when the block itself does not
+    (quoted with the duty, so that the quote shows whose duty it is)."""
+    block = rec.blocks[at]
+    unit = canonical_unit(unit) or unit
+    if not block.section or unit in {m.unit for m in find_units(block.text, loose=True)}:
+        return ()
+    for prev in reversed(rec.blocks[:at]):
+        if prev.kind == "heading" and prev.text == block.section[-1]:
+            return (prev,) if canonical_unit(prev.text) == unit else ()
+    return ()
+
+
+def best_target(corpus: Corpus, q: Question, targets: list[Target], words: list[str]) -> Target:
+    """The value whose own words (those just before it) match the question best."""
+    vocab = corpus.words.view(q)
+
+    def score(t: Target) -> float:
+        pos = t.indicator.find(t.value)
+        before = t.indicator[max(0, pos - 80):pos] if pos >= 0 else t.indicator
+        return (coverage(words, vocab.words(before), vocab.idf)
+                + 0.5 * coverage(words, vocab.words(t.indicator), vocab.idf))
+    return max(targets, key=score)
+
+
+def unit_task_statements(corpus: Corpus, q: Question, hits: list[Hit], words: list[str]) -> list[Statement]:
+    """For a question naming a unit: per plan in scope, what the unit owes (its duties, or
+    else the tasks it leads), the duties closest to the question first."""
+    if not q.units:
+        return []
+    unit = q.units[0]
+    ranked = [corpus.index.passages[h.passage].plan for h in hits]
+    plan_ids = q.plan_ids or tuple(dict.fromkeys(ranked))
+    out = []
+    for pid in plan_ids[:3]:
+        rec = corpus.plans[pid]
+        owed, verb = _owed(rec, unit)
+        if not owed:
+            continue
+        owed.sort(key=lambda r: -corpus.words.coverage_of(q, words, _text_of(r)))
+        chosen = owed[:3]
+        name = chosen[0].unit if isinstance(chosen[0], Duty) else next(
+            u for u in chosen[0].lead if canon_units([u])[0] == unit)
+        body = " ".join(f"({i}) {F.short(_focus(corpus, q, words, _text_of(r)), 150)}"
+                        for i, r in enumerate(chosen, 1))
+        blocks = tuple(next(b for b in rec.blocks if b.span.start == r.span.start) for r in chosen)
+        passage = corpus.passage_at.get((pid, chosen[0].span.start), hits[0].passage if hits else 0)
+        verb = verb if verb else f"chủ trì {len(owed)} nhiệm vụ, trong đó"
+        out.append(Statement("unit_tasks", f"{F.b(name)} ({rec.plan.place}) {verb}: {body}", plan=pid,
+                             passage=passage, blocks=blocks, basis=" ".join(_text_of(r) for r in chosen),
+                             units=(unit,), leads=1))
+    return out
+
+
+def _focus(corpus: Corpus, q: Question, words: list[str], text: str) -> str:
+    text = strip_marker(text)
+    return excerpt(text, lambda s: corpus.words.coverage_of(q, words, s)) or text
+
+
+def _owed(rec: PlanRecords, unit: str) -> tuple[list, str]:
+    duties = [d for d in rec.duties if canon_units([d.unit])[0] == unit]
+    if duties:
+        return duties, "được giao"
+    return [t for t in rec.tasks if unit in canon_units(t.lead)], ""
+
+
+def _text_of(record) -> str:
+    return record.text if isinstance(record, Duty) else record.content

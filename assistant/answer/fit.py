@@ -1,0 +1,137 @@
+"""Fitting the scoring model from gold questions, and scoring it plan by plan.
+
+A candidate's label: its statement alone would be judged correct for the gold question
+(the shared eval's rules) and states the kind of fact the gold's intent asks for. The
+ranker is a logistic regression over all candidates. The abstainer is a logistic
+regression over the ranker's decisions on questions of plans it was not fit on (leave one
+plan out inside the training set), and its threshold weighs a wrong answer against "not
+found" (WRONG_COST), so neither is fit to the ranker's own training data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evaluate import correct
+from .candidates import Candidate, Corpus, gather
+from .statements import KINDS
+from .features import ABSTAIN_FEATURES
+from .model import Linear, Model, decision_row
+from .pipeline import Gathered
+
+C = 1.0            # inverse regularisation strength of the logistic regression
+WRONG_COST = 0.5   # a wrong answer's cost, against 1 for a right one
+
+
+@dataclass(frozen=True)
+class Sample:
+    gold: dict
+    gathered: Gathered
+    labels: tuple[bool, ...]   # per candidate
+
+    @property
+    def group(self) -> str:
+        return self.gold["doc"]
+
+
+def samples(corpus: Corpus, embedder, parse, gold: list[dict]) -> list[Sample]:
+    """Gather every gold question's candidates once (the expensive part)."""
+    out = []
+    for g in gold:
+        q = parse(g["question"])
+        hits, cands = gather(corpus, embedder, q)
+        out.append(Sample(g, Gathered(q, hits, cands), labels(g, cands)))
+    return out
+
+
+def labels(gold: dict, cands: list[Candidate]) -> tuple[bool, ...]:
+    """A candidate is right when its statement alone would be judged correct and it is the
+    kind of statement the gold's intent asks for, unless no statement of that kind from the
+    same passage is right (a task's lead is also named in its deadline line, but a question
+    about the lead is answered with the lead line)."""
+    if gold["intent"] == "out_of_scope":
+        return tuple(False for _ in cands)
+    ok = [correct(gold, {"found": True, "answer": c.statement.text}) for c in cands]
+    serves = [gold["intent"] in KINDS[c.statement.kind] for c in cands]
+    served = {c.statement.passage for c, o, s in zip(cands, ok, serves) if o and s}
+    return tuple(o and (s or c.statement.passage not in served) for c, o, s in zip(cands, ok, serves))
+
+
+def _linear(rows: list[dict[str, float]], y: list[bool], features: tuple[str, ...]) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+    x = np.array([[r.get(f, 0.0) for f in features] for r in rows], dtype=np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
+    clf.fit((x - mean) / scale, np.array(y, dtype=int))
+    return Linear(features, tuple(_r(mean)), tuple(_r(scale)), tuple(_r(clf.coef_[0])),
+                  round(float(clf.intercept_[0]), 6))
+
+
+def _r(values) -> list[float]:
+    return [round(float(v), 6) for v in values]
+
+
+def ranker(train: list[Sample], features: tuple[str, ...]) -> Linear:
+    rows = [c.features for s in train for c in s.gathered.candidates]
+    return _linear(rows, [lab for s in train for lab in s.labels], features)
+
+
+def best_threshold(outcomes: list[tuple[float, bool, bool]]) -> float:
+    """`outcomes`: (confidence, best candidate correct, question answerable). The
+    threshold that maximises right answers (and right abstentions) less WRONG_COST for
+    each wrong answer: a wrong fact stated with confidence costs more than "not found"."""
+    cuts = sorted({p for p, _, _ in outcomes} | {0.0, 1.0})
+    best, best_gain = 0.5, -float("inf")
+    for lo, hi in zip(cuts, cuts[1:]):
+        t = (lo + hi) / 2
+        gain = 0.0
+        for p, ok, answerable in outcomes:
+            if p < t:
+                gain += not answerable
+            else:
+                gain += 1.0 if answerable and ok else -WRONG_COST
+        if gain > best_gain:
+            best, best_gain = t, gain
+    return round(best, 6)
+
+
+def _decisions(rank: Linear, held: list[Sample]) -> list[tuple[dict[str, float], bool, bool]]:
+    """For each question: the abstainer's row, whether the best candidate is right, and
+    whether the question is answerable."""
+    out = []
+    for s in held:
+        cands = s.gathered.candidates
+        if not cands:
+            continue
+        probs = rank.probabilities([c.features for c in cands])
+        i = int(np.argmax(probs))
+        answerable = s.gold["intent"] != "out_of_scope"
+        right = answerable and correct(s.gold, {"found": True, "answer": cands[i].statement.text})
+        out.append((decision_row(probs, cands[i].features), right, answerable))
+    return out
+
+
+def fit(train: list[Sample], features: tuple[str, ...]) -> Model:
+    """The ranker from all of `train`; the abstainer and its threshold from the ranker's
+    decisions on questions of plans it was not fit on (leave one plan out inside `train`)."""
+    groups = sorted({s.group for s in train})
+    decisions = []
+    for held in groups if len(groups) > 1 else []:
+        inner = ranker([s for s in train if s.group != held], features)
+        decisions.extend(_decisions(inner, [s for s in train if s.group == held]))
+    rank = ranker(train, features)
+    if not decisions:
+        decisions = _decisions(rank, train)
+    rows = [d for d, _, _ in decisions]
+    abstainer = _linear(rows, [ok for _, ok, _ in decisions], ABSTAIN_FEATURES)
+    confidence = abstainer.probabilities(rows)
+    threshold = best_threshold([(float(p), ok, a) for p, (_, ok, a) in zip(confidence, decisions)])
+    return Model(rank, abstainer, threshold)
+
+
+def by_plan(all_samples: list[Sample], features: tuple[str, ...]) -> dict[str, Model]:
+    """One model per plan, fit on the other plans' questions."""
+    groups = sorted({s.group for s in all_samples})
+    return {g: fit([s for s in all_samples if s.group != g], features) for g in groups}

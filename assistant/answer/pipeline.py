@@ -1,0 +1,61 @@
+"""The answering pipeline, read top to bottom: parse -> scope -> candidates -> score ->
+select or abstain -> compose."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..index import Index
+from ..question import InvalidQuestion, Question, parse_question
+from ..records import Answer
+from .candidates import Candidate, Corpus, gather
+from .compose import compose, no_plan, not_found, select
+from .model import Model, load_models, model_key
+from .rank import Hit
+from .scope import missing_plan
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything about one question that does not depend on the model's parameters."""
+    question: Question
+    hits: list[Hit]
+    candidates: list[Candidate]
+
+
+class Answerer:
+    """Holds what answering needs from a loaded index; `ask` is pure given that state."""
+
+    def __init__(self, index: Index, sources: dict[str, str], embedder=None,
+                 models: dict[str, Model] | None = None):
+        self.corpus = Corpus(index)
+        self.sources = sources
+        self.embedder = embedder if index.vectors is not None else None
+        self.model = (models or load_models())[model_key(self.embedder is not None)]
+
+    def parse(self, raw: str | None) -> Question:
+        return parse_question(raw, self.corpus.places, self.corpus.periods)
+
+    def gather(self, q: Question) -> Gathered:
+        hits, cands = gather(self.corpus, self.embedder, q)
+        return Gathered(q, hits, cands)
+
+    def ask(self, raw: str | None) -> Answer:
+        try:
+            q = self.parse(raw)
+        except InvalidQuestion as exc:
+            return Answer(question=raw or "", found=False, intent="invalid", text=str(exc), status="invalid")
+        missing = missing_plan(q, self.corpus.places, self.corpus.periods)
+        if missing:
+            return no_plan(self.corpus, q.text, q.intent, missing)
+        return self.decide(self.gather(q), self.model)
+
+    def decide(self, g: Gathered, model: Model) -> Answer:
+        q = g.question
+        rows = [c.features for c in g.candidates]
+        probs = model.probabilities(rows)
+        confident = model.confidence(rows, probs) >= model.threshold
+        chosen = select(q.plan_ids, g.candidates, probs) if confident else []
+        if not chosen:
+            return not_found(self.corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
+        return compose(self.corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates,
+                       chosen, g.hits)

@@ -1,0 +1,72 @@
+"""Passages ranked for a question: BM25 over real and accent-folded tokens, dense
+similarity through the index's vectors, fused by reciprocal rank. Each ranked passage
+keeps its raw signals, which become candidate features."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..index import Index
+from ..question import Question, expand_abbreviations
+from .variants import expand
+from ..retrieve import bm25_scores, restore_diacritics, rrf, top
+
+POOL = 40      # passages taken from each ranking
+DENSE_WEIGHT = 0.6
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage and the signals it was ranked by."""
+    passage: int
+    fused: float          # reciprocal-rank fusion score
+    lexical: float        # BM25 (real + folded), raw
+    lexical_rank: int     # 0-based; POOL when not in the lexical pool
+    dense: float          # cosine similarity; 0.0 without an embedder
+    dense_rank: int       # 0-based; POOL when not in the dense pool
+
+
+def lexical_scores(index: Index, q: Question) -> np.ndarray:
+    """BM25 of the question with its abbreviations spelled out and its expressions'
+    synonyms added, over the real and the accent-folded tokens."""
+    text = expand(expand_abbreviations(q.text))
+    seg = index.segmenter
+    return bm25_scores(index.bm25, seg.tokens(text)) + bm25_scores(index.bm25_folded, seg.folded_tokens(text))
+
+
+def query_vector(index: Index, embedder, q: Question) -> np.ndarray | None:
+    if embedder is None or index.vectors is None or not len(index.vectors):
+        return None
+    query = q.text if q.has_diacritics else restore_diacritics(q.text, index.restore)
+    vec = embedder.embed_queries([query])
+    return np.ascontiguousarray(vec, dtype=np.float32).reshape(-1)
+
+
+def allowed_mask(index: Index, q: Question) -> np.ndarray | None:
+    if not q.plan_ids:
+        return None
+    return np.fromiter((p.plan in q.plan_ids for p in index.passages), bool, len(index.passages))
+
+
+def rank(index: Index, embedder, q: Question, n: int = POOL) -> list[Hit]:
+    """The passages of the plans in scope, best first, with their signals."""
+    allowed = allowed_mask(index, q)
+    lexical = lexical_scores(index, q)
+    lex_order = top(lexical, allowed, n)
+    rankings, weights = [lex_order], [1.0]
+    qvec = query_vector(index, embedder, q)
+    dense = np.zeros(len(index.passages), dtype=np.float32)
+    dense_order: list[int] = []
+    if qvec is not None:
+        dense = index.vectors @ qvec
+        masked = dense if allowed is None else np.where(allowed, dense, -np.inf)
+        dense_order = [int(i) for i in np.argsort(-masked, kind="stable")[:n] if np.isfinite(masked[i])]
+        rankings.append(dense_order)
+        weights.append(DENSE_WEIGHT)
+    fused = rrf(rankings, weights)
+    lex_pos = {p: i for i, p in enumerate(lex_order)}
+    dense_pos = {p: i for i, p in enumerate(dense_order)}
+    ordered = sorted(fused.items(), key=lambda kv: -kv[1])[:n]
+    return [Hit(p, s, float(lexical[p]), lex_pos.get(p, n), float(dense[p]), dense_pos.get(p, n))
+            for p, s in ordered]

@@ -1,0 +1,74 @@
+"""The question's content words and the passage word sets they are checked against.
+
+A question typed with diacritics is compared with accented words (so "lương" does not
+match "lượng"); one typed without them with accent-folded words."""
+from __future__ import annotations
+
+import re
+
+from ..index import Index
+from ..question import Question
+from ..retrieve import coverage, has_word
+from ..textnorm import fold, fold_word
+from ..units import ABBREVIATIONS
+from ..vocab import Vocabulary
+
+# Words that carry a question's form rather than its content (folded syllables): question
+# words, roles, units of measure, the names of the plan's own kind.
+_FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nhung don vi phong chu tri phoi hop
+han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
+hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
+uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop thuoc dat
+em anh chi a oi xin nhe giup voi biet""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+_ABBREVIATIONS = {fold(k) for k in ABBREVIATIONS}
+
+
+class Words:
+    """Vocabularies of the index's passages, in both spellings."""
+
+    def __init__(self, index: Index):
+        seg = index.segmenter
+        texts = [p.search_text for p in index.passages]
+        self.views = {"fold": Vocabulary(seg.folded_words, texts), "accent": Vocabulary(seg.words, texts)}
+
+    def view(self, q: Question) -> Vocabulary:
+        return self.views["accent" if q.has_diacritics else "fold"]
+
+    def content(self, q: Question, plan_words: set[str]) -> list[str]:
+        """The question's words an answer's passage should contain: not its form words,
+        place or period (`plan_words`, folded), abbreviations (their long forms count), nor
+        the noun that names the kind of answer ("văn bản nào")."""
+        words = self.view(q).sequence(q.text)
+        out = []
+        for i, w in enumerate(words):
+            parts = [fold_word(p) for p in w.split("_")]
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if (all(p in _FORM_WORDS or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
+                    or fold_word(w) in _ABBREVIATIONS or fold_word(nxt) in {"nao", "gi", "may"}):
+                continue
+            out.append(w)
+        return list(dict.fromkeys(out))
+
+    @staticmethod
+    def without_units(q: Question, words: list[str]) -> list[str]:
+        """`words` less those of the units the question names: for a statement about one of
+        those units, the unit is matched as a unit, not word by word."""
+        unit_words = {fold_word(w) for m in q.unit_mentions for w in re.findall(r"\w+", m)}
+        return [w for w in words if not all(fold_word(p) in unit_words for p in w.split("_"))]
+
+    def coverage_in(self, q: Question, words: list[str], passage: int) -> float:
+        vocab = self.view(q)
+        return coverage(words, vocab.sets[passage], vocab.idf) if words else 0.0
+
+    def coverage_of(self, q: Question, words: list[str], text: str) -> float:
+        vocab = self.view(q)
+        return coverage(words, vocab.words(text), vocab.idf) if words else 0.0
+
+    def key_missing(self, q: Question, words: list[str], passage: int) -> bool:
+        """The question's most specific compound word is not in the passage."""
+        vocab = self.view(q)
+        known = [w for w in words if w in vocab.idf and "_" in w]
+        if not known:
+            return False
+        key = max(known, key=lambda w: vocab.idf[w])
+        return not has_word(key, vocab.sets[passage])
