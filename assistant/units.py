@@ -111,6 +111,7 @@ def find_units(text: str, loose: bool = False) -> list[UnitMatch]:
     return kept
 
 
+@lru_cache(maxsize=20_000)
 def canonical_unit(text: str) -> str | None:
     """The canonical name for a unit written any way (alias, no diacritics), or None."""
     matches = find_units(text, loose=True)

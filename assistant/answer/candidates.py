@@ -9,7 +9,6 @@ from ..index import Index
 from ..question import Question
 from ..records import Duty, PlanRecords, Report, Target, Task
 from ..extract import strip_marker
-from ..retrieve import coverage
 from ..textnorm import fold
 from ..units import canonical_unit, find_units
 from .features import QuestionView, add_relative, featurize
@@ -123,13 +122,11 @@ def unit_heading(rec: PlanRecords, at: int, unit: str) -> tuple:
 
 def best_target(corpus: Corpus, q: Question, targets: list[Target], words: list[str]) -> Target:
     """The value whose own words (those just before it) match the question best."""
-    vocab = corpus.words.view(q)
-
     def score(t: Target) -> float:
         pos = t.indicator.find(t.value)
         before = t.indicator[max(0, pos - 80):pos] if pos >= 0 else t.indicator
-        return (coverage(words, vocab.words(before), vocab.idf)
-                + 0.5 * coverage(words, vocab.words(t.indicator), vocab.idf))
+        return (corpus.words.coverage_of(q, words, before)
+                + 0.5 * corpus.words.coverage_of(q, words, t.indicator))
     return max(targets, key=score)
 
 

@@ -5,6 +5,7 @@ match "lượng"); one typed without them with accent-folded words."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..index import Index
 from ..question import Question
@@ -30,6 +31,9 @@ class Words:
         seg = index.segmenter
         texts = [p.search_text for p in index.passages]
         self.views = {"fold": Vocabulary(seg.folded_words, texts), "accent": Vocabulary(seg.words, texts)}
+        # the word sets of plan texts (sentences, records, statements), which recur from one
+        # question to the next: segmenting them is most of a question's time
+        self._sets = {name: lru_cache(maxsize=100_000)(view.words) for name, view in self.views.items()}
 
     def view(self, q: Question) -> Vocabulary:
         return self.views["accent" if q.has_diacritics else "fold"]
@@ -61,8 +65,10 @@ class Words:
         return coverage(words, vocab.sets[passage], vocab.idf) if words else 0.0
 
     def coverage_of(self, q: Question, words: list[str], text: str) -> float:
-        vocab = self.view(q)
-        return coverage(words, vocab.words(text), vocab.idf) if words else 0.0
+        if not words:
+            return 0.0
+        name = "accent" if q.has_diacritics else "fold"
+        return coverage(words, self._sets[name](text), self.views[name].idf)
 
     def key_missing(self, q: Question, words: list[str], passage: int) -> bool:
         """The question's most specific compound word is not in the passage."""
