@@ -50,8 +50,12 @@ class Corpus:
 def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candidate]]:
     """The ranked passages and every candidate statement with its features."""
     hits = rank(corpus.index, embedder, q)
-    words = corpus.words.content(q, corpus.plan_words(q))
-    view = QuestionView(q, hits, words)
+    asked = corpus.words.content(q, corpus.plan_words(q))
+    # Coverage counts the words the plans use; words they never use (a typo, a courtesy, a
+    # topic the plans do not have) are measured apart, as the question's unknown share.
+    known = corpus.words.known(q, asked)
+    words = known or asked
+    view = QuestionView(q, hits, words, unknown=1 - len(known) / len(asked) if asked else 0.0)
     out: list[Candidate] = []
     by_passage = {h.passage: h for h in hits}
     for hit in hits[:FACT_PASSAGES]:

@@ -16,6 +16,7 @@ INTENTS = ("lead_unit", "cooperating_units", "deadline", "report_deadline", "tar
 FEATURES: tuple[str, ...] = (
     "fused_rel", "lexical_rel", "lexical_rr", *DENSE,
     "coverage", "basis_coverage", "text_coverage", "coverage_gap", "text_gap", "key_missing", "no_words",
+    "unknown",
     *(f"kind_{k}" for k in KINDS), *(f"{k}~{i}" for k in KINDS for i in INTENTS),
     "intent_first", "intent_any", "wants_ok", "wants_missing",
     "lead_match", "partner_match", "unit_mismatch", "empty", "report_kind",
@@ -24,7 +25,7 @@ FEATURES: tuple[str, ...] = (
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in DENSE)
 # What the abstainer reads: the ranker's view of the best candidate and that candidate's evidence.
 ABSTAIN_FEATURES = ("top_logit", "lead", "coverage", "text_coverage", "basis_coverage", "key_missing",
-                    "wants_ok", "wants_missing", "empty", "report_kind", "unit_mismatch", "no_words", "dense_gap")
+                    "wants_ok", "wants_missing", "empty", "report_kind", "unit_mismatch", "no_words", "unknown", "dense_gap")
 
 _IDENTITY_Q = re.compile(r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|\bngay nao\b|\bban hanh\b"
                          r"|\bngay ban hanh\b|\bcan cu\b|\bkem theo\b")
@@ -33,9 +34,10 @@ _IDENTITY_Q = re.compile(r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|
 class QuestionView:
     """What the features need of a question and its ranking, computed once."""
 
-    def __init__(self, q: Question, hits: list[Hit], words: list[str]):
+    def __init__(self, q: Question, hits: list[Hit], words: list[str], unknown: float = 0.0):
         self.q = q
         self.words = words
+        self.unknown = unknown      # share of the question's content words the plans never use
         self.intents = matching_intents(q.folded)
         self.identity = bool(_IDENTITY_Q.search(q.folded))
         self.best_fused = max((h.fused for h in hits), default=1.0) or 1.0
@@ -59,6 +61,7 @@ def featurize(view: QuestionView, st: Statement, hit: Hit, coverage: float, basi
         "text_coverage": text_coverage,
         "key_missing": float(key_missing),
         "no_words": float(not view.words),
+        "unknown": view.unknown,
         "intent_first": float(q.intent in KINDS[st.kind]),
         "intent_any": float(bool(set(view.intents) & set(KINDS[st.kind]))),
         "wants_ok": float(bool(q.wants) and has_kind(st.text, q.wants)),

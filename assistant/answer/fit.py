@@ -20,7 +20,7 @@ from .model import Linear, Model, decision_row
 from .pipeline import Gathered
 
 C = 1.0            # inverse regularisation strength of the logistic regression
-WRONG_COST = 0.5   # a wrong answer's cost, against 1 for a right one
+WRONG_COST = 0.25   # a wrong answer's cost, against 1 for a right one
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ from ..units import ABBREVIATIONS
 from ..vocab import Vocabulary
 
 # Words that carry a question's form rather than its content (folded syllables): question
-# words, roles, units of measure, the names of the plan's own kind.
+# words, roles, units of measure, the names of the plan's own kind, forms of address and
+# courtesy ("cho em hỏi ... ạ", "nhờ anh chị xem giúp", "cảm ơn").
 _FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nhung don vi phong chu tri phoi hop
 han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
 hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
 uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop thuoc dat
-em anh chi a oi xin nhe giup voi biet""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+em anh chi a oi xin nhe giup voi biet chao muon nho xem cam on da chut""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
 _ABBREVIATIONS = {fold(k) for k in ABBREVIATIONS}
 
 
@@ -59,6 +60,12 @@ class Words:
         those units, the unit is matched as a unit, not word by word."""
         unit_words = {fold_word(w) for m in q.unit_mentions for w in re.findall(r"\w+", m)}
         return [w for w in words if not all(fold_word(p) in unit_words for p in w.split("_"))]
+
+    def known(self, q: Question, words: list[str]) -> list[str]:
+        """The words that occur somewhere in the plans (a compound: each of its syllables):
+        only they can tell one passage from another."""
+        idf = self.view(q).idf
+        return [w for w in words if w in idf or ("_" in w and all(s in idf for s in w.split("_")))]
 
     def coverage_in(self, q: Question, words: list[str], passage: int) -> float:
         vocab = self.view(q)
