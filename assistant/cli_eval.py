@@ -84,7 +84,6 @@ def cmd_fit(args, settings) -> int:
     from .answer.fit import fit, samples
     from .answer.candidates import Corpus
     from .answer.model import PARAMS_FILE, dump_models
-    from .question import parse_question
     from .service import open_index
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
     if embedder is None or index.vectors is None:
@@ -92,11 +91,8 @@ def cmd_fit(args, settings) -> int:
         return 1
     corpus = Corpus(index)
     gold = _gold(args.files)
-
-    def parse(text):
-        return parse_question(text, corpus.places, corpus.periods)
-    models = {"dense": fit(samples(corpus, embedder, parse, gold), FEATURES),
-              "lexical": fit(samples(corpus, None, parse, gold), LEXICAL_FEATURES)}
+    models = {"dense": fit(samples(corpus, embedder, corpus.parse, gold), FEATURES),
+              "lexical": fit(samples(corpus, None, corpus.parse, gold), LEXICAL_FEATURES)}
     meta = {"embedder": embedder.name, "gold": [Path(f).name for f in args.files], "questions": len(gold)}
     out = Path(args.out) if args.out else PARAMS_FILE
     out.write_text(dump_models(models, meta), "utf-8")

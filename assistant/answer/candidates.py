@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import facts as F
 from ..index import Index
-from ..question import Question
+from ..question import Question, parse_question
 from ..records import Duty, PlanRecords, Report, Target, Task
 from ..extract import strip_marker
 from ..textnorm import fold
@@ -39,8 +41,13 @@ class Corpus:
         for rec in index.plans:
             for r in (*rec.tasks, *rec.duties, *rec.reports, *rec.targets):
                 self.records.setdefault((rec.plan.id, r.span.start), []).append(r)
+        self.plan_of = np.array([p.plan for p in index.passages])
         self.passage_at = {(p.plan, self.plans[p.plan].blocks[p.block].span.start): i
                            for i, p in enumerate(index.passages)}
+
+    def parse(self, raw: str | None) -> Question:
+        """The question, with the plans it names among this corpus's."""
+        return parse_question(raw, self.places, self.periods)
 
     def plan_words(self, q: Question) -> set[str]:
         return {w for p in q.plan_ids for w in
@@ -49,7 +56,7 @@ class Corpus:
 
 def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candidate]]:
     """The ranked passages and every candidate statement with its features."""
-    hits = rank(corpus.index, embedder, q)
+    hits = rank(corpus.index, corpus.plan_of, embedder, q)
     asked = corpus.words.content(q, corpus.plan_words(q))
     # Coverage counts the words the plans use; words they never use (a typo, a courtesy, a
     # topic the plans do not have) are measured apart, as the question's unknown share.

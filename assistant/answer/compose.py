@@ -73,10 +73,8 @@ def _passage_citation(corpus: Corpus, sources: dict[str, str], idx: int) -> Cita
 
 
 def cite(sources: dict[str, str], rec: PlanRecords, block: Block) -> Citation:
-    return make_citation(sources.get(rec.plan.file), rec, block)
-
-
-def make_citation(source_text: str | None, rec: PlanRecords, block: Block) -> Citation:
+    """One source span of a plan, shown whole with white space collapsed."""
+    source_text = sources.get(rec.plan.file)
     quote = clean_markup(source_text[block.span.start:block.span.end]) if source_text else block.text
     return Citation(doc=rec.plan.file, plan=rec.plan.id, plan_title=rec.plan.title,
                     section=" > ".join(block.section), quote=collapse(quote),

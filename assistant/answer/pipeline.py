@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..index import Index
-from ..question import InvalidQuestion, Question, parse_question
+from ..question import InvalidQuestion, Question
 from ..records import Answer
 from .candidates import Candidate, Corpus, gather
 from .compose import compose, no_plan, not_found, select
@@ -33,7 +33,7 @@ class Answerer:
         self.model = (models or load_models())[model_key(self.embedder is not None)]
 
     def parse(self, raw: str | None) -> Question:
-        return parse_question(raw, self.corpus.places, self.corpus.periods)
+        return self.corpus.parse(raw)
 
     def gather(self, q: Question) -> Gathered:
         hits, cands = gather(self.corpus, self.embedder, q)

@@ -43,15 +43,10 @@ def query_vector(index: Index, embedder, q: Question) -> np.ndarray | None:
     return np.ascontiguousarray(vec, dtype=np.float32).reshape(-1)
 
 
-def allowed_mask(index: Index, q: Question) -> np.ndarray | None:
-    if not q.plan_ids:
-        return None
-    return np.fromiter((p.plan in q.plan_ids for p in index.passages), bool, len(index.passages))
-
-
-def rank(index: Index, embedder, q: Question, n: int = POOL) -> list[Hit]:
-    """The passages of the plans in scope, best first, with their signals."""
-    allowed = allowed_mask(index, q)
+def rank(index: Index, plan_of: np.ndarray, embedder, q: Question, n: int = POOL) -> list[Hit]:
+    """The passages of the plans in scope (`plan_of`: each passage's plan id), best first,
+    with their signals."""
+    allowed = np.isin(plan_of, list(q.plan_ids)) if q.plan_ids else None
     lexical = lexical_scores(index, q)
     lex_order = top(lexical, allowed, n)
     rankings, weights = [lex_order], [1.0]

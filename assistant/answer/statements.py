@@ -4,7 +4,7 @@ question's detected intent; which one answers is decided by the scoring stage.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import facts as F
 from ..records import Block, Duty, PlanRecords, Report, Target, Task
@@ -40,7 +40,6 @@ class Statement:
     leads: int = 0                 # how many of `units` lead (or own the duty)
     empty: bool = False            # the field the kind states is not given in the plan
     report_kind: int = 0           # +1 the report the question names, -1 another one
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 def canon_units(names) -> tuple[str, ...]:
