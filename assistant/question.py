@@ -55,6 +55,7 @@ class Question:
     wants: str | None
     has_diacritics: bool
     unknown_place: str | None = None
+    acronyms: tuple[str, ...] = ()   # long forms of initials the plans spell out ("DQTV")
 
 
 class InvalidQuestion(ValueError):

@@ -2,7 +2,7 @@
 its features. Pure given the loaded index (`Corpus`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from ..records import Duty, PlanRecords, Report, Target, Task
 from ..extract import strip_marker
 from ..textnorm import fold
 from ..units import canonical_unit, find_units
+from .acronyms import expansions
 from .features import QuestionView, add_relative, featurize
 from .rank import POOL, Hit, rank
 from .statements import (Statement, canon_units, duty_statements, identity_statement, report_statements,
@@ -44,10 +45,14 @@ class Corpus:
         self.plan_of = np.array([p.plan for p in index.passages])
         self.passage_at = {(p.plan, self.plans[p.plan].blocks[p.block].span.start): i
                            for i, p in enumerate(index.passages)}
+        self.lower_text = "\n".join(p.text for p in index.passages).lower()
 
     def parse(self, raw: str | None) -> Question:
         """The question, with the plans it names among this corpus's."""
-        return parse_question(raw, self.places, self.periods)
+        q = parse_question(raw, self.places, self.periods)
+        known = self.words.views["fold"].idf
+        long = expansions(q.text, self.lower_text, lambda token: fold(token) in known)
+        return replace(q, acronyms=long) if long else q
 
     def plan_words(self, q: Question) -> set[str]:
         return {w for p in q.plan_ids for w in

@@ -29,8 +29,8 @@ class Hit:
 
 def lexical_scores(index: Index, q: Question) -> np.ndarray:
     """BM25 of the question with its abbreviations spelled out and its expressions'
-    synonyms added, over the real and the accent-folded tokens."""
-    text = expand(expand_abbreviations(q.text))
+    synonyms and the long forms of its initials added, over the real and the accent-folded tokens."""
+    text = expand(expand_abbreviations(" ".join((q.text, *q.acronyms))))
     seg = index.segmenter
     return bm25_scores(index.bm25, seg.tokens(text)) + bm25_scores(index.bm25_folded, seg.folded_tokens(text))
 
@@ -39,6 +39,8 @@ def query_vector(index: Index, embedder, q: Question) -> np.ndarray | None:
     if embedder is None or index.vectors is None or not len(index.vectors):
         return None
     query = q.text if q.has_diacritics else restore_diacritics(q.text, index.restore)
+    if q.acronyms:
+        query = f"{query} ({'; '.join(q.acronyms)})"
     vec = embedder.embed_queries([query])
     return np.ascontiguousarray(vec, dtype=np.float32).reshape(-1)
 
