@@ -74,12 +74,15 @@ def has_word(word: str, present: set[str]) -> bool:
     return word in present or ("_" in word and all(s in present for s in word.split("_")))
 
 
-def coverage(question_words: Sequence[str], present: set[str], idf: dict[str, float]) -> float:
+def coverage(question_words: Sequence[str], present: set[str], idf: dict[str, float],
+             default: float | None = None) -> float:
     """IDF-weighted share of the question's content words (folded, segmented) found in
-    `present` (a passage's words with their syllables)."""
+    `present` (a passage's words with their syllables). A word absent from `idf` weighs
+    `default` (the rarest word's IDF unless given: pass it when calling often)."""
     if not question_words:
         return 0.0
-    default = max(idf.values(), default=1.0)
+    if default is None:
+        default = max(idf.values(), default=1.0)
     total = sum(idf.get(w, default) for w in question_words)
     hit = sum(idf.get(w, default) for w in question_words if has_word(w, present))
     return hit / total if total else 0.0

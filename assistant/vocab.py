@@ -15,6 +15,7 @@ class Vocabulary:
         self.segment = segment
         sets = [set(segment(expand_abbreviations(t))) for t in texts]
         self.idf = idf_table(sets)
+        self.rarest = max(self.idf.values(), default=1.0)   # the weight of a word no passage has
         self.sets = [with_syllables(s) for s in sets]
 
     def words(self, text: str) -> set[str]:

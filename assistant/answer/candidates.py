@@ -45,7 +45,15 @@ class Corpus:
         self.plan_of = np.array([p.plan for p in index.passages])
         self.passage_at = {(p.plan, self.plans[p.plan].blocks[p.block].span.start): i
                            for i, p in enumerate(index.passages)}
+        self._headings: dict[tuple[str, int, str], tuple] = {}
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
+
+    def heading(self, plan: str, at: int, unit: str) -> tuple:
+        """`unit_heading`, remembered: the same duties come up for many questions."""
+        key = (plan, at, unit)
+        if key not in self._headings:
+            self._headings[key] = unit_heading(self.plans[plan], at, unit)
+        return self._headings[key]
 
     def parse(self, raw: str | None) -> Question:
         """The question, with the plans it names among this corpus's."""
@@ -105,7 +113,8 @@ def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) 
         break
     for duty in (r for r in recs if isinstance(r, Duty)):
         part = excerpt(strip_marker(duty.text), lambda s: corpus.words.coverage_of(q, words, s))
-        out.extend(duty_statements(duty, q.units, part, pid, idx, (block, *unit_heading(rec, passage.block, duty.unit))))
+        heading = corpus.heading(pid, passage.block, duty.unit)
+        out.extend(duty_statements(duty, q.units, part, pid, idx, (block, *heading)))
         break
     reports = [r for r in recs if isinstance(r, Report)]
     if reports:

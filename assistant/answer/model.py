@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ class Linear:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
             return np.zeros(0)
-        x = np.array([[r.get(f, 0.0) for f in self.features] for r in rows], dtype=np.float64)
+        zeros = repeat(0.0)
+        x = np.array([list(map(r.get, self.features, zeros)) for r in rows], dtype=np.float64)
         x = (x - np.array(self.mean)) / np.array(self.scale)
         return 1.0 / (1.0 + np.exp(-(x @ np.array(self.weights) + self.bias)))
 

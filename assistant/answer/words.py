@@ -69,13 +69,14 @@ class Words:
 
     def coverage_in(self, q: Question, words: list[str], passage: int) -> float:
         vocab = self.view(q)
-        return coverage(words, vocab.sets[passage], vocab.idf) if words else 0.0
+        return coverage(words, vocab.sets[passage], vocab.idf, vocab.rarest) if words else 0.0
 
     def coverage_of(self, q: Question, words: list[str], text: str) -> float:
         if not words:
             return 0.0
         name = "accent" if q.has_diacritics else "fold"
-        return coverage(words, self._sets[name](text), self.views[name].idf)
+        view = self.views[name]
+        return coverage(words, self._sets[name](text), view.idf, view.rarest)
 
     def key_missing(self, q: Question, words: list[str], passage: int) -> bool:
         """The question's most specific compound word is not in the passage."""
