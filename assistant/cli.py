@@ -94,15 +94,11 @@ def cmd_ask(args, settings) -> int:
     from .render import answer_json, answer_text
     assistant = _assistant(settings)
     if args.jsonl:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                qid, question = item.get("id"), item.get("question", "")
-            except (ValueError, AttributeError):
-                qid, question = None, ""
-            print(json.dumps(answer_json(assistant.ask(question), qid), ensure_ascii=False), flush=True)
+        from .batch import answer_line, dump
+        out = sys.stdout.buffer
+        for line in sys.stdin.buffer:
+            out.write(dump(answer_line(line.rstrip(b"\r\n"), assistant.ask)).encode("utf-8") + b"\n")
+            out.flush()
         return 0
     question = " ".join(args.question)
     answer = assistant.ask(question)

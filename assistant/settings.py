@@ -33,6 +33,9 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024
     telegram_token: str = field(default_factory=lambda: os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
     telegram_webhook_url: str = field(default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip())
+    # The secret Telegram sends with every webhook update (X-Telegram-Bot-Api-Secret-Token);
+    # generated into the data folder when unset (see telegram/webhook.py).
+    telegram_webhook_secret: str = field(default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip())
     telegram_api_base_url: str = field(default_factory=lambda: os.environ.get("TELEGRAM_API_BASE_URL", "").strip())
     telegram_allowed_chats: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ALLOWED_CHATS"))
     telegram_admins: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ADMINS"))

@@ -218,10 +218,11 @@ def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
                                        f"kho phải có ít nhất một kế hoạch.")
     errors = [e for e in corpus.errors if e.name != name]
     _, index = _build(settings, plans, errors, files, embedder, progress)
-    where = _retire(settings, name)
+    where = _retire(settings, name).name
     gone = PlanSummary.of(corpus.plans[name]) if name in corpus.plans else None
     what = gone.name if gone else f"tệp {name}"
-    return UpdateResult("removed", f"Đã gỡ {what} (tệp {name}); tệp được chuyển vào {where}.", gone,
+    return UpdateResult("removed", f"Đã gỡ {what} (tệp {name}); tệp được lưu lại là «{where}» trong thư mục removed "
+                                  f"của thư mục dữ liệu.", gone,
                         passages=len(index.passages), seconds=round(time.time() - started, 1))
 
 
@@ -293,7 +294,7 @@ def _retire(settings: Settings, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
     shutil.move(str(settings.corpus_dir / name), dest)
-    return folder
+    return dest
 
 
 def _sha256(path: Path) -> str:

@@ -1,6 +1,7 @@
 """Shared fixtures: the real corpus, loaded once; paths redirected per test."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,20 @@ def library():
 @pytest.fixture(scope="session")
 def plans(library):
     return {p.plan.id: p for p in library.plans}
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Only loopback connections: nothing in these tests may reach api.telegram.org."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if sock.family != socket.AF_UNIX and host not in {"127.0.0.1", "::1", "localhost"}:
+            raise AssertionError(f"tests must not use the network (tried {address!r})")
+
+    monkeypatch.setattr(socket.socket, "connect", lambda s, a: (check(s, a), real_connect(s, a))[1])
+    monkeypatch.setattr(socket.socket, "connect_ex", lambda s, a: (check(s, a), real_connect_ex(s, a))[1])
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 
-TEXT_PARAMS = {"text", "caption", "callback_query_id", "title", "description", "query", "file_id"}
+TEXT_PARAMS = {"text", "caption", "callback_query_id", "title", "description", "query", "file_id", "url",
+               "secret_token"}
 MAX_DOWNLOAD = 20 * 1024 * 1024   # getFile refuses bigger files, as Telegram's cloud Bot API does
 
 
@@ -108,14 +109,23 @@ class FakeTelegram:
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
 
     def text(self, text: str, chat_id: int = 1001, user_id: int | None = None, chat_type: str = "private",
-             reply_to: dict | None = None) -> dict:
-        """Enqueue a text message; commands and @mentions get their entities. Returns it."""
+             reply_to: dict | None = None, edited: bool = False) -> dict:
+        """Enqueue a text message (`edited`: as an edit of an earlier one); commands and
+        @mentions get their entities. Returns it."""
+        message = self.text_message(text, chat_id, user_id, chat_type)
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if edited:
+            message["edit_date"] = message["date"] + 1
+        self._enqueue({"edited_message" if edited else "message": message})
+        return message
+
+    def text_message(self, text: str, chat_id: int = 1001, user_id: int | None = None,
+                     chat_type: str = "private") -> dict:
+        """A text message as Telegram would deliver it (not enqueued: for a forged webhook POST)."""
         message = self._message(chat_id, user_id, chat_type) | {"text": text}
         if entities := _entities(text):
             message["entities"] = entities
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        self._enqueue({"message": message})
         return message
 
     def document(self, file_name: str | None, content: bytes, chat_id: int = 1001, user_id: int | None = None,
@@ -281,6 +291,9 @@ class FakeTelegram:
         return True
 
     def _api_deletewebhook(self, params):
+        return True
+
+    def _api_setwebhook(self, params):
         return True
 
     def _api_getfile(self, params):

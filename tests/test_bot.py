@@ -5,13 +5,10 @@ from __future__ import annotations
 import html
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-from contextlib import asynccontextmanager
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +21,7 @@ from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
 from assistant.telegram.html import split_html
 from assistant.telegram.store import Store
+from botkit import assert_valid_html, exchange, press, running, visible
 from fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,20 +59,6 @@ III. TỔ CHỨC THỰC HIỆN
 
 
 # ---------------------------------------------------------------------------- fixtures
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Only loopback connections: nothing in these tests may reach api.telegram.org."""
-    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-
-    def check(sock, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if sock.family != socket.AF_UNIX and host not in {"127.0.0.1", "::1", "localhost"}:
-            raise AssertionError(f"tests must not use the network (tried {address!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", lambda s, a: (check(s, a), real_connect(s, a))[1])
-    monkeypatch.setattr(socket.socket, "connect_ex", lambda s, a: (check(s, a), real_connect_ex(s, a))[1])
-
-
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("bot-index")
@@ -113,22 +97,6 @@ def settings(tg, tmp_path, index_dir) -> Settings:
                      telegram_api_base_url=tg.base_url)
 
 
-@asynccontextmanager
-async def running(settings: Settings, assistant: Assistant, **kw):
-    """The application as run_polling runs it (initialize, post_init, start, poll), in this loop."""
-    app = build_application(settings, assistant, **kw)
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-
-
 @pytest.fixture
 async def bot(settings, assistant):
     async with running(settings, assistant) as app:
@@ -136,63 +104,6 @@ async def bot(settings, assistant):
 
 
 # ---------------------------------------------------------------------------- helpers
-async def exchange(tg: FakeTelegram, text: str, chat_id: int = 1001, count: int = 1, **kw) -> list[dict]:
-    """Send `text` and wait for `count` new messages to that chat; returns them."""
-    before = len(tg.sent(chat_id))
-    tg.text(text, chat_id=chat_id, **kw)
-    await tg.until(lambda: len(tg.sent(chat_id)) >= before + count)
-    return tg.sent(chat_id)[before:]
-
-
-async def press(tg: FakeTelegram, message_params: dict, label: str, count: int = 1) -> list[dict]:
-    chat_id = message_params["chat_id"]
-    before = len(tg.sent(chat_id))
-    tg.click(tg.result_of(message_params), button(message_params, label))
-    if count:
-        await tg.until(lambda: len(tg.sent(chat_id)) >= before + count)
-    return tg.sent(chat_id)[before:]
-
-
-def button(params: dict, label: str) -> str:
-    for row in params["reply_markup"]["inline_keyboard"]:
-        for b in row:
-            if b["text"].startswith(label):
-                assert len(b["callback_data"].encode()) <= 64
-                return b["callback_data"]
-    raise AssertionError(f"no button {label!r} in {params.get('reply_markup')}")
-
-
-class _Checker(HTMLParser):
-    ALLOWED = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        assert tag in self.ALLOWED, f"tag <{tag}> is not Telegram HTML"
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        assert self.stack and self.stack.pop() == tag, f"</{tag}> closes nothing"
-
-
-def assert_valid_html(text: str) -> None:
-    """Balanced Telegram tags, at most 4,096 characters, no raw `<`, `>` or `&` in the text."""
-    assert 0 < len(text) <= 4096, len(text)
-    checker = _Checker()
-    checker.feed(text)
-    checker.close()
-    assert not checker.stack, f"unclosed tags {checker.stack}"
-    bare = re.sub(r"<[^>]*>", "", text)
-    assert "<" not in bare and ">" not in bare, bare[:200]
-    assert not re.search(r"&(?!(?:lt|gt|amp|quot|#\d+);)", bare), bare[:200]
-
-
-def visible(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
-
-
 # ---------------------------------------------------------------------------- conversation
 async def test_start_lists_plans_and_registers_commands(tg, bot, assistant):
     [reply] = await exchange(tg, "/start")
@@ -437,6 +348,11 @@ def test_polling_by_default_webhook_when_its_url_is_set(settings, monkeypatch):
     hook = seen["webhook"]
     assert (hook["listen"], hook["port"], hook["url_path"]) == ("0.0.0.0", 9443, "telegram/hook")
     assert hook["webhook_url"] == "https://bot.example.gov.vn/telegram/hook"
+    assert len(hook["secret_token"]) >= 32       # generated into the data folder, kept for restarts
+    run(replace(settings, telegram_webhook_url="https://bot.example.gov.vn/telegram/hook"), port=9443)
+    assert seen["webhook"]["secret_token"] == hook["secret_token"]
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
+        run(replace(settings, telegram_webhook_url="https://x.vn/h", telegram_webhook_secret="short"))
 
 
 def test_bad_allowed_chat_id_is_named(settings):

@@ -19,7 +19,7 @@ from assistant.telegram import admin_replies, replies
 from assistant.telegram.pending import Pending, PendingUpload
 from assistant.update import PlanSummary
 from fake_telegram import FakeTelegram
-from test_bot import button, exchange, no_network, press, running, visible  # noqa: F401 (no_network: autouse)
+from botkit import button, exchange, press, running, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

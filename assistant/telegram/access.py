@@ -27,9 +27,13 @@ class Access:
                    _ids(settings.telegram_admins, "TELEGRAM_ADMINS"))
 
     def allows(self, chat_id: int | None, user_id: int | None) -> bool:
+        """Decided by the chat: a group not listed gets nothing, whoever writes in it (an
+        allowed user or an admin included); a private chat's id is its user's. Only an
+        update without a chat is decided by its sender."""
         if not self.allowed:
             return True
-        return bool({chat_id, user_id} & (self.allowed | self.admins))
+        who = chat_id if chat_id is not None else user_id
+        return who in (self.allowed | self.admins)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins

@@ -2,6 +2,7 @@
 confirm keyboards. Pure functions of core records."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import PurePosixPath
 
@@ -27,12 +28,27 @@ STALE_ACTION = "Yêu cầu này đã hết hạn hoặc đã được xử lý. 
 NO_PLANS = "Chưa có kế hoạch nào trong kho."
 
 
+MAX_NAME_BYTES = 120
+
+
 def file_name(raw: str | None) -> str | None:
-    """The name a file was sent under, safe to save: the last path part, NFC, trimmed."""
+    """The name a file was sent under, safe to save: its last path part in NFC, control and
+    format characters (NUL, new lines, right-to-left overrides) dropped, any character but
+    letters, digits, spaces and `-_.()` made a `-`, no leading dot, at most 120 bytes with
+    the extension kept."""
     if not raw:
         return None
-    name = PurePosixPath(unicodedata.normalize("NFC", raw).replace("\\", "/")).name.strip()
-    return name or None
+    name = PurePosixPath(unicodedata.normalize("NFC", raw).replace("\\", "/")).name
+    name = re.sub(r"[\t\n\r\x0b\x0c]", " ", name)
+    name = "".join(ch if ch.isalnum() or ch in " -_.()" else "-"
+                   for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 10:
+        stem, dot, suffix = name, "", ""
+    room = MAX_NAME_BYTES - len((dot + suffix).encode("utf-8"))
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .")
+    return f"{stem}{dot}{suffix}" if stem else None
 
 
 def upload_problem(name: str | None, size: int | None, limit: int) -> str | None:

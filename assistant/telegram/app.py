@@ -15,12 +15,13 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
                           ContextTypes, Defaults, MessageHandler, TypeHandler, filters)
 
 from ..settings import Settings
-from . import admin, digest, handlers as h
+from . import admin, digest, handlers as h, replies
 from .access import Access
 from .commands import ADMIN_COMMANDS, COMMANDS
 from .send import ADDRESSED, quietly
 from .state import BotContext, BotState
 from .store import Store
+from .webhook import webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +66,16 @@ def build_application(settings: Settings, assistant=None, *,
 def _add_handlers(app: Application) -> None:
     app.add_handler(TypeHandler(Update, h.gate), group=-1)
     for cmd in COMMANDS + ADMIN_COMMANDS:
-        app.add_handler(CommandHandler(cmd.name, COMMAND_HANDLERS[cmd.name]))
+        # a message edited into a command is not a new command: only new messages count
+        app.add_handler(CommandHandler(cmd.name, COMMAND_HANDLERS[cmd.name], filters=filters.UpdateType.MESSAGE))
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, h.question))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS & ADDRESSED, h.question))
     document = filters.UpdateType.MESSAGE & filters.Document.ALL
     app.add_handler(MessageHandler(document & (filters.ChatType.PRIVATE | (filters.ChatType.GROUPS & ADDRESSED)),
                                    admin.document))
-    app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, h.unknown_command))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,
+                                   h.unknown_command))
     app.add_handler(CallbackQueryHandler(h.show_sources, pattern=r"^src:"))
     app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
     app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))
@@ -99,6 +102,10 @@ async def post_init(app: Application) -> None:
         state.assistant = await asyncio.to_thread(Assistant.load, state.settings)
         if state.assistant.rebuilt:
             log.info("index built in %.1f s", time.perf_counter() - started)
+    if state.store.recovered:
+        for admin_id in sorted(state.access.admins):
+            await quietly(app.bot.send_message(admin_id, replies.store_recovered(state.store.recovered.name)),
+                          f"store notice to admin {admin_id}")
     await quietly(app.bot.set_my_commands(telegram_commands()), "setMyCommands")
     for admin_id in sorted(state.access.admins):   # fails for an admin who never opened the bot: harmless
         await quietly(app.bot.set_my_commands(telegram_commands(admin=True), scope=BotCommandScopeChat(admin_id)),
@@ -114,11 +121,13 @@ async def post_shutdown(app: Application) -> None:
 
 
 def run(settings: Settings, port: int = 8443) -> None:
-    """Long polling, or a webhook on 0.0.0.0:`port` when TELEGRAM_WEBHOOK_URL is set."""
-    app = build_application(settings)
+    """Long polling, or a webhook on 0.0.0.0:`port` when TELEGRAM_WEBHOOK_URL is set; the
+    webhook answers 403 to any request without the secret (`webhook.webhook_secret`)."""
     url = settings.telegram_webhook_url
+    secret = webhook_secret(settings.telegram_webhook_secret, settings.data_dir) if url else ""
+    app = build_application(settings)
     if url:
         app.run_webhook(listen="0.0.0.0", port=port, url_path=urlparse(url).path.lstrip("/"),
-                        webhook_url=url, allowed_updates=Update.ALL_TYPES)
+                        webhook_url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)

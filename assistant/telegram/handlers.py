@@ -19,15 +19,36 @@ log = logging.getLogger(__name__)
 
 
 async def gate(update: Update, context: BotContext) -> None:
-    """Runs before every handler: chats outside TELEGRAM_ALLOWED_CHATS get one refusal."""
+    """Runs before every handler and fails closed: an update goes on only when its chat is
+    allowed and its sender is within the rate limit; whatever goes wrong in here (a locked
+    or garbled store, say) stops the update. Refusals and warnings are best-effort."""
+    try:
+        admitted = await _admit(update, context)
+    except Exception:
+        log.exception("access check failed: the update is dropped")
+        admitted = False
+    if not admitted:
+        raise ApplicationHandlerStop
+
+
+async def _admit(update: Update, context: BotContext) -> bool:
+    state = context.state
     chat, user = update.effective_chat, update.effective_user
-    if context.state.access.allows(chat and chat.id, user and user.id):
-        return
-    if update.callback_query:
-        await quietly(update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery")
-    elif chat and addressed(update) and context.state.store.first_refusal(chat.id):
-        await quietly(chat.send_message(replies.REFUSED), "refusal")
-    raise ApplicationHandlerStop
+    if not state.access.allows(chat and chat.id, user and user.id):
+        if update.callback_query:
+            await quietly(update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery")
+        elif chat and addressed(update) and state.store.first_refusal(chat.id):
+            await quietly(chat.send_message(replies.REFUSED), "refusal")
+        return False
+    if not addressed(update):
+        return True     # a group's own talk: no handler answers it, nothing to limit
+    verdict = state.limiter.hit((chat and chat.id, user and user.id))
+    if verdict is Verdict.WARN:
+        if update.callback_query:
+            await quietly(update.callback_query.answer(replies.SLOW_DOWN, show_alert=True), "answerCallbackQuery")
+        elif chat:
+            await quietly(chat.send_message(replies.SLOW_DOWN), "slow down")
+    return verdict is Verdict.OK
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -62,11 +83,6 @@ async def hoi(update: Update, context: BotContext) -> None:
 
 async def _answer(update: Update, context: BotContext, text: str) -> None:
     state = context.state
-    verdict = state.limiter.hit(update.effective_user.id)
-    if verdict is not Verdict.OK:
-        if verdict is Verdict.WARN:
-            await send(update, replies.SLOW_DOWN)
-        return
     await quietly(update.effective_chat.send_action(ChatAction.TYPING), "sendChatAction")
     answer = await asyncio.to_thread(state.assistant.ask, text)
     await send(update, replies.answer_html(answer), answer_keyboard(state.answers.put(answer), answer))

@@ -1,10 +1,11 @@
-"""At most `limit` questions a minute per user: warn once, then stay silent until it passes."""
+"""At most `limit` updates a minute per key (a chat and its sender): warn once, then stay
+silent until the minute passes."""
 from __future__ import annotations
 
 import enum
 import time
 from collections import deque
-from typing import Callable
+from typing import Callable, Hashable
 
 
 class Verdict(enum.Enum):
@@ -18,19 +19,19 @@ class RateLimiter:
         if limit < 1 or window <= 0:
             raise ValueError(f"limit must be >= 1 and window > 0, got limit={limit}, window={window}")
         self.limit, self.window, self.clock = limit, window, clock
-        self._hits: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+        self._hits: dict[Hashable, deque[float]] = {}
+        self._warned: set[Hashable] = set()
 
-    def hit(self, user_id: int) -> Verdict:
+    def hit(self, key: Hashable) -> Verdict:
         now = self.clock()
-        hits = self._hits.setdefault(user_id, deque())
+        hits = self._hits.setdefault(key, deque())
         while hits and hits[0] <= now - self.window:
             hits.popleft()
         if len(hits) < self.limit:
-            self._warned.discard(user_id)
+            self._warned.discard(key)
             hits.append(now)
             return Verdict.OK
-        if user_id in self._warned:
+        if key in self._warned:
             return Verdict.DROP
-        self._warned.add(user_id)
+        self._warned.add(key)
         return Verdict.WARN

@@ -153,3 +153,9 @@ def alternatives_html(answer: Answer) -> str:
     if not answer.alternatives:
         return NO_ALTERNATIVES
     return "\n\n".join(["<b>Kết quả khác:</b>"] + [_quoted(c, "🔎") for c in answer.alternatives])
+
+
+def store_recovered(moved_to: str) -> str:
+    """To the admins, when the bot's store was unreadable at start and was replaced."""
+    return (f"⚠️ Tệp dữ liệu của bot bị hỏng nên đã được chuyển sang «{esc(moved_to)}» và tạo tệp mới. "
+            "Các đăng ký nhắc việc và phản hồi trước đây không còn; hãy đăng ký lại /nhacviec nếu cần.")

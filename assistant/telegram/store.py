@@ -1,12 +1,15 @@
 """What the bot must remember across restarts, in SQLite: feedback, subscriptions, refusals."""
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -31,13 +34,31 @@ class Feedback:
 
 
 class Store:
-    """A small SQLite file in the data folder; one short connection per call."""
+    """A small SQLite file in the data folder; one short connection per call. A file that
+    is not a readable database is moved aside (`recovered` names where) and a fresh one
+    created: the bot starts, and only then are subscriptions and feedback lost."""
 
     def __init__(self, data_dir: Path, name: str = "bot.sqlite3"):
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / name
+        self.recovered: Path | None = None
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            self.recovered = next(p for n in range(1000) if not (p := self.path.with_name(
+                f"{name}.corrupt-{stamp}" + (f"-{n}" if n else ""))).exists())
+            log.error("the bot's store %s is unreadable (%s): moved to %s, starting a new one",
+                      self.path, exc, self.recovered)
+            self.path.replace(self.recovered)
+            for suffix in ("-journal", "-wal", "-shm"):
+                self.path.with_name(name + suffix).unlink(missing_ok=True)
+            self._create()
+
+    def _create(self) -> None:
         with self._db() as db:
             db.executescript(SCHEMA)
+            db.execute("SELECT count(*) FROM feedback").fetchone()   # reads a page: a garbled file fails here
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

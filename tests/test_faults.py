@@ -1,0 +1,225 @@
+"""Fault injection: forged webhook updates, a failing or garbled store, strangers in
+groups, floods of commands and buttons, edited commands. Each case is played through the
+real application and the fake Bot API server (or the real `bot.py`), and the outcome is
+asserted. Run alone with `python -m pytest -m faults`."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.telegram import replies
+from assistant.telegram.ratelimit import RateLimiter
+from assistant.telegram.store import Store
+from botkit import exchange, running
+from fake_telegram import FakeTelegram
+from helpers import CORPUS, ROOT
+
+pytestmark = pytest.mark.faults
+QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
+ALLOWED, STRANGER, ADMIN, GROUP = 1001, 2002, 9, -100500600
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("faults-index")
+
+
+def _settings(**kw) -> Settings:
+    base = dict(corpus_dir=CORPUS, embedder="none", telegram_token="", telegram_webhook_url="",
+                telegram_webhook_secret="", telegram_api_base_url="", telegram_allowed_chats=(),
+                telegram_admins=())
+    return Settings(**(base | kw))
+
+
+@pytest.fixture(scope="module")
+def assistant(index_dir) -> Assistant:
+    return Assistant.load(_settings(index_dir=index_dir, data_dir=index_dir / "unused"))
+
+
+@pytest.fixture
+def tg():
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(tg, tmp_path, index_dir) -> Settings:
+    return _settings(index_dir=index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
+                     telegram_api_base_url=tg.base_url, telegram_allowed_chats=(str(ALLOWED),),
+                     telegram_admins=(str(ADMIN),))
+
+
+def _garble(path: Path) -> None:
+    path.write_bytes(b"\x00\xffnot a database\xff\x00" * 512)
+
+
+# ---------------------------------------------------------------------------- webhook
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(url: str, update: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, json.dumps(update).encode(), headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_webhook_refuses_updates_without_its_secret(tg, tmp_path, index_dir, assistant):
+    """The real `python bot.py` in webhook mode: a forged POST (no secret, a wrong one) is
+    refused with 403 and never handled; Telegram's own POST, with the secret, is answered."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ASSISTANT_"))}
+    env |= {"TELEGRAM_BOT_TOKEN": tg.token, "TELEGRAM_API_BASE_URL": tg.base_url, "PORT": str(port),
+            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "ASSISTANT_EMBEDDER": "none",
+            "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    bot = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not tg.calls_to("setWebhook") and time.monotonic() < deadline and bot.poll() is None:
+            time.sleep(0.1)
+        [hook] = tg.calls_to("setWebhook")
+        secret = hook.params["secret_token"]
+        assert len(secret) >= 32 and (tmp_path / "webhook_secret").read_text().strip() == secret
+        url = f"http://127.0.0.1:{port}/hook"
+        forged = {"update_id": 1, "message": tg.text_message(QUESTION, chat_id=4444)}
+        assert _post(url, forged, None) == 403
+        assert _post(url, forged | {"update_id": 2}, "guessed-" + secret[8:]) == 403
+        assert _post(url, {"update_id": 3, "message": tg.text_message(QUESTION, chat_id=5555)}, secret) == 200
+        deadline = time.monotonic() + 30
+        while not tg.sent(5555) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "Phòng Văn hóa" in tg.sent(5555)[0]["text"]
+        assert tg.sent(4444) == []
+    finally:
+        bot.terminate()
+        _, err = bot.communicate(timeout=30)
+    assert err.count(secret) == 1, "the generated secret is shown once, then never logged"
+
+
+# ---------------------------------------------------------------------------- access gate
+async def test_a_stranger_gets_nothing_while_the_store_is_garbled(tg, settings, assistant):
+    async with running(settings, assistant):
+        _garble(settings.data_dir / "bot.sqlite3")      # the gate's refusal bookkeeping now raises
+        tg.text(QUESTION, chat_id=STRANGER)
+        tg.click(tg.text_message("một câu trả lời cũ", chat_id=STRANGER), "src:abc")
+        [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        await tg.settle()
+    assert "Phòng Văn hóa" in answer["text"]
+    assert tg.sent(STRANGER) == []
+    assert all(c.params.get("show_alert") for c in tg.calls_to("answerCallbackQuery"))
+
+
+async def test_a_group_not_allowed_gets_nothing_even_from_an_allowed_user_or_an_admin(tg, settings, assistant):
+    async with running(settings, assistant):
+        for user in (ALLOWED, ADMIN):
+            tg.text("/nhacviec on", chat_id=GROUP, user_id=user, chat_type="group")
+            tg.text(f"@{tg.username} {QUESTION}", chat_id=GROUP, user_id=user, chat_type="group")
+        [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        await tg.settle()
+    assert "Phòng Văn hóa" in answer["text"]
+    assert [m["text"] for m in tg.sent(GROUP)] == [replies.REFUSED]   # one refusal, nothing else
+    assert Store(settings.data_dir).subscriptions() == []
+
+
+async def test_a_garbled_store_does_not_stop_the_bot_and_the_admins_are_told(tg, settings, assistant):
+    settings.data_dir.mkdir(parents=True)
+    _garble(settings.data_dir / "bot.sqlite3")
+    async with running(settings, assistant):
+        await tg.until(lambda: tg.sent(ADMIN))
+        [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+    assert "Tệp dữ liệu của bot bị hỏng" in tg.sent(ADMIN)[0]["text"]
+    assert str(settings.data_dir) not in tg.sent(ADMIN)[0]["text"]
+    assert "Phòng Văn hóa" in answer["text"]
+    assert [p.name.startswith("bot.sqlite3.corrupt-") for p in settings.data_dir.iterdir()].count(True) == 1
+
+
+# ---------------------------------------------------------------------------- floods and edits
+async def test_commands_and_buttons_share_one_rate_limit_per_chat_and_user(tg, settings, assistant):
+    async with running(settings, assistant) as app:
+        app.bot_data.limiter = RateLimiter(limit=3, window=60.0)
+        [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        for _ in range(4):
+            tg.text("/kehoach", chat_id=ALLOWED)
+        await tg.until(lambda: any(m["text"] == replies.SLOW_DOWN for m in tg.sent(ALLOWED)))
+        tg.click(tg.result_of(tg.calls_to("sendMessage")[0].params), "src:whatever")
+        tg.text("/lich", chat_id=ALLOWED)
+        await tg.settle()
+    texts = [m["text"] for m in tg.sent(ALLOWED)]
+    assert texts.count(replies.SLOW_DOWN) == 1            # warned once, then silent
+    assert len(texts) == 1 + 2 + 1                         # the answer, two /kehoach, the warning
+    assert tg.sent(ALLOWED, method="sendDocument") == []  # /lich dropped too
+    assert "Phòng Văn hóa" in answer["text"]
+
+
+async def test_a_message_edited_into_a_command_is_ignored(tg, settings, assistant, caplog):
+    async with running(settings, assistant):
+        for command in ("/hoi " + QUESTION, "/donvi Phòng Văn hóa", "/xoakehoach", "/lich"):
+            tg.text(command, chat_id=ADMIN, edited=True)
+        [answer] = await exchange(tg, "/kehoach", chat_id=ADMIN)
+        await tg.settle()
+    assert len(tg.sent(ADMIN)) == 1 and "phường Rạch Giá" in answer["text"]
+    assert "error while handling" not in caplog.text
+
+
+# ---------------------------------------------------------------------------- ask --jsonl
+def test_every_jsonl_line_gets_an_output_line_whatever_it_holds(index_dir, tmp_path):
+    lines = [json.dumps({"id": "a", "question": QUESTION}, ensure_ascii=False).encode(),
+             b'{"id": "b", "question": 42}', b"", b'{"id": "c", "question": "\\ud800 b\\u00e1o c\\u00e1o qu\\u00fd"}',
+             b"not json", b"\xff\xfe\x00", b"[1, 2]", b'{"id": "d", "question": "B\xc3\xa1o c\xc3\xa1o qu\xc3\xbd?"}']
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env |= {"ASSISTANT_EMBEDDER": "none", "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl"], cwd=ROOT, env=env, timeout=120,
+                          input=b"\n".join(lines) + b"\n", capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    assert [o.get("id") for o in out] == ["a", "b", None, "c", None, None, None, "d"]
+    assert out[0]["found"] and out[-1]["found"] and "Phòng Văn hóa" in out[0]["answer"]
+    assert [bool(o.get("error")) for o in out] == [False, True, True, False, True, True, True, False]
+    assert "answer" in out[3]       # the lone surrogate is replaced, the question still answered
+
+
+# ---------------------------------------------------------------------------- upload names
+@pytest.mark.parametrize("raw, safe", [
+    ("../../etc/passwd", "passwd"),
+    ("a\x00b.txt", "ab.txt"),
+    ("ke hoach\nxa.docx", "ke hoach xa.docx"),
+    ("\u202egpj.exe.txt", "gpj.exe.txt"),
+    ("Kế hoạch xã Thạnh An 2026.docx", "Kế hoạch xã Thạnh An 2026.docx"),
+    ("C:\\Users\\x\\kh (ban cuối).pdf", "kh (ban cuối).pdf"),
+    (".env", "env"),
+    ("...", None),
+    ("kh;rm -rf $HOME|.txt", "kh-rm -rf -HOME-.txt"),
+])
+def test_upload_names_are_made_safe(raw, safe):
+    from assistant.telegram.admin_replies import file_name
+    assert file_name(raw) == safe
+
+
+def test_a_long_upload_name_keeps_its_extension_within_120_bytes():
+    from assistant.telegram.admin_replies import MAX_NAME_BYTES, file_name
+    name = file_name("kế hoạch " * 40 + ".docx")
+    assert name.endswith(".docx") and len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    cut = file_name("tệp" * 60 + ".pdf")      # cut between characters, never inside one
+    assert cut.endswith(".pdf") and 115 <= len(cut.encode("utf-8")) <= MAX_NAME_BYTES and "\ufffd" not in cut
