@@ -14,7 +14,7 @@ from .settings import load_settings
 
 def _library(settings):
     from .library import build_library
-    lib = build_library(settings.corpus_dir, settings.max_file_bytes)
+    lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in lib.errors:
         print(f"Bỏ qua tệp {err}", file=sys.stderr)
     return lib

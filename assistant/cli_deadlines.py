@@ -28,7 +28,7 @@ def add_deadlines_parser(subparsers) -> None:
 def cmd_deadlines(args, settings) -> int:
     from .calendar import select_items, today_in_vietnam, upcoming
     from .library import build_library
-    lib = build_library(settings.corpus_dir, settings.max_file_bytes)
+    lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in lib.errors:
         print(f"Bỏ qua tệp {err}", file=sys.stderr)
     if args.plan and not lib.plan(args.plan):

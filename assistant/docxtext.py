@@ -29,6 +29,8 @@ def docx_text(path: Path) -> str:
     document = _open(path)
     try:
         return _document_text(document)
+    except MemoryError:   # the bounded converter reports it
+        raise
     except Exception as exc:  # XML that opens but does not follow the schema we read
         log.warning("cannot read %s: %r", path, exc)
         raise UnreadableFile(f"tệp .docx có cấu trúc lạ, không đọc được nội dung ({type(exc).__name__})") from None
@@ -70,6 +72,8 @@ def _open(path: Path):
         raise UnreadableFile("máy chủ thiếu thư viện python-docx để đọc tệp .docx") from None
     try:
         return docx.Document(str(path))
+    except MemoryError:   # the bounded converter reports it
+        raise
     except Exception as exc:  # a zip without Word parts, broken XML, ...
         log.warning("cannot open %s: %r", path, exc)
         raise UnreadableFile(f"tệp .docx bị hỏng, không đọc được nội dung ({type(exc).__name__})") from None

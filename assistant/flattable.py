@@ -124,7 +124,7 @@ def _raw_lines(text: str, start: int, end: int) -> list[Line]:
 
 def _header_len(lines: list[Line], i: int) -> int:
     """How many lines the repeated column header starting at lines[i] spans (0: none)."""
-    if _fold(lines[i].text) not in ("tt", "stt"):
+    if len(lines[i].text) > 3 or _fold(lines[i].text) not in ("tt", "stt"):
         return 0
     n = i + 1
     while n < len(lines) and n - i < 16 and _HEADER_PART.fullmatch(_fold(lines[n].text)):

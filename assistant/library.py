@@ -60,6 +60,6 @@ class Library:
         return [found] if found else []
 
 
-def build_library(folder: Path, max_bytes: int = 20 * 1024 * 1024) -> Library:
-    docs, errors = load_corpus(folder, max_bytes)
+def build_library(folder: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | None = None) -> Library:
+    docs, errors = load_corpus(folder, max_bytes, cache)
     return Library(plans=[parse_plan(d) for d in docs], sources={d.name: d for d in docs}, errors=errors)

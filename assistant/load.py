@@ -7,6 +7,7 @@ from pathlib import Path
 from .textnorm import nfc
 
 TEXT_SUFFIXES = {".txt", ".md"}
+MAX_CHARS = 2_000_000     # a plan is about 100,000 characters
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
 
 
@@ -50,8 +51,9 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024) -> SourceDoc:
-    """One plan file as text; raises UnreadableFile naming the reason."""
+def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | None = None) -> SourceDoc:
+    """One plan file as text; raises UnreadableFile naming the reason. Binary plans are
+    converted in a bounded child process, once: `cache` keeps their text by file hash."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableFile(f"định dạng {suffix or '(không có đuôi)'} chưa được hỗ trợ (dùng .txt, .md, .docx, .pdf)")
@@ -66,12 +68,25 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024) -> SourceDoc:
             data = path.read_bytes()
         except OSError as exc:
             raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
-        return SourceDoc(path.name, path, decode_text(data))
-    from .formats import convert_binary  # .docx / .pdf converters (optional libraries)
-    return SourceDoc(path.name, path, nfc(convert_binary(path)))
+        text = decode_text(data)
+    else:
+        from .convert import cached_text
+        try:
+            text = nfc(cached_text(path, cache))
+        except OSError as exc:
+            raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+    if len(text) > MAX_CHARS:
+        raise UnreadableFile(f"tệp quá dài ({_thousands(len(text))} ký tự, tối đa {_thousands(MAX_CHARS)}); "
+                             "một kế hoạch thường dưới 200.000 ký tự")
+    return SourceDoc(path.name, path, text)
 
 
-def load_corpus(folder: Path, max_bytes: int = 20 * 1024 * 1024) -> tuple[list[SourceDoc], list[LoadError]]:
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def load_corpus(folder: Path, max_bytes: int = 20 * 1024 * 1024,
+                cache: Path | None = None) -> tuple[list[SourceDoc], list[LoadError]]:
     """Every readable plan in `folder` (sorted by name) and an error for each other file."""
     docs: list[SourceDoc] = []
     errors: list[LoadError] = []
@@ -79,7 +94,7 @@ def load_corpus(folder: Path, max_bytes: int = 20 * 1024 * 1024) -> tuple[list[S
         return docs, [LoadError(str(folder), "thư mục kế hoạch không tồn tại")]
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         try:
-            docs.append(read_document(path, max_bytes))
+            docs.append(read_document(path, max_bytes, cache))
         except UnreadableFile as exc:
             errors.append(LoadError(path.name, exc.reason))
     return docs, errors

@@ -12,6 +12,7 @@ from .load import UnreadableFile
 log = logging.getLogger(__name__)
 
 _PAGE_NUMBER = re.compile(r"^(?:[-–]\s*)?(\d{1,3})(?:\s*[-–])?$|^[Tt]rang\s+(\d{1,3})(?:\s*/\s*\d{1,3})?$")
+MAX_PAGES = 500   # a plan is tens of pages; thousands take minutes to lay out
 _PASSWORD = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
 
 
@@ -19,6 +20,8 @@ def pdf_text(path: Path) -> str:
     pdf = _open(path)
     try:
         with pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise UnreadableFile(f"tệp PDF quá nhiều trang ({len(pdf.pages)} trang, tối đa {MAX_PAGES})")
             tables = PlanTables()
             pages, chars, images = [], 0, 0
             for page in pdf.pages:
@@ -28,7 +31,11 @@ def pdf_text(path: Path) -> str:
                 page.close()  # drop the page's parsed objects: long plans stay small in memory
     except UnreadableFile:
         raise
+    except MemoryError:   # the bounded converter reports it
+        raise
     except Exception as exc:  # a broken content stream or object table
+        if _cause(exc) == "MemoryError":   # wrapped by pdfplumber
+            raise MemoryError from exc
         log.warning("cannot read %s: %r", path, exc)
         raise UnreadableFile(f"tệp PDF bị hỏng, không đọc được nội dung ({_cause(exc)})") from None
     if not chars:
@@ -46,6 +53,8 @@ def _open(path: Path):
         raise UnreadableFile("máy chủ thiếu thư viện pdfplumber để đọc tệp .pdf") from None
     try:
         return pdfplumber.open(path)
+    except MemoryError:   # the bounded converter reports it
+        raise
     except Exception as exc:
         cause = _cause(exc)
         if cause in _PASSWORD:

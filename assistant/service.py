@@ -40,7 +40,7 @@ def open_index(settings: Settings, rebuild: bool = False, progress: Progress | N
     for quoting, the embedder, and whether it was rebuilt."""
     embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
                              settings.embed_passage_prefix, settings.embed_word_segmented)
-    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in errors:
         log.warning("Bỏ qua tệp %s", err)
     index, rebuilt = None, False

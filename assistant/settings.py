@@ -41,6 +41,11 @@ class Settings:
     telegram_admins: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ADMINS"))
     timezone: str = "Asia/Ho_Chi_Minh"
 
+    @property
+    def converted_dir(self) -> Path:
+        """The text of binary plans (.docx, .pdf), cached by file hash."""
+        return self.data_dir / "converted"
+
 
 def load_settings() -> Settings:
     """Settings from the environment (and a `.env` file in the project root, if any)."""

@@ -38,8 +38,9 @@ class _Para:
 
 def clean_markup(text: str) -> str:
     """Drop markup remnants (`**`, `*`, `<ul ...>`) and collapse white space."""
-    cleaned = _MARKUP.sub(lambda m: "" if m.group(0).startswith("*") else " ", text)
-    return re.sub(r"\s+", " ", cleaned).strip()
+    if "*" in text or "<" in text:
+        text = _MARKUP.sub(lambda m: "" if m.group(0).startswith("*") else " ", text)
+    return " ".join(text.split())
 
 
 def split_lines(text: str) -> list[_Line]:
@@ -83,17 +84,28 @@ def _starts_lower(text: str) -> bool:
     return first.islower() or first.isdigit()
 
 
+def _tail(para: _Para) -> str:
+    """The paragraph's last lines, back to the last one with a word character: all that
+    `_TERMINAL` can see (so each new line costs the same, however long the paragraph)."""
+    out = []
+    for line in reversed(para.lines):
+        out.append(line.text)
+        if re.search(r"\w", line.text):
+            break
+    return " ".join(reversed(out))
+
+
 def _continues(prev: _Para, line: _Line, wrapped: bool, width: int) -> bool:
     """Whether `line` continues the paragraph `prev` (hard-wrapped or cut lines)."""
     if marker_kind(line.text):
         return False
-    ptext = prev.text
     short = len(prev.lines[-1].text) < 0.75 * width
-    if short and marker_kind(ptext) and len(prev.lines) == 1 and not _starts_lower(line.text):
+    if short and len(prev.lines) == 1 and marker_kind(prev.lines[0].text) and not _starts_lower(line.text):
         return False  # a short heading followed by its first sentence
+    terminal = _TERMINAL.search(_tail(prev))
     if wrapped:
-        return not (_TERMINAL.search(ptext) and not _starts_lower(line.text))
-    if _TERMINAL.search(ptext):
+        return not (terminal and not _starts_lower(line.text))
+    if terminal:
         return False
     return _starts_lower(line.text) or not short
 

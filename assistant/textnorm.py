@@ -12,6 +12,9 @@ _TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
 }
 _TONE_RE = re.compile("(?:" + "|".join(_TONE) + r")(?!\w)")  # only at a syllable's end
 _DASH_RE = re.compile(r"[\u2010-\u2015\u2212]")
+# every nonspacing mark of the Basic Multilingual Plane (the accents NFD splits off)
+_MARKS_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000)
+                                     if unicodedata.category(chr(c)) == "Mn") + "]+")
 
 
 def nfc(text: str) -> str:
@@ -26,7 +29,7 @@ def new_tone(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case without diacritics: `Văn hóa – Xã hội` -> `van hoa - xa hoi`."""
     text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = _MARKS_RE.sub("", text)
     return _DASH_RE.sub("-", unicodedata.normalize("NFC", text))
 
 

@@ -152,7 +152,7 @@ def _read_corpus(settings: Settings) -> _Corpus:
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     for staged in settings.corpus_dir.glob(f"{STAGED}*"):  # left by a killed update (we hold the lock)
         staged.unlink(missing_ok=True)
-    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     return _Corpus({d.name: parse_plan(d) for d in docs}, errors, file_hashes(settings.corpus_dir))
 
 
@@ -165,7 +165,7 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
                                        f"(không bắt đầu bằng dấu chấm hay ~$).")
     target = settings.corpus_dir / source.name
     try:
-        doc = read_document(source, settings.max_file_bytes)
+        doc = read_document(source, settings.max_file_bytes, settings.converted_dir)
     except UnreadableFile as exc:
         return UpdateResult("unreadable", f"Không đọc được tệp {source.name}: {exc.reason}.")
     record = parse_plan(SourceDoc(target.name, target, doc.text))

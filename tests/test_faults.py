@@ -223,3 +223,96 @@ def test_a_long_upload_name_keeps_its_extension_within_120_bytes():
     assert name.endswith(".docx") and len(name.encode("utf-8")) <= MAX_NAME_BYTES
     cut = file_name("tệp" * 60 + ".pdf")      # cut between characters, never inside one
     assert cut.endswith(".pdf") and 115 <= len(cut.encode("utf-8")) <= MAX_NAME_BYTES and "\ufffd" not in cut
+
+
+# ---------------------------------------------------------------------------- hostile files
+MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+from assistant.load import UnreadableFile, read_document
+started = time.perf_counter()
+try:
+    read_document(Path(sys.argv[1]))
+    reason = None
+except UnreadableFile as exc:
+    reason = exc.reason
+# this process's own peak (VmHWM: ru_maxrss would keep the forking test process's), its children's
+own = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+rss = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+print(json.dumps({"reason": reason, "seconds": time.perf_counter() - started, "rss_mb": rss}))
+"""
+
+
+def _read_measured(path: Path) -> dict:
+    """Read one file in a fresh process: the refusal, the time, the peak memory (MB)."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("make, expected", [
+    ("docx_bomb", "quá lớn khi giải nén"),          # a 2 GiB image part
+    ("pdf_bomb", "quá nhiều bộ nhớ"),               # a 1.5 GiB content stream
+    ("many_pages_pdf", "quá nhiều trang"),          # 2,000 pages
+])
+def test_hostile_documents_are_refused_quickly_in_bounded_memory(tmp_path, make, expected):
+    import bombs
+    suffix = ".docx" if make == "docx_bomb" else ".pdf"
+    path = tmp_path / f"ke-hoach{suffix}"
+    getattr(bombs, make)(path, *((2000,) if make == "many_pages_pdf" else ()))
+    assert path.stat().st_size < 3 * 1024 * 1024
+    result = _read_measured(path)
+    assert result["reason"] and expected in result["reason"], result
+    assert result["seconds"] < 5 and result["rss_mb"] < 300, result
+
+
+def test_an_overlong_plan_is_refused_with_its_length(tmp_path):
+    from assistant.load import MAX_CHARS, UnreadableFile, read_document
+    path = tmp_path / "dai.txt"
+    path.write_text("Kế hoạch. " * (MAX_CHARS // 10 + 1), "utf-8")
+    with pytest.raises(UnreadableFile, match="tệp quá dài"):
+        read_document(path, max_bytes=100 * 1024 * 1024)
+
+
+def test_a_binary_plan_is_converted_once_and_read_from_the_cache(tmp_path):
+    from assistant.load import read_document
+    from planfiles import make_docx, rach_gia_parts
+    path, cache = make_docx(tmp_path / "phuong-rach-gia-2026.docx", rach_gia_parts()), tmp_path / "converted"
+    first = read_document(path, cache=cache)
+    [cached] = cache.iterdir()
+    assert cached.read_text("utf-8") == first.text and "Rạch Giá" in first.text
+    cached.write_text(first.text + "\nDÒNG CHỈ CÓ TRONG BẢN LƯU", "utf-8")   # the next read takes this copy
+    assert read_document(path, cache=cache).text.endswith("DÒNG CHỈ CÓ TRONG BẢN LƯU")
+    path.write_bytes(path.read_bytes() + b"\0")         # another file: converted again, not the stale copy
+    assert not read_document(path, cache=cache).text.endswith("BẢN LƯU") and len(list(cache.iterdir())) == 2
+
+
+PARSE_TIMES = """
+import json, sys, time
+from pathlib import Path
+from assistant.load import SourceDoc
+from assistant.planparse import parse_plan
+out = {}
+for item in (False, True):
+    for n in (4000, 16000):
+        text = "KẾ HOẠCH\\n" + "\\n".join(f"{'- ' if item else ''}dòng thứ {i} của một đoạn văn rất dài không "
+                                        f"có dấu chấm câu ở cuối" for i in range(n))
+        started = time.perf_counter()
+        parse_plan(SourceDoc("x.txt", Path("x.txt"), text))
+        out[f"{'items' if item else 'prose'} {n}"] = time.perf_counter() - started
+print(json.dumps(out))
+"""
+
+
+def test_prose_parsing_is_linear_in_the_number_of_lines():
+    """16,000 wrapped lines without a full stop (one endless paragraph), and 16,000 items,
+    parsed in a fresh process: under 2 s, and four times the lines take about four times
+    as long (a quadratic parser took 84 s)."""
+    done = subprocess.run([sys.executable, "-c", PARSE_TIMES], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    t = json.loads(done.stdout)
+    for kind in ("prose", "items"):
+        small, large = t[f"{kind} 4000"], t[f"{kind} 16000"]
+        assert large < 2.0 and large < 8 * small + 0.2, t

@@ -176,18 +176,16 @@ def test_each_bad_file_is_named_and_the_rest_of_the_corpus_loads(tmp_path, files
         assert has_diacritics(err.reason)
 
 
-def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files, monkeypatch):
-    shutil.copy(files["docx"], tmp_path / "nho.docx")
-    big = tmp_path / "lon.pdf"
+def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files):
+    corpus, cache = tmp_path / "corpus", tmp_path / "converted"
+    corpus.mkdir()
+    shutil.copy(files["docx"], corpus / "nho.docx")
+    big = corpus / "lon.pdf"
     big.write_bytes(b"%PDF-1.4 not even a valid pdf " + b"\0" * 300_000)
-    opened = []
-    import assistant.formats
-    monkeypatch.setattr(assistant.formats, "convert_binary",
-                        lambda path, real=assistant.formats.convert_binary: opened.append(path.name) or real(path))
-    docs, errors = load_corpus(tmp_path, max_bytes=200_000)
+    docs, errors = load_corpus(corpus, max_bytes=200_000, cache=cache)
     assert [d.name for d in docs] == ["nho.docx"]
     assert [e.name for e in errors] == ["lon.pdf"] and "quá lớn" in errors[0].reason
-    assert opened == ["nho.docx"]
+    assert [p.suffixes[-2:] for p in cache.iterdir()] == [[".docx", ".txt"]]   # only the small one converted
 
 
 def test_convert_binary_refuses_other_suffixes(tmp_path):
