@@ -60,11 +60,10 @@ def converter_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def cached_text(path: Path, cache: Path | None) -> str:
-    """The plan text of a .docx or .pdf, from the cache when this file (by content) was
-    converted before by the same converters."""
-    data = path.read_bytes()
-    key = f"{hashlib.sha256(data).hexdigest()}-{converter_version()}{path.suffix.lower()}.txt"
+def cached_text(path: Path, sha256: str, cache: Path | None) -> str:
+    """The plan text of a .docx or .pdf whose bytes hash to `sha256`, from the cache when
+    such a file was converted before by the same converters."""
+    key = f"{sha256}-{converter_version()}{path.suffix.lower()}.txt"
     hit = cache / key if cache else None
     if hit and hit.is_file():
         return hit.read_text("utf-8")

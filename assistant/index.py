@@ -1,7 +1,10 @@
 """The on-disk index: records, passages, BM25 (real and accent-folded), dense vectors.
 
-Written atomically into a fresh folder and swapped in; checked against a manifest on
-load (corpus hashes, embedder, counts); rebuilt when anything does not match."""
+Written atomically into a fresh folder and swapped in. The manifest, written last,
+records the corpus it was built from (file hashes), the embedder, the counts and a
+checksum of every other file; the loader reads one folder as it was when opened (a swap
+while it reads does not mix two indexes), verifies every checksum, and raises
+IndexInvalid (the caller rebuilds) when anything does not match."""
 from __future__ import annotations
 
 import hashlib
@@ -104,8 +107,22 @@ def _embed_cached(embedder: Embedder, texts: list[str], cache: dict[str, np.ndar
     return np.vstack([cache[_key(t)] for t in texts]).astype(np.float32)
 
 
+def _intact(folder: Path, *names: str) -> bool:
+    """Whether these files of the previous index still match its manifest's checksums
+    (a garbled file is never reused)."""
+    try:
+        recorded = json.loads((folder / "manifest.json").read_text("utf-8")).get("checksums") or {}
+        return all(hashlib.blake2b((folder / n).read_bytes(), digest_size=16).hexdigest() == recorded.get(n)
+                   for n in names)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _load_json(path: Path) -> dict:
-    """A cache file of the previous index, or nothing if it is missing or unreadable."""
+    """A cache file of the previous index, or nothing if it is missing, unreadable or
+    garbled."""
+    if not _intact(path.parent, path.name):
+        return {}
     try:
         data = json.loads(path.read_text("utf-8"))
         return data if isinstance(data, dict) else {}
@@ -115,6 +132,8 @@ def _load_json(path: Path) -> dict:
 
 def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the previous index, reused for unchanged passages."""
+    if not _intact(folder, "vectors.npy", "vector_keys.json"):
+        return {}
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
         if manifest["embedder"] != {"name": embedder.name, "dim": embedder.dim}:
@@ -131,9 +150,9 @@ def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: P
                 files: dict[str, str] | None = None) -> Index:
     """Build everything in a temporary folder, then swap it in atomically.
 
-    `files` (name -> sha256) is the corpus the manifest records, when the caller puts
-    the corpus in that state only after the swap (see update.py); by default the corpus
-    folder as it is now."""
+    `files` (name -> sha256) is the corpus the manifest records: the files as they were
+    read (see service.open_index), or as the caller will leave them after the swap (see
+    update.py); by default the corpus folder as it is now."""
     started = time.time()
     clean_stale(folder)
     passages = [p for rec in plans for p in plan_passages(rec)]
@@ -178,6 +197,8 @@ def save_index(index: Index, folder: Path, embed_texts: list[str], segments: dic
         _write(index, tmp, embed_texts)
         if segments:  # the word segmentation of each passage, reused by the next build
             (tmp / "segments.json").write_text(json.dumps(segments, ensure_ascii=False), "utf-8")
+        index.manifest["checksums"] = checksums(tmp)
+        (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), "utf-8")
         swap_in(tmp, folder)
     except BaseException:  # the temporary folder is never left as a half-built index
         shutil.rmtree(tmp, ignore_errors=True)
@@ -197,7 +218,12 @@ def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
     if index.vectors is not None:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
         (tmp / "vector_keys.json").write_text(json.dumps([_key(t) for t in embed_texts]), "utf-8")
-    (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), "utf-8")
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """A fast hash of every file of an index folder but its manifest, by relative path."""
+    return {path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != "manifest.json"}
 
 
 def swap_in(tmp: Path, folder: Path) -> None:
@@ -244,19 +270,44 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def load_index(folder: Path, corpus_dir: Path, embedder: Embedder | None) -> Index:
-    """Load and verify; raises IndexInvalid when the index must be rebuilt."""
+def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Index:
+    """Load and verify the index of the corpus `files` (name -> sha256, as read); raises
+    IndexInvalid when it must be rebuilt."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise IndexInvalid(f"no index folder ({exc.strerror})") from None
+    try:
+        # the folder as opened: if an update swaps in another one meanwhile, this load
+        # still reads one index (or fails, and the caller loads again under the lock)
+        snapshot = Path(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else folder
+        return _verified(snapshot, files, embedder)
+    finally:
+        os.close(fd)
+
+
+def _verified(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Index:
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexInvalid(f"no readable manifest ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise IndexInvalid("the manifest is not an object")
     expected_embedder = {"name": embedder.name, "dim": embedder.dim} if embedder else None
     if manifest.get("format") != FORMAT or manifest.get("version") != code_version():
         raise IndexInvalid("index format or version changed")
     if manifest.get("embedder") != expected_embedder:
         raise IndexInvalid("embedder changed")
-    if manifest.get("files") != file_hashes(corpus_dir):
+    if manifest.get("files") != files:
         raise IndexInvalid("corpus changed")
+    try:
+        found = checksums(folder)
+    except OSError as exc:
+        raise IndexInvalid(f"unreadable index file ({exc})") from None
+    if found != manifest.get("checksums"):
+        bad = sorted(k for k in set(found) | set(manifest.get("checksums") or {})
+                     if found.get(k) != (manifest.get("checksums") or {}).get(k))
+        raise IndexInvalid(f"index files do not match their checksums: {', '.join(bad[:5])}")
     try:
         return _read(folder, manifest, embedder)
     except IndexInvalid:

@@ -1,6 +1,7 @@
 """Reading plan files: decode, normalise, and name every file that cannot be read."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +17,13 @@ class SourceDoc:
     name: str        # file name, the document's id in citations
     path: Path
     text: str        # NFC text; all offsets and quotes refer to this
-
+    sha256: str = "" # of the file's bytes as read
 
 @dataclass(frozen=True)
 class LoadError:
     name: str
     reason: str      # Vietnamese, shown to users and admins
-
+    sha256: str = "" # of the file's bytes, when they could be read
     def __str__(self) -> str:
         return f"{self.name}: {self.reason}"
 
@@ -63,22 +64,34 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | N
         raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
     if size > max_bytes:
         raise UnreadableFile(f"tệp quá lớn ({size / 1048576:.1f} MB, tối đa {max_bytes // 1048576} MB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+    digest = hashlib.sha256(data).hexdigest()
     if suffix in TEXT_SUFFIXES:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
         text = decode_text(data)
     else:
         from .convert import cached_text
-        try:
-            text = nfc(cached_text(path, cache))
-        except OSError as exc:
-            raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+        text = nfc(cached_text(path, digest, cache))
     if len(text) > MAX_CHARS:
         raise UnreadableFile(f"tệp quá dài ({_thousands(len(text))} ký tự, tối đa {_thousands(MAX_CHARS)}); "
                              "một kế hoạch thường dưới 200.000 ký tự")
-    return SourceDoc(path.name, path, text)
+    return SourceDoc(path.name, path, text, digest)
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def corpus_files(docs: list[SourceDoc], errors: list[LoadError]) -> dict[str, str]:
+    """File name -> sha256 of the corpus as it was read (what an index built from these
+    documents must record)."""
+    return dict(sorted({**{e.name: e.sha256 for e in errors if e.sha256},
+                        **{d.name: d.sha256 for d in docs}}.items()))
 
 
 def _thousands(n: int) -> str:
@@ -96,5 +109,5 @@ def load_corpus(folder: Path, max_bytes: int = 20 * 1024 * 1024,
         try:
             docs.append(read_document(path, max_bytes, cache))
         except UnreadableFile as exc:
-            errors.append(LoadError(path.name, exc.reason))
+            errors.append(LoadError(path.name, exc.reason, _sha256(path)))
     return docs, errors

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from .answer import Answerer
 from .embed import make_embedder
 from .index import Index, IndexInvalid, Progress, build_index, load_index
-from .load import load_corpus
+from .indexlock import index_lock
+from .load import corpus_files, load_corpus
 from .planparse import parse_plan
 from .records import Answer, Duty, PlanRecords, Task
 from .settings import Settings
@@ -35,26 +37,45 @@ class Assistant:
         return unit_view(self.index.plans, name)
 
 
-def open_index(settings: Settings, rebuild: bool = False, progress: Progress | None = None):
-    """The index of the corpus (loaded, or built when missing or stale), the source texts
-    for quoting, the embedder, and whether it was rebuilt."""
+def open_index(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
+               before_load: Callable[[], None] | None = None):
+    """The index of the corpus (loaded, or built when missing, stale or corrupt), the
+    source texts for quoting, the embedder, and whether it was rebuilt.
+
+    The index must record exactly the corpus read for quoting. When it does not (or
+    `rebuild`), the corpus is read again and the index built under the lock plan updates
+    take, so an update running meanwhile is waited for, never half-seen. `before_load`
+    runs between reading the corpus and loading the index (tests force a race with it)."""
     embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
                              settings.embed_passage_prefix, settings.embed_word_segmented)
+    if not rebuild:
+        docs, errors = _read_corpus(settings)
+        if before_load:
+            before_load()
+        try:
+            index = load_index(settings.index_dir, corpus_files(docs, errors), embedder)
+            return index, {d.name: d.text for d in docs}, embedder, False
+        except IndexInvalid as exc:
+            log.info("index needs a rebuild: %s", exc)
+    with index_lock(settings.index_dir, wait=True):
+        docs, errors = _read_corpus(settings)
+        files = corpus_files(docs, errors)
+        if not rebuild:
+            try:   # an update that held the lock may have just built it
+                return load_index(settings.index_dir, files, embedder), {d.name: d.text for d in docs}, embedder, False
+            except IndexInvalid:
+                pass
+        log.info("building the index from %s", settings.corpus_dir)
+        plans = [parse_plan(d) for d in docs]
+        index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress, files=files)
+    return index, {d.name: d.text for d in docs}, embedder, True
+
+
+def _read_corpus(settings: Settings):
     docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in errors:
         log.warning("Bỏ qua tệp %s", err)
-    index, rebuilt = None, False
-    if not rebuild:
-        try:
-            index = load_index(settings.index_dir, settings.corpus_dir, embedder)
-        except IndexInvalid as exc:
-            log.info("index needs a rebuild: %s", exc)
-    if index is None:
-        log.info("building the index from %s", settings.corpus_dir)
-        plans = [parse_plan(d) for d in docs]
-        index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress)
-        rebuilt = True
-    return index, {d.name: d.text for d in docs}, embedder, rebuilt
+    return docs, errors
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,10 @@ from it until the caller reloads it (`Assistant.load`). One update at a time (a 
 file beside the index folder)."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
@@ -25,6 +23,7 @@ import numpy as np
 
 from .embed import Embedder, make_embedder
 from .index import Progress, build_index, file_hashes
+from .indexlock import BUSY, UpdateBusy, index_lock
 from .load import LoadError, SourceDoc, UnreadableFile, load_corpus, read_document
 from .planparse import parse_plan
 from .records import PlanRecords
@@ -36,7 +35,6 @@ Status = Literal["added", "replaced", "exists", "removed", "not_found", "ambiguo
                  "unreadable", "busy"]
 STAGED = ".incoming-"   # staged files: ".incoming-<pid>-<name>", hidden from loading
 _FROM_SETTINGS = object()
-BUSY = "Đang có một lần cập nhật kế hoạch khác; hãy thử lại sau ít phút."
 
 
 @dataclass(frozen=True)
@@ -91,30 +89,6 @@ class UpdateResult:
         return self.status in {"added", "replaced", "removed"}
 
 
-class UpdateBusy(Exception):
-    """Another update holds the lock."""
-
-
-@contextmanager
-def update_lock(index_dir: Path):
-    """An exclusive, non-blocking lock beside the index folder (released by the OS
-    when the process dies, so a killed update never leaves it stuck)."""
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(index_dir.parent / f".{index_dir.name}.lock", "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UpdateBusy(BUSY) from None
-        try:
-            fh.seek(0)
-            fh.truncate()
-            fh.write(f"{os.getpid()}\n")
-            fh.flush()
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def add_plan(settings: Settings, path: Path | str, replace: bool = False, embedder=_FROM_SETTINGS,
              progress: Progress | None = None) -> UpdateResult:
     """Copy the plan file at `path` into the corpus and update the index.
@@ -122,7 +96,7 @@ def add_plan(settings: Settings, path: Path | str, replace: bool = False, embedd
     A plan of the same place and period (or a file of the same name) is replaced only
     with `replace=True`; otherwise the result has status "exists" so the caller can ask."""
     try:
-        with update_lock(settings.index_dir):
+        with index_lock(settings.index_dir):
             return _add(settings, Path(path), replace, embedder, progress)
     except UpdateBusy:
         return UpdateResult("busy", BUSY)
@@ -133,7 +107,7 @@ def remove_plan(settings: Settings, key: str, embedder=_FROM_SETTINGS,
     """Take the plan named by id, file name or place out of the corpus and the index
     (the file is moved to <data>/removed/, not deleted)."""
     try:
-        with update_lock(settings.index_dir):
+        with index_lock(settings.index_dir):
             return _remove(settings, key, embedder, progress)
     except UpdateBusy:
         return UpdateResult("busy", BUSY)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -116,3 +117,31 @@ def test_embedder_change_rebuilds(tmp_path, corpus, counting):
     Assistant.load(settings)
     counting.name = "another-model"
     assert Assistant.load(settings).rebuilt
+
+
+def _garble(path: Path) -> None:
+    """Flip bytes in the middle of a file, keeping its size (as a bad disk or copy would)."""
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2
+    for i in range(mid, min(mid + 64, len(data))):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("name", ["vectors.npy", "vector_keys.json", "bm25/data.csc.index.npy",
+                                  "bm25_folded/indices.csc.index.npy", "records.json", "segments.json"])
+def test_a_garbled_index_file_of_the_same_size_is_detected_and_nothing_garbled_is_reused(
+        tmp_path, corpus, counting, name):
+    settings = make_settings(tmp_path, corpus=corpus)
+    first = Assistant.load(settings)
+    _garble(settings.index_dir / name)
+    embedded = counting.embedded
+    again = Assistant.load(settings)
+    assert again.rebuilt
+    if name.startswith("vector"):    # the garbled vectors were not taken as a cache
+        assert counting.embedded - embedded == distinct(first.index.passages)
+    np.testing.assert_array_equal(again.index.vectors, first.index.vectors)
+    question = "Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?"
+    assert again.ask(question).text == first.ask(question).text
+    assert not Assistant.load(settings).rebuilt

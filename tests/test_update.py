@@ -4,6 +4,7 @@ a kill in the middle leaves the old index loadable and answering."""
 from __future__ import annotations
 
 import functools
+import json
 import hashlib
 import os
 import shutil
@@ -17,13 +18,14 @@ import numpy as np
 import pytest
 
 from assistant import index as index_module
-from assistant.index import build_index, load_index
+from assistant.index import build_index, file_hashes, load_index
 from assistant.load import load_corpus
 from assistant.passages import plan_passages
 from assistant.planparse import parse_plan
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.update import PlanSummary, add_plan, remove_plan, update_lock
+from assistant.indexlock import index_lock
+from assistant.update import PlanSummary, add_plan, remove_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -141,7 +143,7 @@ def test_adding_one_plan_embeds_only_the_new_plans_passages(base, tmp_path):
     assert not set(second.embedded) & set(first.embedded)                         # nothing re-embedded
     assert len(set(second.embedded)) == len(second.embedded) == result.embedded  # each text once
     assert 0.9 * len(new_texts) <= result.embedded <= len(new_texts)
-    after = load_index(settings.index_dir, settings.corpus_dir, second)
+    after = load_index(settings.index_dir, file_hashes(settings.corpus_dir), second)
     assert after.vectors.shape == (len(after.passages), FakeEmbedder.dim) == (result.passages, 8)
     # the old plans' vectors are the very ones computed for the four-plan index
     old_rows = {(p.plan, p.block): v for p, v in zip(before.passages, before.vectors)}
@@ -216,7 +218,7 @@ def test_unreadable_or_oversize_file_changes_nothing(settings, tmp_path):
 
 
 def test_a_second_update_waits_its_turn(settings):
-    with update_lock(settings.index_dir):
+    with index_lock(settings.index_dir):
         busy = add_plan(settings, NEW)
         assert busy.status == "busy" and "thử lại" in busy.message
         assert remove_plan(settings, "xa thai tan").status == "busy"
@@ -328,3 +330,46 @@ def test_plan_commands_are_documented():
     doc = (ROOT / "docs" / "plans.md").read_text("utf-8")
     for command in ("python -m assistant add", "--replace", "python -m assistant remove"):
         assert command in doc
+
+
+@pytest.mark.faults
+def test_an_add_between_a_start_reading_the_corpus_and_loading_the_index_is_never_half_seen(settings):
+    """A start reads the corpus (four plans); before it loads the index, an add commits a
+    fifth plan and its index. The start must not serve the new index with the old texts,
+    nor record one corpus over an index of another: it loads again under the lock."""
+    from assistant.service import open_index
+    added = []
+    index, sources, _, rebuilt = open_index(settings, before_load=lambda: added.append(add_plan(settings, NEW)))
+    assert added[0].status == "added" and not rebuilt        # the index the add built, loaded again
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
+    assert sorted(manifest["files"]) == sorted(sources) == sorted(p.plan.file for p in index.plans)
+    assert manifest["files"] == file_hashes(settings.corpus_dir)
+    assert NEW.name in sources
+    served = Assistant.load(settings)
+    assert not served.rebuilt and served.ask(Q_NEW).found and _answers_old_question(served)
+
+
+@pytest.mark.faults
+def test_a_start_that_must_rebuild_waits_for_a_running_update(settings):
+    """The update lock is held (an add in progress elsewhere): a start with a stale index
+    waits for it instead of building beside it, then builds from the corpus it reads."""
+    import threading
+    from assistant.service import open_index
+    shutil.copy(NEW, settings.corpus_dir / NEW.name)       # the index is now stale
+    release, result = threading.Event(), {}
+    def hold():
+        with index_lock(settings.index_dir):
+            release.wait(10)
+    holder = threading.Thread(target=hold)
+    holder.start()
+    starter = threading.Thread(target=lambda: result.update(zip(("index", "sources", "embedder", "rebuilt"),
+                                                                 open_index(settings))))
+    starter.start()
+    starter.join(1.5)
+    assert starter.is_alive() and not result                 # waiting for the lock
+    release.set()
+    starter.join(120)
+    holder.join()
+    assert result["rebuilt"] and NEW.name in result["sources"]
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
+    assert manifest["files"] == file_hashes(settings.corpus_dir)
