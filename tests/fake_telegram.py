@@ -57,6 +57,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._rejections: dict[str, tuple[int, str]] = {}
+        self._failures: dict[str, list[tuple[int, str, dict | None]]] = {}
         self.files: dict[str, tuple[str, bytes, int]] = {}  # file_id -> (file_path, content, announced size)
         self._cond = threading.Condition()
         self._stopping = False
@@ -100,6 +101,12 @@ class FakeTelegram:
     def reject(self, method: str, code: int = 400, description: str = "Bad Request: rejected by the test") -> None:
         """From now on, answer `method` with this error."""
         self._rejections[method.lower()] = (code, description)
+
+    def fail_next(self, method: str, *failures: tuple[int, str, dict | None]) -> None:
+        """Answer the next calls of `method` with these errors, one each, in order:
+        (code, description, parameters), e.g. (429, "Too Many Requests: retry after 1",
+        {"retry_after": 1}) or (502, "Bad Gateway", None); then answer normally."""
+        self._failures.setdefault(method.lower(), []).extend(failures)
 
     def accept(self, method: str) -> None:
         self._rejections.pop(method.lower(), None)
@@ -208,6 +215,11 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ the API
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+        if self._failures.get(method.lower()):
+            code, description, parameters = self._failures[method.lower()].pop(0)
+            self.calls.append(Call(method, params, ok=False))
+            return code, {"ok": False, "error_code": code, "description": description} | (
+                {"parameters": parameters} if parameters else {})
         rejection = self._rejections.get(method.lower())
         if rejection:
             self.calls.append(Call(method, params, ok=False))

@@ -316,3 +316,23 @@ def test_prose_parsing_is_linear_in_the_number_of_lines():
     for kind in ("prose", "items"):
         small, large = t[f"{kind} 4000"], t[f"{kind} 16000"]
         assert large < 2.0 and large < 8 * small + 0.2, t
+
+
+# ---------------------------------------------------------------------------- failed sends
+async def test_an_answer_survives_a_flood_wait_and_a_dropped_connection(tg, settings, assistant):
+    tg.fail_next("sendMessage", (429, "Too Many Requests: retry after 1", {"retry_after": 1}),
+                 (502, "Bad Gateway", None))
+    async with running(settings, assistant):
+        [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+    assert "Phòng Văn hóa" in answer["text"]
+    assert [c.ok for c in tg.calls_to("sendMessage")] == [False, False, True]
+
+
+async def test_a_bad_request_is_not_sent_again(tg, settings, assistant):
+    tg.fail_next("sendMessage", (400, "Bad Request: chat not found", None))
+    async with running(settings, assistant):
+        tg.text(QUESTION, chat_id=ALLOWED)
+        await tg.until(lambda: tg.calls_to("sendMessage"))
+        await tg.settle()
+    answers = [c for c in tg.calls_to("sendMessage") if c.params.get("text", "").startswith("<b>")]
+    assert [c.ok for c in answers] == [False]          # tried once: Telegram said the request is wrong

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from . import conversation
+from .send import with_retry
 from .html import split_html
 from .state import BotContext, BotState
 
@@ -64,5 +65,5 @@ async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, toda
     if html is None:
         return False
     for part in split_html(html):
-        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+        await with_retry(lambda: bot.send_message(chat_id, part, parse_mode=ParseMode.HTML), "digest")
     return True

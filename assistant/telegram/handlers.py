@@ -11,7 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from . import conversation, digest, due, replies
 from .ratelimit import Verdict
-from .send import addressed, answer_keyboard, command_argument, quietly, send, without_mention
+from .send import addressed, answer_keyboard, command_argument, quietly, send, with_retry, without_mention
 from .state import BotContext
 from .store import Feedback
 
@@ -150,7 +150,8 @@ async def calendar(update: Update, context: BotContext) -> None:
     state = context.state
     unit_name = command_argument(update.message) or state.store.unit_of(update.effective_chat.id)
     ics = await asyncio.to_thread(conversation.calendar_file, state.assistant, state.today(), unit_name)
-    await update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption)
+    await with_retry(lambda: update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption),
+                     "sendDocument")
 
 
 async def on_error(update: object, context: BotContext) -> None:

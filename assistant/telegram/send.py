@@ -2,14 +2,15 @@
 who a group message is addressed to, the answer keyboard."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from typing import Awaitable
+from typing import Awaitable, Callable
 
 from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity,
                       ReplyParameters, Update)
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
 
 from ..records import Answer
@@ -26,6 +27,29 @@ async def quietly(call: Awaitable, what: str) -> None:
         log.warning("%s failed, carrying on: %s", what, exc)
 
 
+RETRY_DELAYS = (1.0, 3.0, 9.0)   # seconds before each new try after a network error
+MAX_RETRY_AFTER = 60.0          # longer flood waits are not waited for
+
+
+async def with_retry(call: Callable[[], Awaitable], what: str, delays: tuple[float, ...] = RETRY_DELAYS):
+    """Await `call()`, trying again after a network error (with back-off) or when Telegram
+    asks to wait (RetryAfter); an answer is not lost to one dropped connection."""
+    for attempt in range(len(delays) + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+            if attempt == len(delays) or wait > MAX_RETRY_AFTER:
+                raise
+            log.warning("%s: Telegram asks to wait %.0f s", what, wait)
+            await asyncio.sleep(wait)
+        except NetworkError as exc:   # includes TimedOut; a BadRequest (also one) is not retried
+            if attempt == len(delays) or isinstance(exc, BadRequest):
+                raise
+            log.warning("%s failed (%s), trying again in %.0f s", what, exc, delays[attempt])
+            await asyncio.sleep(delays[attempt])
+
+
 async def send(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Send `html` in as many messages as it needs; the keyboard goes under the last one.
     In a group the first part quotes the message it answers."""
@@ -36,8 +60,9 @@ async def send(update: Update, html: str, markup: InlineKeyboardMarkup | None = 
     parts = split_html(html)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await chat.send_message(part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
-                                reply_parameters=reply if i == 0 else None)
+        await with_retry(lambda: chat.send_message(part, parse_mode=ParseMode.HTML,
+                                                   reply_markup=markup if last else None,
+                                                   reply_parameters=reply if i == 0 else None), "sendMessage")
 
 
 def command_argument(message: Message) -> str:
