@@ -12,6 +12,16 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.telegram.app import build_application
 from fake_telegram import FakeTelegram
+from helpers import CORPUS
+
+
+def bot_settings(**kw) -> Settings:
+    """Settings for a bot test: the real corpus, a lexical index, nothing read from the
+    environment's Telegram variables."""
+    base = dict(corpus_dir=CORPUS, embedder="none", telegram_token="", telegram_webhook_url="",
+                telegram_webhook_secret="", telegram_api_base_url="", telegram_allowed_chats=(),
+                telegram_admins=())
+    return Settings(**(base | kw))
 
 
 @asynccontextmanager

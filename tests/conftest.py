@@ -60,6 +60,27 @@ def assistant(tmp_path_factory):
     return Assistant.load(make_settings(tmp_path_factory.mktemp("default"), embedder=Settings().embedder))
 
 
+@pytest.fixture
+def tg():
+    """A fake Bot API server on 127.0.0.1 (real HTTP), one per test."""
+    from fake_telegram import FakeTelegram
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def lexical_assistant(tmp_path_factory):
+    """The real corpus with a lexical index only (no vectors), built once: the bot tests
+    answer from it."""
+    from assistant.service import Assistant
+    return Assistant.load(make_settings(tmp_path_factory.mktemp("lexical")))
+
+
+@pytest.fixture(scope="session")
+def lexical_index_dir(lexical_assistant):
+    return lexical_assistant.settings.index_dir
+
+
 @pytest.fixture(scope="session")
 def dev_questions():
     from assistant.evaluate import read_jsonl

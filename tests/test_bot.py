@@ -21,8 +21,7 @@ from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
 from assistant.telegram.html import split_html
 from assistant.telegram.store import Store
-from botkit import assert_valid_html, exchange, press, running, visible
-from fake_telegram import FakeTelegram
+from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -60,19 +59,8 @@ III. TỔ CHỨC THỰC HIỆN
 
 # ---------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="session")
-def index_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("bot-index")
-
-
-def _settings(**kw) -> Settings:
-    base = dict(corpus_dir=CORPUS, embedder="none", telegram_token="", telegram_webhook_url="",
-                telegram_api_base_url="", telegram_allowed_chats=(), telegram_admins=())
-    return Settings(**(base | kw))
-
-
-@pytest.fixture(scope="session")
-def assistant(index_dir) -> Assistant:
-    return Assistant.load(_settings(index_dir=index_dir, data_dir=index_dir / "unused"))
+def assistant(lexical_assistant) -> Assistant:
+    return lexical_assistant
 
 
 @pytest.fixture(scope="session")
@@ -81,20 +69,14 @@ def special(tmp_path_factory) -> Assistant:
     folder = tmp_path_factory.mktemp("special")
     (folder / "corpus").mkdir()
     (folder / "corpus" / "xa-hoa-binh-2026.txt").write_text(SPECIAL_PLAN, "utf-8")
-    return Assistant.load(_settings(corpus_dir=folder / "corpus", index_dir=folder / "index",
-                                    data_dir=folder / "data"))
+    return Assistant.load(bot_settings(corpus_dir=folder / "corpus", index_dir=folder / "index",
+                                       data_dir=folder / "data"))
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def settings(tg, tmp_path, index_dir) -> Settings:
-    return _settings(index_dir=index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
-                     telegram_api_base_url=tg.base_url)
+def settings(tg, tmp_path, lexical_index_dir) -> Settings:
+    return bot_settings(index_dir=lexical_index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
+                        telegram_api_base_url=tg.base_url)
 
 
 @pytest.fixture
@@ -376,10 +358,10 @@ def test_bot_without_token_exits_2_with_botfather_hint(tmp_path):
     assert "python bot.py --console" in done.stderr
 
 
-def test_console_answers_piped_questions(assistant, index_dir, tmp_path):
+def test_console_answers_piped_questions(assistant, lexical_index_dir, tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "--console"], capture_output=True, text=True,
                           input=f"{RG_QUESTION}\n\n/donvi\n{QUICK_QUESTION}\n",
-                          env=_env(ASSISTANT_INDEX_DIR=str(index_dir), ASSISTANT_DATA_DIR=str(tmp_path)),
+                          env=_env(ASSISTANT_INDEX_DIR=str(lexical_index_dir), ASSISTANT_DATA_DIR=str(tmp_path)),
                           timeout=120)
     assert done.returncode == 0, done.stderr
     out = done.stdout

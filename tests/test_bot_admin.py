@@ -43,12 +43,6 @@ def base(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
 def uploads_dir(tmp_path, monkeypatch) -> Path:
     """Where the bot's temporary download folders go, so a test can see them cleaned up."""
     folder = tmp_path / "tmp"

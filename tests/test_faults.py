@@ -12,7 +12,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,43 +21,24 @@ from assistant.settings import Settings
 from assistant.telegram import replies
 from assistant.telegram.ratelimit import RateLimiter
 from assistant.telegram.store import Store
-from botkit import exchange, running
-from fake_telegram import FakeTelegram
-from helpers import CORPUS, ROOT
+from botkit import bot_settings, exchange, running
+from helpers import ROOT
 
 pytestmark = pytest.mark.faults
 QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
 ALLOWED, STRANGER, ADMIN, GROUP = 1001, 2002, 9, -100500600
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("faults-index")
-
-
-def _settings(**kw) -> Settings:
-    base = dict(corpus_dir=CORPUS, embedder="none", telegram_token="", telegram_webhook_url="",
-                telegram_webhook_secret="", telegram_api_base_url="", telegram_allowed_chats=(),
-                telegram_admins=())
-    return Settings(**(base | kw))
-
-
-@pytest.fixture(scope="module")
-def assistant(index_dir) -> Assistant:
-    return Assistant.load(_settings(index_dir=index_dir, data_dir=index_dir / "unused"))
+@pytest.fixture(scope="session")
+def assistant(lexical_assistant) -> Assistant:
+    return lexical_assistant
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def settings(tg, tmp_path, index_dir) -> Settings:
-    return _settings(index_dir=index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
-                     telegram_api_base_url=tg.base_url, telegram_allowed_chats=(str(ALLOWED),),
-                     telegram_admins=(str(ADMIN),))
+def settings(tg, tmp_path, lexical_index_dir) -> Settings:
+    return bot_settings(index_dir=lexical_index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
+                        telegram_api_base_url=tg.base_url, telegram_allowed_chats=(str(ALLOWED),),
+                        telegram_admins=(str(ADMIN),))
 
 
 def _garble(path: Path) -> None:
@@ -84,14 +64,14 @@ def _post(url: str, update: dict, secret: str | None) -> int:
         return exc.code
 
 
-def test_the_webhook_refuses_updates_without_its_secret(tg, tmp_path, index_dir, assistant):
+def test_the_webhook_refuses_updates_without_its_secret(tg, tmp_path, lexical_index_dir, assistant):
     """The real `python bot.py` in webhook mode: a forged POST (no secret, a wrong one) is
     refused with 403 and never handled; Telegram's own POST, with the secret, is answered."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ASSISTANT_"))}
     env |= {"TELEGRAM_BOT_TOKEN": tg.token, "TELEGRAM_API_BASE_URL": tg.base_url, "PORT": str(port),
             "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "ASSISTANT_EMBEDDER": "none",
-            "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+            "ASSISTANT_INDEX_DIR": str(lexical_index_dir), "ASSISTANT_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     bot = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     try:
@@ -183,12 +163,13 @@ async def test_a_message_edited_into_a_command_is_ignored(tg, settings, assistan
 
 
 # ---------------------------------------------------------------------------- ask --jsonl
-def test_every_jsonl_line_gets_an_output_line_whatever_it_holds(index_dir, tmp_path):
+def test_every_jsonl_line_gets_an_output_line_whatever_it_holds(lexical_index_dir, tmp_path):
     lines = [json.dumps({"id": "a", "question": QUESTION}, ensure_ascii=False).encode(),
              b'{"id": "b", "question": 42}', b"", b'{"id": "c", "question": "\\ud800 b\\u00e1o c\\u00e1o qu\\u00fd"}',
              b"not json", b"\xff\xfe\x00", b"[1, 2]", b'{"id": "d", "question": "B\xc3\xa1o c\xc3\xa1o qu\xc3\xbd?"}']
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env |= {"ASSISTANT_EMBEDDER": "none", "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_DATA_DIR": str(tmp_path)}
+    env |= {"ASSISTANT_EMBEDDER": "none", "ASSISTANT_INDEX_DIR": str(lexical_index_dir),
+            "ASSISTANT_DATA_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl"], cwd=ROOT, env=env, timeout=120,
                           input=b"\n".join(lines) + b"\n", capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
