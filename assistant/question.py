@@ -55,6 +55,7 @@ class Question:
     wants: str | None
     has_diacritics: bool
     unknown_place: str | None = None
+    period_plans: tuple[str, ...] = ()   # plans whose period the question names (a hint, not a scope)
     acronyms: tuple[str, ...] = ()   # long forms of initials the plans spell out ("DQTV")
 
 
@@ -111,9 +112,9 @@ def period_key(text: str) -> str:
 
 
 def detect_plans(folded: str, places: dict[str, str], periods: dict[str, str] | None = None) -> tuple[str, ...]:
-    """Plan ids whose place name the question mentions; failing that, the plan whose
-    distinctive period it names ("6 tháng cuối năm 2025"); failing that, the plans of the
-    one kind of unit it names (`phường` or `xã`)."""
+    """Plan ids whose place name the question mentions; failing that, the plans of the
+    one kind of unit it names (`phường` or `xã`). A period ("6 tháng cuối năm 2025") does
+    not restrict: another plan may have a task of that name (`period_plans`)."""
     found = []
     for plan_id, place in places.items():
         name = fold(re.sub(r"^(?:xã|phường|thị trấn)\s+", "", place, flags=re.IGNORECASE)).strip()
@@ -121,11 +122,6 @@ def detect_plans(folded: str, places: dict[str, str], periods: dict[str, str] | 
             found.append(plan_id)
     if found:
         return tuple(found)
-    key = period_key(folded)
-    by_period = [pid for pid, period in (periods or {}).items()
-                 if re.search(r"\bthang\b", period_key(period)) and period_key(period) in key]
-    if len(by_period) == 1:
-        return tuple(by_period)
     kinds = {k for k, pat in (("xa", r"\bxa\b(?!\s+hoi)"), ("phuong", r"\bphuong\b(?!\s+(?:thuc|an|tien|phap|cham|huong))"))
              if re.search(pat, folded)}
     if len(kinds) == 1:
@@ -134,6 +130,13 @@ def detect_plans(folded: str, places: dict[str, str], periods: dict[str, str] | 
         if 0 < len(matching) < len(places):
             return matching
     return ()
+
+
+def period_plans(folded: str, periods: dict[str, str] | None) -> tuple[str, ...]:
+    """Plans whose distinctive period (one that names months) the question names."""
+    key = period_key(folded)
+    return tuple(pid for pid, period in (periods or {}).items()
+                 if re.search(r"\bthang\b", period_key(period)) and period_key(period) in key)
 
 
 def parse_question(raw: str | None, places: dict[str, str], periods: dict[str, str] | None = None) -> Question:
@@ -145,4 +148,5 @@ def parse_question(raw: str | None, places: dict[str, str], periods: dict[str, s
         text=text, folded=folded, search_text=expanded, intent=detect_intent(folded),
         plan_ids=detect_plans(folded, places, periods), units=tuple(dict.fromkeys(u.unit for u in units)),
         unit_mentions=tuple(u.text for u in units), wants=detect_wants(folded),
-        has_diacritics=has_diacritics(text), unknown_place=unknown_place(text, places))
+        has_diacritics=has_diacritics(text), unknown_place=unknown_place(text, places),
+        period_plans=period_plans(folded, periods))

@@ -97,3 +97,16 @@ def test_a_question_about_one_duty_states_that_duty_first(assistant):
     answer = assistant.ask("Văn phòng HĐND và UBND xã Thạnh An chủ trì việc gửi, nhận văn bản điện tử thế nào?")
     assert answer.found
     assert "văn bản điện tử" in answer.text[:500]
+
+
+def test_a_period_the_question_names_is_a_hint_not_a_scope(assistant):
+    """Only xã Thái Tân's plan is a six-month plan, but xã Kỳ Lạc's has a task named after
+    that period: naming it must not hide the other plans, only favour Thái Tân's."""
+    a = assistant.answerer
+    q = a.parse("Hạn ban hành KH cải cách hành chính 6 tháng cuối năm 2025 là ngày nào vậy?")
+    assert q.plan_ids == () and q.period_plans == ("xa-thai-tan-2025",)
+    gathered = a.gather(q)
+    plans = {c.statement.plan for c in gathered.candidates}
+    assert {"xa-thai-tan-2025", "xa-ky-lac-2025"} <= plans
+    assert all(c.features["period_match"] == (c.statement.plan == "xa-thai-tan-2025") for c in gathered.candidates)
+    assert a.parse("Báo cáo năm của xã Kỳ Lạc gửi khi nào?").period_plans == ()

@@ -20,7 +20,7 @@ FEATURES: tuple[str, ...] = (
     *(f"kind_{k}" for k in KINDS), *(f"{k}~{i}" for k in KINDS for i in INTENTS),
     "intent_first", "intent_any", "wants_ok", "wants_missing",
     "lead_match", "partner_match", "unit_mismatch", "empty", "report_kind",
-    "identity_asked", "preamble",
+    "identity_asked", "preamble", "period_match",
 )
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in DENSE)
 # What the abstainer reads: the ranker's view of the best candidate and that candidate's evidence.
@@ -73,6 +73,7 @@ def featurize(view: QuestionView, st: Statement, hit: Hit, coverage: float, basi
         "report_kind": float(st.report_kind),
         "identity_asked": float(view.identity and st.kind == "identity"),
         "preamble": float(not st.blocks[0].section),
+        "period_match": float(st.plan in q.period_plans),
     }
     for k in KINDS:
         f[f"kind_{k}"] = float(st.kind == k)
