@@ -1,11 +1,12 @@
 """`ask --jsonl`: one output line for every input line, whatever the line holds. A line
 that is not a JSON object with a text question gets `"found": false` and an `error`
 saying why (in Vietnamese); the batch never stops early. Pure given `ask`."""
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from .records import Answer
 from .render import answer_json
@@ -45,7 +46,7 @@ def answer_line(raw: bytes, ask: Callable[[str], Answer]) -> dict:
         return _error(qid, 'thiếu câu hỏi dạng văn bản (trường "question")')
     try:
         return answer_json(ask(_clean(question)), qid)
-    except Exception as exc:   # one bad line must not end the batch
+    except Exception as exc:  # one bad line must not end the batch
         log.exception("question %r failed", qid)
         return _error(qid, f"lỗi khi trả lời: {type(exc).__name__}")
 

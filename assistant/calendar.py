@@ -10,13 +10,14 @@ A due date is only ever one the plan states or implies by its own words:
 - "Thường xuyên", "theo thời gian Sở Nội vụ quy định" and unreadable deadlines never fall due.
 Recurring dates are kept only inside the plan's period ("sáu tháng cuối năm 2025": Jul–Dec).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from .deadlines import occurrences
@@ -27,7 +28,7 @@ from .textnorm import collapse, fold
 from .units import canonical_unit, unit_matches
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
-DIGEST_DAYS = (0, 1, 3, 7)      # the digest names items due today and in 1, 3 and 7 days
+DIGEST_DAYS = (0, 1, 3, 7)  # the digest names items due today and in 1, 3 and 7 days
 _NEVER_DUE = {"ongoing", "relative", "unknown"}
 _OUTSIDE_BODY = re.compile(r"^(?:so\b|(?:ubnd|uy ban nhan dan)\s+(?:tinh|thanh pho|huyen)\b)")
 
@@ -35,14 +36,14 @@ _OUTSIDE_BODY = re.compile(r"^(?:so\b|(?:ubnd|uy ban nhan dan)\s+(?:tinh|thanh p
 @dataclass(frozen=True)
 class DueItem:
     due: date
-    what: str               # task content or "Báo cáo quý ..." (short, Vietnamese, the plan's words)
-    lead: tuple[str, ...]   # lead units (for reports: the units that must send it, or () for all)
-    plan: str               # plan id
+    what: str  # task content or "Báo cáo quý ..." (short, Vietnamese, the plan's words)
+    lead: tuple[str, ...]  # lead units (for reports: the units that must send it, or () for all)
+    plan: str  # plan id
     plan_title: str
-    kind: str               # "task" | "report"
-    overdue: bool           # due < today (only items of the plan's own period are listed as overdue)
+    kind: str  # "task" | "report"
+    overdue: bool  # due < today (only items of the plan's own period are listed as overdue)
     lines: tuple[int, int]  # source lines
-    quote: str              # the source passage text (plan's own words)
+    quote: str  # the source passage text (plan's own words)
     section: str
 
 
@@ -51,6 +52,7 @@ def today_in_vietnam() -> date:
 
 
 # ------------------------------------------------------------------ the calendar
+
 
 def calendar_items(plans: list[PlanRecords]) -> list[DueItem]:
     """Every concrete due date of every plan (overdue False), sorted by date."""
@@ -101,8 +103,15 @@ def _report_items(rec: PlanRecords) -> Iterator[DueItem]:
         dates = _recurring_dates(deadline, rec) if deadline.kind == "recurring" else [deadline.due]
         for due in dates:
             if due:
-                yield _item(rec, report, due, _report_what(report), _report_lead(report), "report",
-                            collapse(report.text))
+                yield _item(
+                    rec,
+                    report,
+                    due,
+                    _report_what(report),
+                    _report_lead(report),
+                    "report",
+                    collapse(report.text),
+                )
 
 
 def _recurring_dates(deadline: Deadline, rec: PlanRecords) -> list[date]:
@@ -129,11 +138,27 @@ def _report_lead(report: Report) -> tuple[str, ...]:
     return ()
 
 
-def _item(rec: PlanRecords, source: Task | Report, due: date, what: str,
-          lead: tuple[str, ...], kind: str, quote: str) -> DueItem:
-    return DueItem(due=due, what=what, lead=tuple(lead), plan=rec.plan.id, plan_title=rec.plan.title,
-                   kind=kind, overdue=False, lines=(source.span.line_start, source.span.line_end),
-                   quote=quote, section=" > ".join(source.section))
+def _item(
+    rec: PlanRecords,
+    source: Task | Report,
+    due: date,
+    what: str,
+    lead: tuple[str, ...],
+    kind: str,
+    quote: str,
+) -> DueItem:
+    return DueItem(
+        due=due,
+        what=what,
+        lead=tuple(lead),
+        plan=rec.plan.id,
+        plan_title=rec.plan.title,
+        kind=kind,
+        overdue=False,
+        lines=(source.span.line_start, source.span.line_end),
+        quote=quote,
+        section=" > ".join(source.section),
+    )
 
 
 def _order(item: DueItem) -> tuple:
@@ -141,6 +166,7 @@ def _order(item: DueItem) -> tuple:
 
 
 # ------------------------------------------------------------------ views
+
 
 def select_items(plans: list[PlanRecords], unit: str | None = None, plan: str | None = None) -> list[DueItem]:
     """The whole calendar of one plan (id or place, with or without diacritics) and/or one unit.
@@ -151,13 +177,23 @@ def select_items(plans: list[PlanRecords], unit: str | None = None, plan: str | 
     items = calendar_items(chosen)
     if unit and unit.strip():
         naming = {rec.plan.id for rec in chosen if _plan_names_unit(rec, unit)}
-        items = [i for i in items if any(_unit_matches(name, unit) for name in i.lead)
-                 or (i.kind == "report" and not i.lead and i.plan in naming)]
+        items = [
+            i
+            for i in items
+            if any(_unit_matches(name, unit) for name in i.lead)
+            or (i.kind == "report" and not i.lead and i.plan in naming)
+        ]
     return items
 
 
-def upcoming(plans: list[PlanRecords], today: date, days: int = 30, unit: str | None = None,
-             plan: str | None = None, include_overdue: bool = True) -> list[DueItem]:
+def upcoming(
+    plans: list[PlanRecords],
+    today: date,
+    days: int = 30,
+    unit: str | None = None,
+    plan: str | None = None,
+    include_overdue: bool = True,
+) -> list[DueItem]:
     """Items due from `today` to `today + days`, by date; first (when `include_overdue`) the items
     already past due, flagged overdue, of plans whose period is the current year."""
     if days < 0:
@@ -168,8 +204,11 @@ def upcoming(plans: list[PlanRecords], today: date, days: int = 30, unit: str | 
     if not include_overdue:
         return ahead
     periods = {rec.plan.id: plan_period(rec) for rec in plans}
-    late = [replace(i, overdue=True) for i in items
-            if i.due < today and _in_current_period(i, periods.get(i.plan), today)]
+    late = [
+        replace(i, overdue=True)
+        for i in items
+        if i.due < today and _in_current_period(i, periods.get(i.plan), today)
+    ]
     return late + ahead
 
 
@@ -190,7 +229,7 @@ def _plans(plans: list[PlanRecords], key: str | None) -> list[PlanRecords]:
     return [found] if found else []
 
 
-_unit_matches = lru_cache(maxsize=4096)(unit_matches)   # the same names recur across items
+_unit_matches = lru_cache(maxsize=4096)(unit_matches)  # the same names recur across items
 
 
 def _plan_names_unit(rec: PlanRecords, unit: str) -> bool:

@@ -1,4 +1,5 @@
 """Command line: `python -m assistant <command>`. Parsing and printing only."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,6 +15,7 @@ from .settings import load_settings
 
 def _library(settings):
     from .library import build_library
+
     lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in lib.errors:
         print(f"Bỏ qua tệp {err}", file=sys.stderr)
@@ -23,29 +25,49 @@ def _library(settings):
 def _deadline_json(deadline):
     if not deadline:
         return None
-    return {"raw": deadline.raw, "kind": deadline.kind, "due": deadline.due.isoformat() if deadline.due else None}
+    return {
+        "raw": deadline.raw,
+        "kind": deadline.kind,
+        "due": deadline.due.isoformat() if deadline.due else None,
+    }
 
 
 def task_json(task) -> dict:
     return {
-        "plan": task.plan, "content": task.content, "product": task.product,
-        "lead": list(task.lead), "cooperating": list(task.cooperating),
-        "deadline": _deadline_json(task.deadline), "section": " > ".join(task.section),
+        "plan": task.plan,
+        "content": task.content,
+        "product": task.product,
+        "lead": list(task.lead),
+        "cooperating": list(task.cooperating),
+        "deadline": _deadline_json(task.deadline),
+        "section": " > ".join(task.section),
         "lines": [task.span.line_start, task.span.line_end],
     }
 
 
 def cmd_plans(args, settings) -> int:
     lib = _library(settings)
-    rows = [{"id": p.plan.id, "file": p.plan.file, "place": p.plan.place, "period": p.plan.period,
-             "tasks": len(p.tasks), "duties": len(p.duties), "reports": len(p.reports),
-             "targets": len(p.targets)} for p in lib.plans]
+    rows = [
+        {
+            "id": p.plan.id,
+            "file": p.plan.file,
+            "place": p.plan.place,
+            "period": p.plan.period,
+            "tasks": len(p.tasks),
+            "duties": len(p.duties),
+            "reports": len(p.reports),
+            "targets": len(p.targets),
+        }
+        for p in lib.plans
+    ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        print(f"{r['id']:24s} {r['place']:18s} {r['period']:24s} nhiệm vụ {r['tasks']:3d}  "
-              f"trách nhiệm {r['duties']:3d}  báo cáo {r['reports']:2d}  chỉ tiêu {r['targets']:3d}")
+        print(
+            f"{r['id']:24s} {r['place']:18s} {r['period']:24s} nhiệm vụ {r['tasks']:3d}  "
+            f"trách nhiệm {r['duties']:3d}  báo cáo {r['reports']:2d}  chỉ tiêu {r['targets']:3d}"
+        )
     return 0
 
 
@@ -60,8 +82,11 @@ def cmd_tasks(args, settings) -> int:
         return 0
     for t in tasks:
         due = t.deadline.raw if t.deadline else "—"
-        print(f"[{t.plan} dòng {t.span.line_start}] {t.content[:90]}\n"
-              f"    Chủ trì: {', '.join(t.lead) or '—'} | Phối hợp: {', '.join(t.cooperating) or '—'} | Thời hạn: {due}")
+        print(
+            f"[{t.plan} dòng {t.span.line_start}] {t.content[:90]}\n"
+            f"    Chủ trì: {', '.join(t.lead) or '—'} | Phối hợp: {', '.join(t.cooperating) or '—'}"
+            f" | Thời hạn: {due}"
+        )
     if not tasks:
         print("Không có nhiệm vụ phù hợp.")
     return 0
@@ -76,6 +101,7 @@ def cmd_units(args, settings) -> int:
 
 def _assistant(settings, rebuild: bool = False):
     from .service import Assistant
+
     return Assistant.load(settings, rebuild=rebuild, progress=progress_bar())
 
 
@@ -83,8 +109,10 @@ def cmd_index(args, settings) -> int:
     assistant = _assistant(settings, rebuild=args.rebuild)
     m = assistant.index.manifest
     state = "đã xây dựng lại" if assistant.rebuilt else "đã có sẵn, khớp với kho kế hoạch"
-    print(f"Chỉ mục {state}: {m['passages']} đoạn, {len(m['plans'])} kế hoạch, "
-          f"bộ mã hóa {m['embedder']['name'] if m['embedder'] else 'không dùng'} ({settings.index_dir}).")
+    print(
+        f"Chỉ mục {state}: {m['passages']} đoạn, {len(m['plans'])} kế hoạch, "
+        f"bộ mã hóa {m['embedder']['name'] if m['embedder'] else 'không dùng'} ({settings.index_dir})."
+    )
     for err in assistant.index.errors:
         print(f"Bỏ qua tệp {err}", file=sys.stderr)
     return 0
@@ -92,9 +120,11 @@ def cmd_index(args, settings) -> int:
 
 def cmd_ask(args, settings) -> int:
     from .render import answer_json, answer_text
+
     assistant = _assistant(settings)
     if args.jsonl:
         from .batch import answer_line, dump
+
         out = sys.stdout.buffer
         for line in sys.stdin.buffer:
             out.write(dump(answer_line(line.rstrip(b"\r\n"), assistant.ask)).encode("utf-8") + b"\n")
@@ -111,12 +141,14 @@ def cmd_ask(args, settings) -> int:
 
 def cmd_chat(args, settings) -> int:
     from .telegram.entry import chat
+
     return chat()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistant",
-                                     description="Trợ lý tra cứu kế hoạch cải cách hành chính.")
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="Trợ lý tra cứu kế hoạch cải cách hành chính."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("plans", help="danh sách kế hoạch")
     p.add_argument("--json", action="store_true")

@@ -1,4 +1,5 @@
 """`python -m assistant deadlines`: upcoming and overdue deadlines, as text, JSON or .ics."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,9 @@ _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "
 
 def add_deadlines_parser(subparsers) -> None:
     p = subparsers.add_parser("deadlines", help="hạn công việc sắp đến và quá hạn")
-    p.add_argument("--today", type=_iso_date, help="ngày tính hạn, YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam)")
+    p.add_argument(
+        "--today", type=_iso_date, help="ngày tính hạn, YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam)"
+    )
     p.add_argument("--days", type=_days, default=30, help="số ngày tới (mặc định 30)")
     p.add_argument("--unit", help="đơn vị chủ trì, viết tắt hay không dấu đều được")
     p.add_argument("--plan", help="kế hoạch: mã hoặc tên xã/phường")
@@ -28,6 +31,7 @@ def add_deadlines_parser(subparsers) -> None:
 def cmd_deadlines(args, settings) -> int:
     from .calendar import select_items, today_in_vietnam, upcoming
     from .library import build_library
+
     lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in lib.errors:
         print(f"Bỏ qua tệp {err}", file=sys.stderr)
@@ -43,6 +47,7 @@ def cmd_deadlines(args, settings) -> int:
         print(format_items(items, today, args.days, places))
     if args.ics:
         from .ics import to_ics
+
         events = select_items(lib.plans, unit=args.unit, plan=args.plan)
         Path(args.ics).write_bytes(to_ics(events, _calendar_name(lib, args)))
         print(f"Đã ghi {len(events)} hạn công việc vào {args.ics}.", file=sys.stderr)
@@ -50,8 +55,15 @@ def cmd_deadlines(args, settings) -> int:
 
 
 def item_json(item: DueItem) -> dict:
-    return {"due": item.due.isoformat(), "what": item.what, "lead": list(item.lead), "plan": item.plan,
-            "kind": item.kind, "overdue": item.overdue, "lines": list(item.lines)}
+    return {
+        "due": item.due.isoformat(),
+        "what": item.what,
+        "lead": list(item.lead),
+        "plan": item.plan,
+        "kind": item.kind,
+        "overdue": item.overdue,
+        "lines": list(item.lines),
+    }
 
 
 def format_items(items: list[DueItem], today: date, days: int, places: dict[str, str]) -> str:
@@ -71,7 +83,15 @@ def format_items(items: list[DueItem], today: date, days: int, places: dict[str,
 
 def _date_heading(due: date, today: date, overdue: bool) -> str:
     gap = (due - today).days
-    when = "hôm nay" if gap == 0 else "ngày mai" if gap == 1 else f"quá {-gap} ngày" if gap < 0 else f"còn {gap} ngày"
+    when = (
+        "hôm nay"
+        if gap == 0
+        else "ngày mai"
+        if gap == 1
+        else f"quá {-gap} ngày"
+        if gap < 0
+        else f"còn {gap} ngày"
+    )
     label = f"{_WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y} ({when})"
     return f"⚠️ Quá hạn — {label}" if overdue else f"📅 {label}"
 
@@ -80,7 +100,9 @@ def _item_lines(item: DueItem, places: dict[str, str]) -> list[str]:
     role = "Đơn vị gửi" if item.kind == "report" else "Chủ trì"
     lead = ", ".join(item.lead) or ("các cơ quan, đơn vị" if item.kind == "report" else "chưa nêu")
     where = places.get(item.plan, item.plan)
-    lines = f"dòng {item.lines[0]}" if item.lines[0] == item.lines[1] else f"dòng {item.lines[0]}–{item.lines[1]}"
+    lines = (
+        f"dòng {item.lines[0]}" if item.lines[0] == item.lines[1] else f"dòng {item.lines[0]}–{item.lines[1]}"
+    )
     return [f"  • {item.what}", f"    {role}: {lead} — {where}, {lines}"]
 
 

@@ -8,6 +8,7 @@ reason. The text is cached by the file's hash (and the converters' code), so a s
 never converts the same file again.
 
     python -m assistant.convert FILE   # the child: plan text on stdout"""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,15 +22,15 @@ from pathlib import Path
 from .load import UnreadableFile
 
 MIB = 1024 * 1024
-DOCX_MAX_PART = 64 * MIB        # one zip part, inflated (a plan's document.xml is a few MB)
-DOCX_MAX_TOTAL = 256 * MIB      # all parts, inflated
+DOCX_MAX_PART = 64 * MIB  # one zip part, inflated (a plan's document.xml is a few MB)
+DOCX_MAX_TOTAL = 256 * MIB  # all parts, inflated
 DOCX_MAX_PARTS = 5_000
-MEMORY = 320 * MIB              # the child's address space
+MEMORY = 320 * MIB  # the child's address space
 CPU_SECONDS = 120
 WALL_SECONDS = 180
 _ROOT = Path(__file__).resolve().parent.parent
 _CONVERTERS = ("convert.py", "formats.py", "docxtext.py", "pdftext.py", "tables.py")
-_UNREADABLE = 3                  # the child's exit code for an UnreadableFile (reason on stderr)
+_UNREADABLE = 3  # the child's exit code for an UnreadableFile (reason on stderr)
 _OUT_OF_MEMORY = 4
 
 
@@ -40,17 +41,20 @@ def check_docx_parts(path: Path) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        return   # the converter names the problem
+        return  # the converter names the problem
     if len(infos) > DOCX_MAX_PARTS:
         raise UnreadableFile(f"tệp .docx có quá nhiều phần ({len(infos)}, tối đa {DOCX_MAX_PARTS})")
     for info in infos:
         if info.file_size > DOCX_MAX_PART:
-            raise UnreadableFile(f"tệp .docx có phần «{info.filename[-60:]}» quá lớn khi giải nén "
-                                 f"({info.file_size / MIB:.0f} MB, tối đa {DOCX_MAX_PART // MIB} MB)")
+            raise UnreadableFile(
+                f"tệp .docx có phần «{info.filename[-60:]}» quá lớn khi giải nén "
+                f"({info.file_size / MIB:.0f} MB, tối đa {DOCX_MAX_PART // MIB} MB)"
+            )
     total = sum(i.file_size for i in infos)
     if total > DOCX_MAX_TOTAL:
-        raise UnreadableFile(f"tệp .docx quá lớn khi giải nén ({total / MIB:.0f} MB, "
-                             f"tối đa {DOCX_MAX_TOTAL // MIB} MB)")
+        raise UnreadableFile(
+            f"tệp .docx quá lớn khi giải nén ({total / MIB:.0f} MB, tối đa {DOCX_MAX_TOTAL // MIB} MB)"
+        )
 
 
 def converter_version() -> str:
@@ -80,33 +84,45 @@ def convert_bounded(path: Path) -> str:
     """Convert in a child process under the limits; UnreadableFile when it cannot."""
     if path.suffix.lower() == ".docx":
         check_docx_parts(path)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH")))),
+    }
     try:
-        done = subprocess.run([sys.executable, "-m", "assistant.convert", str(path)], capture_output=True,
-                              env=env, timeout=WALL_SECONDS, preexec_fn=_limit)
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.convert", str(path)],
+            capture_output=True,
+            env=env,
+            timeout=WALL_SECONDS,
+            preexec_fn=_limit,
+        )
     except subprocess.TimeoutExpired:
-        raise UnreadableFile(f"đọc tệp quá lâu (quá {WALL_SECONDS} giây); tệp có thể bị hỏng hoặc quá phức tạp") \
-            from None
+        raise UnreadableFile(
+            f"đọc tệp quá lâu (quá {WALL_SECONDS} giây); tệp có thể bị hỏng hoặc quá phức tạp"
+        ) from None
     if done.returncode == 0:
         return done.stdout.decode("utf-8")
     if done.returncode == _UNREADABLE:
         raise UnreadableFile(json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])["reason"])
     if done.returncode == _OUT_OF_MEMORY or b"MemoryError" in done.stderr:
-        raise UnreadableFile(f"tệp cần quá nhiều bộ nhớ khi đọc (quá {MEMORY // MIB} MB; có thể chứa dữ liệu "
-                             "nén bất thường)")
-    if done.returncode in (-9, -24):   # SIGKILL / SIGXCPU: the CPU limit
+        raise UnreadableFile(
+            f"tệp cần quá nhiều bộ nhớ khi đọc (quá {MEMORY // MIB} MB; có thể chứa dữ liệu nén bất thường)"
+        )
+    if done.returncode in (-9, -24):  # SIGKILL / SIGXCPU: the CPU limit
         raise UnreadableFile(f"đọc tệp quá lâu (quá {CPU_SECONDS} giây xử lý)")
     raise UnreadableFile(f"không chuyển được tệp thành văn bản (mã lỗi {done.returncode})")
 
 
-def _limit() -> None:   # runs in the child, before it starts Python
+def _limit() -> None:  # runs in the child, before it starts Python
     import resource
+
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
 
 
 def _child(path: Path) -> int:
     from .formats import convert_binary
+
     try:
         text = convert_binary(path)
     except UnreadableFile as exc:

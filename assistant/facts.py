@@ -1,4 +1,5 @@
 """Stating facts from records and sentences: short Vietnamese lines. Pure functions."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,15 @@ import re
 from .deadlines import format_due
 from .records import Deadline, Duty, Report, Target, Task
 
-_FREQ = re.compile(r"\b(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ(?:\s+(?:quý|tháng|năm|6 tháng)(?:[, ]+(?:và\s+)?(?:quý|tháng|năm|6 tháng))*)?|\bthường xuyên\b|\bđột xuất\b", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+\b(?:/\d{4}|\s+năm\s+\d{4})?", re.IGNORECASE)
+_FREQ = re.compile(
+    r"\b(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ(?:\s+(?:quý|tháng|năm|"
+    r"6 tháng)(?:[, ]+(?:và\s+)?(?:quý|tháng|năm|6 tháng))*)?|\bthường xuyên\b|\bđột xuất\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+\b(?:/\d{4}|\s+năm\s+\d{4})?",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)\s*đồng", re.IGNORECASE)
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 
@@ -33,8 +41,10 @@ def deadline_text(deadline: Deadline | None) -> str:
         return "không nêu"
     day = deadline.day_of_month
     if deadline.kind == "recurring" and day and deadline.recurrence == "quarterly":
-        return (f"trước ngày {day:02d} tháng cuối của quý "
-                f"({day:02d}/03, {day:02d}/06, {day:02d}/09, {day:02d}/12)")
+        return (
+            f"trước ngày {day:02d} tháng cuối của quý "
+            f"({day:02d}/03, {day:02d}/06, {day:02d}/09, {day:02d}/12)"
+        )
     if deadline.kind == "recurring" and day and deadline.recurrence == "halfyearly":
         return f"trước ngày {day:02d}/06 và {day:02d}/12"
     if deadline.kind == "recurring" and day and deadline.month:
@@ -73,6 +83,7 @@ def duty_line(duty: Duty, excerpt: str = "") -> str:
 def duty_cooperating(duty: Duty, named: tuple[str, ...], excerpt: str = "") -> str:
     """Name the other side of a cooperation: the duty's unit or its partners."""
     from .units import canonical_unit
+
     unit_named = (canonical_unit(duty.unit) or duty.unit) in named
     partners = [p for p in duty.partners if p not in named]
     text = short(excerpt or _strip(duty.text), 280)
@@ -107,14 +118,13 @@ def report_frequency(reports: list[Report]) -> str:
     return f"Báo cáo định kỳ: {b(', '.join(kinds) or first.frequency or first.what)}{dest}{via}."
 
 
-
-
 def target_line(target: Target) -> str:
     return f"Chỉ tiêu: {b(target.value)} — {short(_strip(target.indicator), 220)}"
 
 
 def _strip(text: str) -> str:
     from .extract import strip_marker
+
     return strip_marker(text)
 
 
@@ -152,4 +162,3 @@ def has_kind(text: str, wants: str | None) -> bool:
     if wants == "date":
         return bool(_DATE.search(text)) or bool(re.search(r"\d{1,2}/\d{1,2}", text))
     return True
-

@@ -5,6 +5,7 @@ objective) text, then product, lead, cooperating, deadline and budget. Deadline 
 are found by their wording, the unit cells by unit names, the product by where a new
 sentence opens. Pure, and never raises.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,11 +18,11 @@ from assistant.units import fold_same_length as _fold
 
 @dataclass(frozen=True)
 class Line:
-    text: str           # stripped text of one non-blank line (or part of one)
-    start: int          # offsets of `text` in the source
+    text: str  # stripped text of one non-blank line (or part of one)
+    start: int  # offsets of `text` in the source
     end: int
     lineno: int
-    brk: bool = False   # first line after a repeated page header
+    brk: bool = False  # first line after a repeated page header
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,18 @@ class Cells:
     coop: tuple[Line, ...] = ()
     deadline: tuple[Line, ...] = ()
     budget: tuple[Line, ...] = ()
-    extra: tuple[Line, ...] = ()   # continuation after a page break, quoted but unassigned
+    extra: tuple[Line, ...] = ()  # continuation after a page break, quoted but unassigned
 
 
 _DEADLINE = re.compile(
     r"(?:ngay\s+\d|thang\s+\d|quy\s+[ivx1-4]|nam\s+\d{4}|thuong\s+xuyen"
     r"|hang\s+(?:nam|quy|thang|tuan|ngay)|dinh\s+ky|theo\s+lo\s+trinh|ca\s+nam"
     r"|(?:truoc|trong|tu|den)\s+(?:ngay|thang|quy|nam)?\s*\d"
-    r"|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{1,2}\s+thang\b)")
+    r"|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{1,2}\s+thang\b)"
+)
 _DEADLINE_DONE = re.compile(
-    r".*\d{4}\s*\.?|thuong\s+xuyen|hang\s+(?:nam|quy|thang|tuan|ngay)|ca\s+nam|.*duyet\.?")
+    r".*\d{4}\s*\.?|thuong\s+xuyen|hang\s+(?:nam|quy|thang|tuan|ngay)|ca\s+nam|.*duyet\.?"
+)
 _BUDGET = re.compile(r"(?:theo\s+du\s+toan|kinh\s+phi|ngan\s+sach|tu\s+nguon|long\s+ghep)")
 _BUDGET_DONE = re.compile(r".*\b(?:cap|giao|duyet)\.?")
 # Words that open a unit's name when they start a cell (the lexicon in units.py first).
@@ -50,16 +53,19 @@ _HEAD = re.compile(
     r"|bo\s+phan|co\s+quan|cong\s+chuc|doan\s+the|doan\s+thanh\s+nien|hoi\s+(?:nong|phu|cuu|lien)"
     r"|(?:ubnd|uy\s+ban\s+nhan\s+dan)(?:\s+cap)?\s+(?:xa|phuong)|ubmttq|mttq|uy\s+ban\s+mttq"
     r"|cong\s+an\s+(?:xa|phuong)|ban\s+chi\s+huy)\b"
-    r"|cac\s+(?:don\s+vi|thon|nganh|to\s+chuc|doan\s+the)\b")
+    r"|cac\s+(?:don\s+vi|thon|nganh|to\s+chuc|doan\s+the)\b"
+)
 # Proper nouns that may open a line in the middle of a sentence.
 _PROPER = re.compile(
     r"(?:trung\s+uong|nha\s+nuoc|chinh\s+phu|quoc\s+hoi|quoc\s+gia|nhan\s+dan|(?:pho\s+)?chu\s+tich"
     r"|thu\s+tuong|bo|so|tinh|huyen|hoi\s+dong|doan|dang\s+uy|mat\s+tran|uy\s+ban"
-    r"|cong\s+(?:dich\s+vu|dvc|thong\s+tin))\b")
+    r"|cong\s+(?:dich\s+vu|dvc|thong\s+tin))\b"
+)
 # Words after which a line cannot end a cell (matched with diacritics: "tại" is not "tài").
 _CONNECTORS = frozenset(
     "của cho với tại về các đến tới từ trên để được bởi do thuộc trong qua bằng những như"
-    " gồm là trình giữa cùng".split())
+    " gồm là trình giữa cùng".split()
+)
 
 
 def join_lines(lines) -> str:
@@ -75,7 +81,7 @@ def _opens(lines, i: int, pattern: re.Pattern) -> bool:
     """Does a deadline (or budget) cell start at lines[i]? Looks at three lines at once."""
     if i >= len(lines) or not (lines[i].text[0].isupper() or lines[i].text[0].isdigit()):
         return False
-    return bool(pattern.match(_fold(" ".join(x.text for x in lines[i:i + 3]))))
+    return bool(pattern.match(_fold(" ".join(x.text for x in lines[i : i + 3]))))
 
 
 def _block_end(lines, i: int, done: re.Pattern, limit: int) -> int:
@@ -113,8 +119,15 @@ def read_cells(tail: list[Line], own: bool = False) -> Cells:
     content, product, lead, coop = _split_region(tail[:region_end], own, cut > 0)
     moved = cut or _dangling(content, extra)
     content, extra = content + extra[:moved], extra[moved:]
-    return Cells(content, product, lead, coop, tuple(tail[d:d_end]) if d is not None else (),
-                 tuple(tail[b:b_end]) if b is not None else (), extra)
+    return Cells(
+        content,
+        product,
+        lead,
+        coop,
+        tuple(tail[d:d_end]) if d is not None else (),
+        tuple(tail[b:b_end]) if b is not None else (),
+        extra,
+    )
 
 
 def _unit_marks(lines: list[Line]) -> tuple[set[int], set[int]]:
@@ -173,7 +186,7 @@ def _opening(prev: Line, cur: Line, inside: bool, unit: bool) -> str:
         return "hard"
     if not t[0].isupper() or prev.text[-1] in ",;:(/-&":
         return ""
-    first = re.sub(r"[^\w]", "", t.split()[0])   # an acronym (TTHC) or a proper noun
+    first = re.sub(r"[^\w]", "", t.split()[0])  # an acronym (TTHC) or a proper noun
     if not unit and not (len(first) >= 2 and first.isupper()) and not _PROPER.match(_fold(t)):
         return "hard"
     return "soft" if unit and not _ends_with_connector(prev.text) else ""
@@ -186,11 +199,15 @@ def _split_region(region: list[Line], own: bool = False, cut: bool = False):
     break, so a line of it may end with a comma right before a unit cell.
     """
     starts, inside = _unit_marks(region)
-    listed = starts | inside                        # lines of a unit name: "Phòng A, Phòng B"
-    cands = [i for i in range(1, len(region))       # a unit name opening a cell
-             if i in starts and region[i].text[0].isupper()
-             and (region[i - 1].text[-1] != "," or (cut and i - 1 not in listed))
-             and not _ends_with_connector(region[i - 1].text)]
+    listed = starts | inside  # lines of a unit name: "Phòng A, Phòng B"
+    cands = [
+        i
+        for i in range(1, len(region))  # a unit name opening a cell
+        if i in starts
+        and region[i].text[0].isupper()
+        and (region[i - 1].text[-1] != "," or (cut and i - 1 not in listed))
+        and not _ends_with_connector(region[i - 1].text)
+    ]
     lead_i = cands[-2] if len(cands) >= 2 else (cands[0] if cands else None)
     coop_i = cands[-1] if len(cands) >= 2 else None
     body_end = lead_i if lead_i is not None else len(region)
@@ -211,5 +228,3 @@ def _split_region(region: list[Line], own: bool = False, cut: bool = False):
 
 def cell_lines(c: Cells) -> list[Line]:
     return [*c.product, *c.lead, *c.coop, *c.deadline, *c.budget, *c.extra]
-
-

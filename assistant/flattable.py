@@ -9,6 +9,7 @@ shape alone (never a plan's name) and returns one record per activity, and one p
 instead of 3.x activities. Pure: no I/O, and it never raises on any string. The cells of
 one row are read in flatcells.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,33 +21,33 @@ from assistant.units import fold_same_length as _fold
 
 @dataclass(frozen=True)
 class FlatRow:
-    label: str          # the activity number, e.g. "3.4" (a task's "2.1" when it has none)
-    group: str          # e.g. "II CẢI CÁCH THỂ CHẾ"
-    objective: str      # text of the 1.x cell this activity belongs to ("" if unknown)
-    task: str           # text of the 2.x cell this activity belongs to ("" if unknown)
-    content: str        # the activity (or task, objective) text, without its number
-    product: str        # column 4 (may be "")
-    lead: str           # column 5 as written, lines joined
-    cooperating: str    # column 6 as written, lines joined ("" if none)
-    deadline: str       # column 7 as written, lines joined
-    budget: str         # column 8 ("" if none)
-    start: int          # character offset where the row's quote starts
-    end: int            # character offset where it ends (exclusive)
-    line_start: int     # 1-based line numbers of start and end
+    label: str  # the activity number, e.g. "3.4" (a task's "2.1" when it has none)
+    group: str  # e.g. "II CẢI CÁCH THỂ CHẾ"
+    objective: str  # text of the 1.x cell this activity belongs to ("" if unknown)
+    task: str  # text of the 2.x cell this activity belongs to ("" if unknown)
+    content: str  # the activity (or task, objective) text, without its number
+    product: str  # column 4 (may be "")
+    lead: str  # column 5 as written, lines joined
+    cooperating: str  # column 6 as written, lines joined ("" if none)
+    deadline: str  # column 7 as written, lines joined
+    budget: str  # column 8 ("" if none)
+    start: int  # character offset where the row's quote starts
+    end: int  # character offset where it ends (exclusive)
+    line_start: int  # 1-based line numbers of start and end
     line_end: int
-    complete: bool      # False when lead or deadline could not be read
+    complete: bool  # False when lead or deadline could not be read
 
 
 @dataclass(frozen=True)
 class _Item:
-    kind: str           # group | rownum | obj | task | act | text
+    kind: str  # group | rownum | obj | task | act | text
     line: Line
     label: str = ""
-    body: Line | None = None   # text after the label, if any
+    body: Line | None = None  # text after the label, if any
 
 
 @dataclass
-class _Part:                        # an objective or task cell
+class _Part:  # an objective or task cell
     lines: list[Line]
     used: bool = False
     label: str = ""
@@ -54,14 +55,14 @@ class _Part:                        # an objective or task cell
 
 
 @dataclass
-class _Draft:                       # a row (mostly an activity) while the table is read
+class _Draft:  # a row (mostly an activity) while the table is read
     label: str
     group: str
     objective: _Part | None
     task: _Part | None
     first_of_task: bool
     head: Line
-    lines: list[Line] = field(default_factory=list)   # the activity cell and what follows
+    lines: list[Line] = field(default_factory=list)  # the activity cell and what follows
     next_is_act: bool = False
     cells: Cells = Cells()
     share: _Draft | None = None
@@ -69,7 +70,8 @@ class _Draft:                       # a row (mostly an activity) while the table
 
 _HEADER_PART = re.compile(
     r"s?tt|\d{1,2}\s*-\s*\S.*|(?:noi\s+)?dung|qua,?\s*san|(?:san\s+)?pham|gian(?:\s+hoan)?"
-    r"|(?:hoan\s+)?thanh|(?:kinh\s+)?phi")
+    r"|(?:hoan\s+)?thanh|(?:kinh\s+)?phi"
+)
 _LEAD_NUM = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s|$)")
 _INNER_LABEL = re.compile(r"(?<=\s)[123]\.\d{1,2}\.(?=\s*\S)")
 _LABEL_DOT = re.compile(r"([123])\.(\d{1,2})\.\s*(.*)", re.S)
@@ -104,9 +106,9 @@ def parse_flattened_table(text: str, start: int = 0, end: int | None = None) -> 
         for piece in _split_inline(line):
             walker.feed(_classify(piece))
     drafts = walker.finish()
-    for i in range(len(drafts) - 2, -1, -1):   # no cells of its own, straight before another
+    for i in range(len(drafts) - 2, -1, -1):  # no cells of its own, straight before another
         if drafts[i].next_is_act and not drafts[i].cells.deadline and not drafts[i].cells.budget:
-            drafts[i].share = drafts[i + 1].share or drafts[i + 1]   # the last of a chain
+            drafts[i].share = drafts[i + 1].share or drafts[i + 1]  # the last of a chain
     return [_to_row(d) for d in drafts]
 
 
@@ -156,9 +158,9 @@ def _split_inline(line: Line) -> list[Line]:
         return [line]
     out: list[Line] = []
     while (m := _INNER_LABEL.search(line.text)) is not None:
-        head = line.text[:m.start()].rstrip()
+        head = line.text[: m.start()].rstrip()
         out.append(Line(head, line.start, line.start + len(head), line.lineno, line.brk))
-        line = Line(line.text[m.start():], line.start + m.start(), line.end, line.lineno)
+        line = Line(line.text[m.start() :], line.start + m.start(), line.end, line.lineno)
     return out + [line]
 
 
@@ -188,7 +190,7 @@ class _Walker:
         self.group = ""
         self.objective: _Part | None = None
         self.tasks: list[_Part] = []
-        self.pending: _Part | None = None   # unlabeled objective text after a row number
+        self.pending: _Part | None = None  # unlabeled objective text after a row number
         self.mode = "idle"
         self.current: _Draft | None = None
         self.drafts: list[_Draft] = []
@@ -220,11 +222,21 @@ class _Walker:
         cells = read_cells(tail, own=True)
         if not (cells.deadline or cells.budget):
             return
-        part.lines = [head, *(x for x in cells.content if x.start >= head.end)]   # its text only
+        part.lines = [head, *(x for x in cells.content if x.start >= head.end)]  # its text only
         if is_task:
-            self.tasks.pop()            # no activity of a later row belongs to it
-        self.drafts.append(_Draft(part.label, self.group, self.objective,
-                                  part if is_task else None, False, head, tail, cells=cells))
+            self.tasks.pop()  # no activity of a later row belongs to it
+        self.drafts.append(
+            _Draft(
+                part.label,
+                self.group,
+                self.objective,
+                part if is_task else None,
+                False,
+                head,
+                tail,
+                cells=cells,
+            )
+        )
 
     def _new_row_objective(self) -> None:
         if self.mode == "row":
@@ -257,20 +269,25 @@ class _Walker:
         self._new_row_objective()
         had_cells = prev is not None and bool(prev.cells.deadline or prev.cells.lead)
         if self.mode == "act" and had_cells and len(self.tasks) > 1 and self.tasks[0].used:
-            self.tasks.pop(0)           # tasks listed together, then their activities in turn
+            self.tasks.pop(0)  # tasks listed together, then their activities in turn
         task = self.tasks[0] if self.tasks else None
         first = task is not None and not task.used
         if task is not None:
             task.used = True
-        self.current = _Draft(item.label, self.group, self.objective, task, first, item.line,
-                              [item.body] if item.body else [])
+        self.current = _Draft(
+            item.label, self.group, self.objective, task, first, item.line, [item.body] if item.body else []
+        )
         self.mode = "act"
 
     def _on_text(self, item: _Item) -> None:
         if self.mode == "row" and self.pending is None:
             self.pending = _Part([])
-        target = {"act": self.current, "obj": self.objective, "row": self.pending,
-                  "task": self.tasks[-1] if self.tasks else None}.get(self.mode)
+        target = {
+            "act": self.current,
+            "obj": self.objective,
+            "row": self.pending,
+            "task": self.tasks[-1] if self.tasks else None,
+        }.get(self.mode)
         if target is not None:
             target.lines.append(item.line)
 
@@ -283,11 +300,19 @@ def _to_row(d: _Draft) -> FlatRow:
     last = max(quoted, key=lambda x: x.end)
     lead, deadline = join_lines(cells.lead), join_lines(cells.deadline)
     return FlatRow(
-        label=d.label, group=d.group,
+        label=d.label,
+        group=d.group,
         objective=join_lines(d.objective.lines) if d.objective else "",
         task=join_lines(d.task.lines) if d.task else "",
-        content=join_lines(content), product=join_lines(cells.product), lead=lead,
-        cooperating=join_lines(cells.coop), deadline=deadline, budget=join_lines(cells.budget),
-        start=first.start, end=max(last.end, first.start),
-        line_start=first.lineno, line_end=max(last.lineno, first.lineno),
-        complete=bool(lead and deadline))
+        content=join_lines(content),
+        product=join_lines(cells.product),
+        lead=lead,
+        cooperating=join_lines(cells.coop),
+        deadline=deadline,
+        budget=join_lines(cells.budget),
+        start=first.start,
+        end=max(last.end, first.start),
+        line_start=first.lineno,
+        line_end=max(last.lineno, first.lineno),
+        complete=bool(lead and deadline),
+    )

@@ -6,17 +6,18 @@ out as tab-separated rows, one line per row, so `tables.parse_tsv_tables` reads 
 exactly as it reads a .txt appendix. Other tables (the letterhead, the signature block)
 are layout, and their cells come out as paragraphs. Every problem is an
 `UnreadableFile` with a Vietnamese reason."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .load import UnreadableFile
 from .tables import header_roles
 
 _SPACE = re.compile(r"[ \t\u00a0\u2007\u202f]+")
-_HEADER_SEARCH_ROWS = 3   # a title row may sit above the header inside the table
+_HEADER_SEARCH_ROWS = 3  # a title row may sit above the header inside the table
 
 
 def convert_binary(path: Path) -> str:
@@ -24,9 +25,11 @@ def convert_binary(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .docxtext import docx_text
+
         text = docx_text(path)
     elif suffix == ".pdf":
         from .pdftext import pdf_text
+
         text = pdf_text(path)
     else:
         raise UnreadableFile(f"định dạng {suffix or '(không có đuôi)'} không phải .docx hay .pdf")
@@ -68,8 +71,8 @@ class PlanTables:
         if head is None and width != self.columns:
             return None
         self.columns = width
-        before = [" ".join(c for c in dict.fromkeys(row) if c) for row in cells[:head or 0]]
-        lines = ["\t".join(row + [""] * (width - len(row))) for row in cells[head or 0:]]
+        before = [" ".join(c for c in dict.fromkeys(row) if c) for row in cells[: head or 0]]
+        lines = ["\t".join(row + [""] * (width - len(row))) for row in cells[head or 0 :]]
         return before, lines
 
 

@@ -5,6 +5,7 @@ records the corpus it was built from (file hashes), the embedder, the counts and
 checksum of every other file; the loader reads one folder as it was when opened (a swap
 while it reads does not mix two indexes), verifies every checksum, and raises
 IndexInvalid (the caller rebuilds) when anything does not match."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,9 +15,10 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -30,7 +32,7 @@ from .textnorm import fold
 
 log = logging.getLogger(__name__)
 FORMAT = 3
-EMBED_CHARS = 600   # passages are embedded by their first characters; lexical search sees all
+EMBED_CHARS = 600  # passages are embedded by their first characters; lexical search sees all
 Progress = Callable[[int, int], None]
 
 
@@ -48,16 +50,40 @@ class Index:
     bm25_folded: object
     vectors: np.ndarray | None
     faiss_index: object | None
-    restore: dict[str, str]          # folded syllable pair/syllable -> accented form
+    restore: dict[str, str]  # folded syllable pair/syllable -> accented form
     manifest: dict
 
 
+# The modules whose code decides what the index holds: reading, converting, parsing,
+# passages, segmentation, this one; with everything they import from the package.
+INDEX_ROOTS = ("index", "load", "convert", "planparse", "passages", "segment")
+
+
+def index_modules(package: Path = Path(__file__).parent, roots: tuple[str, ...] = INDEX_ROOTS) -> list[Path]:
+    """The package modules that shape the index: `roots` and their package imports, read
+    from the source (rewording a CLI line or an answer does not rebuild the index)."""
+    import ast
+
+    todo, seen = [package / f"{r}.py" for r in roots], set()
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                todo += [package / f"{n.split('.')[0]}.py" for n in names]
+    return sorted(seen)
+
+
+@lru_cache(maxsize=1)
 def code_version() -> str:
-    """The package version and a hash of the code that reads plans and builds the index:
-    an index built by other code is rebuilt (cheaply: vectors and word segmentation are
-    reused by content)."""
+    """The package version and a hash of the code that shapes the index: an index built
+    by other code is rebuilt (cheaply: vectors and word segmentation are reused by
+    content)."""
     digest = hashlib.sha1(__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in index_modules():
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
@@ -76,6 +102,7 @@ def _key(text: str) -> str:
 
 def _bm25(corpus_tokens: list[list[str]]):
     import bm25s
+
     retriever = bm25s.BM25()
     retriever.index([toks or [""] for toks in corpus_tokens], show_progress=False)
     return retriever
@@ -86,18 +113,19 @@ def restore_table(texts: list[str]) -> dict[str, str]:
     counts: dict[str, Counter] = {}
     for text in texts:
         parts = syllables(text)
-        grams = parts + [" ".join(parts[i:i + 2]) for i in range(len(parts) - 1)]
+        grams = parts + [" ".join(parts[i : i + 2]) for i in range(len(parts) - 1)]
         for g in grams:
             counts.setdefault(fold(g), Counter())[g] += 1
     return {k: c.most_common(1)[0][0] for k, c in counts.items()}
 
 
-def _embed_cached(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
-                  progress: Progress | None) -> np.ndarray:
+def _embed_cached(
+    embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: Progress | None
+) -> np.ndarray:
     todo = [t for t in dict.fromkeys(texts) if _key(t) not in cache]
     batch = 32
     for i in range(0, len(todo), batch):
-        chunk = todo[i:i + batch]
+        chunk = todo[i : i + batch]
         for text, vec in zip(chunk, embedder.embed_passages(chunk)):
             cache[_key(text)] = vec
         if progress:
@@ -112,8 +140,10 @@ def _intact(folder: Path, *names: str) -> bool:
     (a garbled file is never reused)."""
     try:
         recorded = json.loads((folder / "manifest.json").read_text("utf-8")).get("checksums") or {}
-        return all(hashlib.blake2b((folder / n).read_bytes(), digest_size=16).hexdigest() == recorded.get(n)
-                   for n in names)
+        return all(
+            hashlib.blake2b((folder / n).read_bytes(), digest_size=16).hexdigest() == recorded.get(n)
+            for n in names
+        )
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -145,9 +175,15 @@ def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray
         return {}
 
 
-def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: Path, folder: Path,
-                embedder: Embedder | None, progress: Progress | None = None,
-                files: dict[str, str] | None = None) -> Index:
+def build_index(
+    plans: list[PlanRecords],
+    errors: list[LoadError],
+    corpus_dir: Path,
+    folder: Path,
+    embedder: Embedder | None,
+    progress: Progress | None = None,
+    files: dict[str, str] | None = None,
+) -> Index:
     """Build everything in a temporary folder, then swap it in atomically.
 
     `files` (name -> sha256) is the corpus the manifest records: the files as they were
@@ -164,17 +200,34 @@ def build_index(plans: list[PlanRecords], errors: list[LoadError], corpus_dir: P
         cache = _load_vector_cache(folder, embedder)
         vectors = _embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress)
     manifest = {
-        "format": FORMAT, "version": code_version(), "files": file_hashes(corpus_dir) if files is None else files,
+        "format": FORMAT,
+        "version": code_version(),
+        "files": file_hashes(corpus_dir) if files is None else files,
         "embedder": {"name": embedder.name, "dim": embedder.dim} if embedder else None,
-        "passages": len(passages), "plans": [p.plan.id for p in plans],
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_seconds": round(time.time() - started, 1),
+        "passages": len(passages),
+        "plans": [p.plan.id for p in plans],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "build_seconds": round(time.time() - started, 1),
     }
-    index = Index(plans, errors, passages, segmenter, _bm25([segmenter.tokens(t) for t in texts]),
-                  _bm25([segmenter.folded_tokens(t) for t in texts]), vectors,
-                  _faiss(vectors), restore_table(texts), manifest)
+    index = Index(
+        plans,
+        errors,
+        passages,
+        segmenter,
+        _bm25([segmenter.tokens(t) for t in texts]),
+        _bm25([segmenter.folded_tokens(t) for t in texts]),
+        vectors,
+        _faiss(vectors),
+        restore_table(texts),
+        manifest,
+    )
     used = {text_key(t) for t in texts}
-    save_index(index, folder, [t[:EMBED_CHARS] for t in texts],
-               segments={k: v for k, v in segments.items() if k in used})
+    save_index(
+        index,
+        folder,
+        [t[:EMBED_CHARS] for t in texts],
+        segments={k: v for k, v in segments.items() if k in used},
+    )
     log.info("index built: %d passages in %.1f s", len(passages), time.time() - started)
     return index
 
@@ -183,6 +236,7 @@ def _faiss(vectors: np.ndarray | None):
     if vectors is None:
         return None
     import faiss
+
     faiss.omp_set_num_threads(1)
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -206,12 +260,20 @@ def save_index(index: Index, folder: Path, embed_texts: list[str], segments: dic
 
 
 def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
-    (tmp / "records.json").write_text(json.dumps({
-        "plans": [p.model_dump(mode="json") for p in index.plans],
-        "errors": [{"name": e.name, "reason": e.reason} for e in index.errors],
-        "passages": [p.model_dump(mode="json") for p in index.passages],
-    }, ensure_ascii=False), "utf-8")
-    (tmp / "lexicon.json").write_text(json.dumps(sorted(index.segmenter.lexicon), ensure_ascii=False), "utf-8")
+    (tmp / "records.json").write_text(
+        json.dumps(
+            {
+                "plans": [p.model_dump(mode="json") for p in index.plans],
+                "errors": [{"name": e.name, "reason": e.reason} for e in index.errors],
+                "passages": [p.model_dump(mode="json") for p in index.passages],
+            },
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    (tmp / "lexicon.json").write_text(
+        json.dumps(sorted(index.segmenter.lexicon), ensure_ascii=False), "utf-8"
+    )
     (tmp / "restore.json").write_text(json.dumps(index.restore, ensure_ascii=False), "utf-8")
     index.bm25.save(str(tmp / "bm25"), show_progress=False)
     index.bm25_folded.save(str(tmp / "bm25_folded"), show_progress=False)
@@ -222,8 +284,11 @@ def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
 
 def checksums(folder: Path) -> dict[str, str]:
     """A fast hash of every file of an index folder but its manifest, by relative path."""
-    return {path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != "manifest.json"}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != "manifest.json"
+    }
 
 
 def swap_in(tmp: Path, folder: Path) -> None:
@@ -245,9 +310,10 @@ def clean_stale(folder: Path) -> None:
     died between the two renames of `swap_in`, put its old index back in place."""
     if not folder.parent.is_dir():
         return
-    for path in sorted(folder.parent.glob(f".{folder.name}.*-*"), key=lambda p: p.stat().st_mtime,
-                       reverse=True):
-        kind, _, pid = path.name[len(folder.name) + 2:].rpartition("-")
+    for path in sorted(
+        folder.parent.glob(f".{folder.name}.*-*"), key=lambda p: p.stat().st_mtime, reverse=True
+    ):
+        kind, _, pid = path.name[len(folder.name) + 2 :].rpartition("-")
         if kind not in {"tmp", "old"} or not pid.isdigit() or not path.is_dir():
             continue
         if _alive(int(pid)):  # a build still running (this process cleans its own)
@@ -305,8 +371,11 @@ def _verified(folder: Path, files: dict[str, str], embedder: Embedder | None) ->
     except OSError as exc:
         raise IndexInvalid(f"unreadable index file ({exc})") from None
     if found != manifest.get("checksums"):
-        bad = sorted(k for k in set(found) | set(manifest.get("checksums") or {})
-                     if found.get(k) != (manifest.get("checksums") or {}).get(k))
+        bad = sorted(
+            k
+            for k in set(found) | set(manifest.get("checksums") or {})
+            if found.get(k) != (manifest.get("checksums") or {}).get(k)
+        )
         raise IndexInvalid(f"index files do not match their checksums: {', '.join(bad[:5])}")
     try:
         return _read(folder, manifest, embedder)
@@ -318,6 +387,7 @@ def _verified(folder: Path, files: dict[str, str], embedder: Embedder | None) ->
 
 def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
     import bm25s
+
     data = json.loads((folder / "records.json").read_text("utf-8"))
     plans = [PlanRecords.model_validate(p) for p in data["plans"]]
     passages = [Passage.model_validate(p) for p in data["passages"]]
@@ -332,5 +402,15 @@ def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
         raise IndexInvalid("BM25 size does not match the passages")
     lexicon = json.loads((folder / "lexicon.json").read_text("utf-8"))
     restore = json.loads((folder / "restore.json").read_text("utf-8"))
-    return Index(plans, errors, passages, Segmenter(lexicon), bm25, bm25_folded, vectors,
-                 _faiss(vectors), restore, manifest)
+    return Index(
+        plans,
+        errors,
+        passages,
+        Segmenter(lexicon),
+        bm25,
+        bm25_folded,
+        vectors,
+        _faiss(vectors),
+        restore,
+        manifest,
+    )

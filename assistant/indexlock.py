@@ -1,5 +1,6 @@
 """The one lock over the index folder: plan updates take it, and so does a start that
 must rebuild, so an index is never written from a corpus another process is changing."""
+
 from __future__ import annotations
 
 import fcntl

@@ -1,4 +1,5 @@
 """The loaded corpus: every plan's records, with lookups by plan and unit."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ class Library:
         k = fold(key).strip()
         for p in self.plans:
             if k in {fold(p.plan.id), fold(p.plan.file), fold(p.plan.place)} or (
-                    k and k in fold(p.plan.place)):
+                k and k in fold(p.plan.place)
+            ):
                 return p
         return None
 

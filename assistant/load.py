@@ -1,4 +1,5 @@
 """Reading plan files: decode, normalise, and name every file that cannot be read."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,22 +9,24 @@ from pathlib import Path
 from .textnorm import nfc
 
 TEXT_SUFFIXES = {".txt", ".md"}
-MAX_CHARS = 2_000_000     # a plan is about 100,000 characters
+MAX_CHARS = 2_000_000  # a plan is about 100,000 characters
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
 
 
 @dataclass(frozen=True)
 class SourceDoc:
-    name: str        # file name, the document's id in citations
+    name: str  # file name, the document's id in citations
     path: Path
-    text: str        # NFC text; all offsets and quotes refer to this
-    sha256: str = "" # of the file's bytes as read
+    text: str  # NFC text; all offsets and quotes refer to this
+    sha256: str = ""  # of the file's bytes as read
+
 
 @dataclass(frozen=True)
 class LoadError:
     name: str
-    reason: str      # Vietnamese, shown to users and admins
-    sha256: str = "" # of the file's bytes, when they could be read
+    reason: str  # Vietnamese, shown to users and admins
+    sha256: str = ""  # of the file's bytes, when they could be read
+
     def __str__(self) -> str:
         return f"{self.name}: {self.reason}"
 
@@ -44,7 +47,8 @@ def decode_text(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
-            f"không đọc được dưới dạng UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại tệp với mã hóa UTF-8"
+            f"không đọc được dưới dạng UTF-8 (byte lỗi ở vị trí {exc.start}); "
+            "hãy lưu lại tệp với mã hóa UTF-8"
         ) from None
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
@@ -57,7 +61,9 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | N
     converted in a bounded child process, once: `cache` keeps their text by file hash."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise UnreadableFile(f"định dạng {suffix or '(không có đuôi)'} chưa được hỗ trợ (dùng .txt, .md, .docx, .pdf)")
+        raise UnreadableFile(
+            f"định dạng {suffix or '(không có đuôi)'} chưa được hỗ trợ (dùng .txt, .md, .docx, .pdf)"
+        )
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -73,10 +79,13 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | N
         text = decode_text(data)
     else:
         from .convert import cached_text
+
         text = nfc(cached_text(path, digest, cache))
     if len(text) > MAX_CHARS:
-        raise UnreadableFile(f"tệp quá dài ({_thousands(len(text))} ký tự, tối đa {_thousands(MAX_CHARS)}); "
-                             "một kế hoạch thường dưới 200.000 ký tự")
+        raise UnreadableFile(
+            f"tệp quá dài ({_thousands(len(text))} ký tự, tối đa {_thousands(MAX_CHARS)}); "
+            "một kế hoạch thường dưới 200.000 ký tự"
+        )
     return SourceDoc(path.name, path, text, digest)
 
 
@@ -90,16 +99,18 @@ def _sha256(path: Path) -> str:
 def corpus_files(docs: list[SourceDoc], errors: list[LoadError]) -> dict[str, str]:
     """File name -> sha256 of the corpus as it was read (what an index built from these
     documents must record)."""
-    return dict(sorted({**{e.name: e.sha256 for e in errors if e.sha256},
-                        **{d.name: d.sha256 for d in docs}}.items()))
+    return dict(
+        sorted({**{e.name: e.sha256 for e in errors if e.sha256}, **{d.name: d.sha256 for d in docs}}.items())
+    )
 
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def load_corpus(folder: Path, max_bytes: int = 20 * 1024 * 1024,
-                cache: Path | None = None) -> tuple[list[SourceDoc], list[LoadError]]:
+def load_corpus(
+    folder: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | None = None
+) -> tuple[list[SourceDoc], list[LoadError]]:
     """Every readable plan in `folder` (sorted by name) and an error for each other file."""
     docs: list[SourceDoc] = []
     errors: list[LoadError] = []

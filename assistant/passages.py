@@ -1,4 +1,5 @@
 """Passages: the searchable view of a plan's blocks, each carrying its section context."""
+
 from __future__ import annotations
 
 from .records import Block, PlanRecords, Record
@@ -6,9 +7,9 @@ from .records import Block, PlanRecords, Record
 
 class Passage(Record):
     plan: str
-    block: int            # index into the plan's blocks
-    text: str             # what the passage says (markup removed)
-    context: str          # section path, for search and display
+    block: int  # index into the plan's blocks
+    text: str  # what the passage says (markup removed)
+    context: str  # section path, for search and display
 
     @property
     def search_text(self) -> str:

@@ -1,5 +1,6 @@
 """A PDF plan -> plan text: the text layer page by page (line-wrapped; the structure
 module unwraps it) with each plan table as tab-separated rows in its place."""
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ from .load import UnreadableFile
 log = logging.getLogger(__name__)
 
 _PAGE_NUMBER = re.compile(r"^(?:[-–]\s*)?(\d{1,3})(?:\s*[-–])?$|^[Tt]rang\s+(\d{1,3})(?:\s*/\s*\d{1,3})?$")
-MAX_PAGES = 500   # a plan is tens of pages; thousands take minutes to lay out
+MAX_PAGES = 500  # a plan is tens of pages; thousands take minutes to lay out
 _PASSWORD = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
 
 
@@ -31,17 +32,19 @@ def pdf_text(path: Path) -> str:
                 page.close()  # drop the page's parsed objects: long plans stay small in memory
     except UnreadableFile:
         raise
-    except MemoryError:   # the bounded converter reports it
+    except MemoryError:  # the bounded converter reports it
         raise
     except Exception as exc:  # a broken content stream or object table
-        if _cause(exc) == "MemoryError":   # wrapped by pdfplumber
+        if _cause(exc) == "MemoryError":  # wrapped by pdfplumber
             raise MemoryError from exc
         log.warning("cannot read %s: %r", path, exc)
         raise UnreadableFile(f"tệp PDF bị hỏng, không đọc được nội dung ({_cause(exc)})") from None
     if not chars:
         if images:
-            raise UnreadableFile("tệp PDF không có lớp chữ (bản quét, chỉ có hình ảnh); "
-                                 "hãy nhận dạng chữ (OCR) hoặc gửi bản .docx/.pdf xuất từ Word")
+            raise UnreadableFile(
+                "tệp PDF không có lớp chữ (bản quét, chỉ có hình ảnh); "
+                "hãy nhận dạng chữ (OCR) hoặc gửi bản .docx/.pdf xuất từ Word"
+            )
         raise UnreadableFile("tệp PDF không có nội dung chữ (trang trắng)")
     return "\n".join(p for p in pages if p.strip()) + "\n"
 
@@ -53,7 +56,7 @@ def _open(path: Path):
         raise UnreadableFile("máy chủ thiếu thư viện pdfplumber để đọc tệp .pdf") from None
     try:
         return pdfplumber.open(path)
-    except MemoryError:   # the bounded converter reports it
+    except MemoryError:  # the bounded converter reports it
         raise
     except Exception as exc:
         cause = _cause(exc)

@@ -1,4 +1,5 @@
 """Plan metadata (place, period, number, date, title) from a plan's opening lines."""
+
 from __future__ import annotations
 
 import re
@@ -45,14 +46,20 @@ def extract_plan(file_name: str, text: str) -> Plan:
     if not year_m:
         year_m = re.search(r"năm\s+(20\d\d)", text)
     year = int(year_m.group(0)[-4:]) if year_m else None
-    own = head_text.split("Căn cứ", 1)[0]   # the plan's own number and date come before its bases
+    own = head_text.split("Căn cứ", 1)[0]  # the plan's own number and date come before its bases
     number_m = _NUMBER.search(own)
     date_m = _DATE.search(own)
     date = f"{int(date_m.group(1)):02d}/{int(date_m.group(2)):02d}/{date_m.group(3)}" if date_m else None
     return Plan(
-        id=plan_id_for(file_name), file=file_name, place=place, unit_kind=unit_kind,
-        period=period, year=year, number=re.sub(r"\s+", "", number_m.group(1)) if number_m else None,
-        date=date, title=_with_place(_title(head, place, period), place),
+        id=plan_id_for(file_name),
+        file=file_name,
+        place=place,
+        unit_kind=unit_kind,
+        period=period,
+        year=year,
+        number=re.sub(r"\s+", "", number_m.group(1)) if number_m else None,
+        date=date,
+        title=_with_place(_title(head, place, period), place),
     )
 
 

@@ -1,4 +1,5 @@
 """One plan file -> PlanRecords: structure the text, then extract every record."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,14 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def _row_text(cells: dict[str, str]) -> str:
-    labels = (("content", ""), ("product", "Sản phẩm"), ("lead", "Chủ trì"),
-              ("cooperating", "Phối hợp"), ("deadline", "Thời gian"), ("budget", "Kinh phí"))
+    labels = (
+        ("content", ""),
+        ("product", "Sản phẩm"),
+        ("lead", "Chủ trì"),
+        ("cooperating", "Phối hợp"),
+        ("deadline", "Thời gian"),
+        ("budget", "Kinh phí"),
+    )
     parts = []
     for key, label in labels:
         value = clean_markup(cells.get(key, ""))
@@ -35,7 +42,9 @@ def tsv_row_blocks(doc: str, text: str) -> list[Block]:
         for row in group.rows:
             cells = {k: v for k, v in row.cells.items() if k != "note"}
             cells["label"] = row.label
-            span = Span(doc=doc, start=row.start, end=row.end, line_start=row.line_start, line_end=row.line_end)
+            span = Span(
+                doc=doc, start=row.start, end=row.end, line_start=row.line_start, line_end=row.line_end
+            )
             section = (APPENDIX, group.title) if group.title else (APPENDIX,)
             blocks.append(Block(kind="row", text=_row_text(cells), section=section, span=span, cells=cells))
     return blocks
@@ -74,9 +83,17 @@ def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Blo
     rows = parse_flattened_table(text, start, end)
     blocks += objective_blocks(doc, text, rows, start, end)
     for row in rows:
-        cells = {"label": row.label, "content": row.content, "product": row.product, "lead": row.lead,
-                 "cooperating": row.cooperating, "deadline": row.deadline, "budget": row.budget,
-                 "task": row.task, "objective": row.objective}
+        cells = {
+            "label": row.label,
+            "content": row.content,
+            "product": row.product,
+            "lead": row.lead,
+            "cooperating": row.cooperating,
+            "deadline": row.deadline,
+            "budget": row.budget,
+            "task": row.task,
+            "objective": row.objective,
+        }
         cells = {k: v for k, v in cells.items() if v}
         span = Span(doc=doc, start=row.start, end=row.end, line_start=row.line_start, line_end=row.line_end)
         section = tuple(s for s in (APPENDIX, row.group, row.task) if s)
@@ -90,8 +107,11 @@ def structure(doc: str, text: str) -> tuple[list[Block], list[str]]:
     """All blocks of a plan: prose outside tables, then table rows."""
     flat = find_flattened_table(text)
     lines = split_lines(text)
-    prose = [ln for ln in lines if "\t" not in text[ln.start:ln.end]
-             and not (flat and flat[0] <= ln.start < flat[1])]
+    prose = [
+        ln
+        for ln in lines
+        if "\t" not in text[ln.start : ln.end] and not (flat and flat[0] <= ln.start < flat[1])
+    ]
     blocks = prose_blocks(doc, paragraphs(prose, text))
     blocks += tsv_row_blocks(doc, text)
     warnings: list[str] = []
@@ -109,7 +129,9 @@ def parse_plan(source: SourceDoc) -> PlanRecords:
     prose = [b for b in blocks if b.kind != "row"]
     tasks = [task_from_row(plan.id, plan.year, b) for b in rows]
     return PlanRecords(
-        plan=plan, blocks=tuple(blocks), tasks=tuple(tasks),
+        plan=plan,
+        blocks=tuple(blocks),
+        tasks=tuple(tasks),
         duties=tuple(extract_duties(plan.id, prose)),
         reports=tuple(extract_reports(plan.id, plan.year, blocks)),
         targets=tuple(extract_targets(plan.id, blocks)),

@@ -1,8 +1,9 @@
 """A progress bar on stderr for long index builds (tqdm, created on first update)."""
+
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 
 def progress_bar(desc: str = "Mã hóa đoạn văn") -> Callable[[int, int], None]:
@@ -10,6 +11,7 @@ def progress_bar(desc: str = "Mã hóa đoạn văn") -> Callable[[int, int], No
 
     def update(done: int, total: int) -> None:
         from tqdm import tqdm
+
         bar = state.get("bar")
         if bar is None:
             bar = state["bar"] = tqdm(total=total, desc=desc, unit="đoạn", file=sys.stderr)
@@ -17,4 +19,5 @@ def progress_bar(desc: str = "Mã hóa đoạn văn") -> Callable[[int, int], No
         bar.refresh()
         if done >= total:
             bar.close()
+
     return update

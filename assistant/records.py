@@ -1,9 +1,10 @@
 """Typed, immutable records for everything that crosses a module boundary."""
+
 from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +21,7 @@ def stable_id(*parts: object) -> str:
 
 class Span(Record):
     """Where a fact comes from: character offsets and 1-based lines in the source text."""
+
     doc: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -29,35 +31,37 @@ class Span(Record):
 
 class Block(Record):
     """One structural unit of a plan: heading, paragraph, list item or table row."""
+
     kind: Literal["heading", "paragraph", "item", "row"]
     text: str
     section: tuple[str, ...] = ()
     span: Span
-    cells: Optional[dict[str, str]] = None
+    cells: dict[str, str] | None = None
 
 
-DeadlineKind = Literal["date", "month", "quarter", "halfyear", "year", "recurring",
-                       "ongoing", "relative", "unknown"]
+DeadlineKind = Literal[
+    "date", "month", "quarter", "halfyear", "year", "recurring", "ongoing", "relative", "unknown"
+]
 
 
 class Deadline(Record):
     raw: str
     kind: DeadlineKind
-    due: Optional[date] = None
-    recurrence: Optional[Literal["monthly", "quarterly", "halfyearly", "yearly"]] = None
-    day_of_month: Optional[int] = None   # for recurring rules such as "trước ngày 08 ..."
-    month: Optional[int] = None          # for yearly rules such as "trước ngày 08/12"
+    due: date | None = None
+    recurrence: Literal["monthly", "quarterly", "halfyearly", "yearly"] | None = None
+    day_of_month: int | None = None  # for recurring rules such as "trước ngày 08 ..."
+    month: int | None = None  # for yearly rules such as "trước ngày 08/12"
 
 
 class Plan(Record):
     id: str
     file: str
-    place: str            # "xã Vĩnh Thịnh", "phường Rạch Giá"
-    unit_kind: str        # "xã" or "phường"
-    period: str           # "2026", "6 tháng cuối năm 2025"
-    year: Optional[int] = None
-    number: Optional[str] = None
-    date: Optional[str] = None
+    place: str  # "xã Vĩnh Thịnh", "phường Rạch Giá"
+    unit_kind: str  # "xã" or "phường"
+    period: str  # "2026", "6 tháng cuối năm 2025"
+    year: int | None = None
+    number: str | None = None
+    date: str | None = None
     title: str
 
 
@@ -65,12 +69,12 @@ class Task(Record):
     id: str
     plan: str
     section: tuple[str, ...]
-    label: str = ""       # row number or activity number ("3.4")
+    label: str = ""  # row number or activity number ("3.4")
     content: str
     product: str = ""
     lead: tuple[str, ...] = ()
     cooperating: tuple[str, ...] = ()
-    deadline: Optional[Deadline] = None
+    deadline: Deadline | None = None
     budget: str = ""
     span: Span
 
@@ -82,7 +86,7 @@ class Duty(Record):
     unit: str
     role: Literal["lead", "cooperate", "other"]
     text: str
-    partners: tuple[str, ...] = ()   # units named after "phối hợp với"
+    partners: tuple[str, ...] = ()  # units named after "phối hợp với"
     span: Span
 
 
@@ -92,7 +96,7 @@ class Report(Record):
     section: tuple[str, ...]
     what: str
     frequency: str = ""
-    due: Optional[Deadline] = None
+    due: Deadline | None = None
     recipient: str = ""
     via: str = ""
     text: str
@@ -111,6 +115,7 @@ class Target(Record):
 
 class PlanRecords(Record):
     """Everything read from one plan file."""
+
     plan: Plan
     blocks: tuple[Block, ...]
     tasks: tuple[Task, ...] = ()
@@ -122,6 +127,7 @@ class PlanRecords(Record):
 
 class Citation(Record):
     """A quote: one source span of a plan, shown whole with white space collapsed."""
+
     doc: str
     plan: str
     plan_title: str
@@ -136,8 +142,8 @@ class Answer(Record):
     question: str
     found: bool
     intent: str
-    text: str                                # the facts, first line first (Markdown bold)
-    citations: tuple[Citation, ...] = ()     # the sources of the stated facts
+    text: str  # the facts, first line first (Markdown bold)
+    citations: tuple[Citation, ...] = ()  # the sources of the stated facts
     alternatives: tuple[Citation, ...] = ()  # next candidates / closest passages
     plans: tuple[str, ...] = ()
     status: Literal["answer", "not_found", "invalid"] = "answer"

@@ -1,16 +1,25 @@
 """Rendering answers for the terminal and as JSON."""
+
 from __future__ import annotations
 
 from .records import Answer
 
 
 def answer_json(answer: Answer, qid: str | None = None) -> dict:
-    out = {"found": answer.found, "intent": answer.intent, "answer": answer.text,
-           "sources": [{"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote,
-                        "lines": list(c.lines)} for c in answer.citations]}
+    out = {
+        "found": answer.found,
+        "intent": answer.intent,
+        "answer": answer.text,
+        "sources": [
+            {"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote, "lines": list(c.lines)}
+            for c in answer.citations
+        ],
+    }
     if not answer.found:
-        out["closest"] = [{"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote,
-                           "lines": list(c.lines)} for c in answer.alternatives]
+        out["closest"] = [
+            {"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote, "lines": list(c.lines)}
+            for c in answer.alternatives
+        ]
     return ({"id": qid} | out) if qid is not None else out
 
 

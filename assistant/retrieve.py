@@ -1,10 +1,11 @@
 """Ranking: BM25 (real and accent-folded tokens), dense vectors, reciprocal rank fusion.
 Pure functions over an index and a question."""
+
 from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -14,7 +15,9 @@ from .textnorm import fold
 RRF_K = 60
 
 
-def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = RRF_K) -> dict[int, float]:
+def rrf(
+    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = RRF_K
+) -> dict[int, float]:
     """Reciprocal rank fusion: sum over rankings of weight / (k + rank)."""
     weights = weights or [1.0] * len(rankings)
     fused: dict[int, float] = {}
@@ -38,7 +41,7 @@ def restore_diacritics(text: str, table: dict[str, str]) -> str:
     parts = syllables(text)
     out, i = [], 0
     while i < len(parts):
-        pair = fold(" ".join(parts[i:i + 2])) if i + 1 < len(parts) else None
+        pair = fold(" ".join(parts[i : i + 2])) if i + 1 < len(parts) else None
         if pair and pair in table:
             out.append(table[pair])
             i += 2
@@ -74,8 +77,9 @@ def has_word(word: str, present: set[str]) -> bool:
     return word in present or ("_" in word and all(s in present for s in word.split("_")))
 
 
-def coverage(question_words: Sequence[str], present: set[str], idf: dict[str, float],
-             default: float | None = None) -> float:
+def coverage(
+    question_words: Sequence[str], present: set[str], idf: dict[str, float], default: float | None = None
+) -> float:
     """IDF-weighted share of the question's content words (folded, segmented) found in
     `present` (a passage's words with their syllables). A word absent from `idf` weighs
     `default` (the rarest word's IDF unless given: pass it when calling often)."""

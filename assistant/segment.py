@@ -5,11 +5,12 @@ multi-syllable words it finds become a lexicon stored with the index. Passages a
 questions are then cut by the same greedy longest-match over that lexicon, so index
 time and query time share one segmenting function, and a question is answered without
 importing underthesea (several seconds with torch installed)."""
+
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .textnorm import canon, fold, fold_word
 
@@ -42,6 +43,7 @@ def induce_lexicon(texts: Iterable[str], cache: dict[str, list[str]] | None = No
     todo = [t for t in dict.fromkeys(texts) if text_key(t) not in cache]
     if todo:
         from underthesea import word_tokenize  # build time only
+
         for text in todo:
             cache[text_key(text)] = text_words(text, word_tokenize)
     return {w for t in texts for w in cache[text_key(t)]}
@@ -62,7 +64,7 @@ class Segmenter:
         out, i = [], 0
         while i < len(parts):
             for n in range(min(MAX_WORD, len(parts) - i), 1, -1):
-                cand = " ".join(parts[i:i + n])
+                cand = " ".join(parts[i : i + n])
                 if cand in known:
                     out.append(cand.replace(" ", "_"))
                     i += n

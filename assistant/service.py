@@ -1,9 +1,10 @@
 """The assistant as one object: load or build the index, then answer, list, look up."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .answer import Answerer
 from .embed import make_embedder
@@ -26,19 +27,23 @@ class Assistant:
     rebuilt: bool = False
 
     @classmethod
-    def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> "Assistant":
+    def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> Assistant:
         index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
         return cls(settings, index, Answerer(index, sources, embedder), rebuilt)
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
 
-    def unit(self, name: str) -> tuple[str, list["UnitPlanView"]]:
+    def unit(self, name: str) -> tuple[str, list[UnitPlanView]]:
         return unit_view(self.index.plans, name)
 
 
-def open_index(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
-               before_load: Callable[[], None] | None = None):
+def open_index(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    before_load: Callable[[], None] | None = None,
+):
     """The index of the corpus (loaded, or built when missing, stale or corrupt), the
     source texts for quoting, the embedder, and whether it was rebuilt.
 
@@ -46,8 +51,12 @@ def open_index(settings: Settings, rebuild: bool = False, progress: Progress | N
     `rebuild`), the corpus is read again and the index built under the lock plan updates
     take, so an update running meanwhile is waited for, never half-seen. `before_load`
     runs between reading the corpus and loading the index (tests force a race with it)."""
-    embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
-                             settings.embed_passage_prefix, settings.embed_word_segmented)
+    embedder = make_embedder(
+        settings.embedder,
+        settings.embed_query_prefix,
+        settings.embed_passage_prefix,
+        settings.embed_word_segmented,
+    )
     if not rebuild:
         docs, errors = _read_corpus(settings)
         if before_load:
@@ -61,13 +70,20 @@ def open_index(settings: Settings, rebuild: bool = False, progress: Progress | N
         docs, errors = _read_corpus(settings)
         files = corpus_files(docs, errors)
         if not rebuild:
-            try:   # an update that held the lock may have just built it
-                return load_index(settings.index_dir, files, embedder), {d.name: d.text for d in docs}, embedder, False
+            try:  # an update that held the lock may have just built it
+                return (
+                    load_index(settings.index_dir, files, embedder),
+                    {d.name: d.text for d in docs},
+                    embedder,
+                    False,
+                )
             except IndexInvalid:
                 pass
         log.info("building the index from %s", settings.corpus_dir)
         plans = [parse_plan(d) for d in docs]
-        index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress, files=files)
+        index = build_index(
+            plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress, files=files
+        )
     return index, {d.name: d.text for d in docs}, embedder, True
 
 
@@ -81,6 +97,7 @@ def _read_corpus(settings: Settings):
 @dataclass(frozen=True)
 class UnitPlanView:
     """What one unit owes in one plan: its duties, the tasks it leads and those it joins."""
+
     plan: PlanRecords
     duties: tuple[Duty, ...]
     leads: tuple[Task, ...]
@@ -95,8 +112,9 @@ def unit_view(plans: list[PlanRecords], name: str) -> tuple[str, list[UnitPlanVi
     for rec in plans:
         duties = tuple(d for d in rec.duties if unit_matches(d.unit, name))
         leads = tuple(t for t in rec.tasks if any(unit_matches(u, name) for u in t.lead))
-        joins = tuple(t for t in rec.tasks if t not in leads and any(unit_matches(u, name) for u in t.cooperating))
+        joins = tuple(
+            t for t in rec.tasks if t not in leads and any(unit_matches(u, name) for u in t.cooperating)
+        )
         if duties or leads or joins:
             views.append(UnitPlanView(rec, duties, leads, joins))
     return canonical, views
-

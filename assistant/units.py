@@ -3,6 +3,7 @@
 Matching runs over accent-folded text whose characters line up one to one with the
 original, so every match keeps its exact span in the source.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,57 +34,80 @@ _S = r"[\s\-–,]*"  # separators between words of a unit name
 # unambiguously in running text; loose ones also count in table cells, headings and
 # questions, where a bare "văn hóa - xã hội" can only mean the unit.
 _LEXICON: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("Văn phòng HĐND và UBND",
-     (r"(?:van\s+phong|vp)\s+(?:hdnd|hoi\s+dong\s+nhan\s+dan)" + _S + r"(?:va\s+)?(?:ubnd|uy\s+ban\s+nhan\s+dan)",),
-     (r"\bhdnd\s*(?:-|va|,)\s*ubnd\b",)),
-    ("Văn phòng UBND",
-     (r"(?:van\s+phong|\bvp)\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)\b",), ()),
-    ("Phòng Văn hóa – Xã hội",
-     (r"phong\s+(?:van\s+hoa" + _S + r"(?:va\s+)?xa\s+hoi|vh\s*-?\s*xh)", r"\bvhxh\b", r"\bvh\s*-\s*xh\b"),
-     (r"\bvan\s+hoa" + _S + r"(?:va\s+)?xa\s+hoi\b",)),
-    ("Phòng Kinh tế, Hạ tầng và Đô thị",
-     (r"phong\s+kinh\s+te" + _S + r"ha\s+tang" + _S + r"(?:va\s+)?do\s+thi",),
-     (r"\bkinh\s+te" + _S + r"ha\s+tang" + _S + r"(?:va\s+)?do\s+thi",)),
-    ("Phòng Kinh tế",
-     (r"phong\s+kinh\s+te\b(?!" + _S + r"ha\s+tang)",), (r"^\s*kinh\s+te\s*$",)),
-    ("Trung tâm Phục vụ hành chính công",
-     (r"(?:trung\s+tam|\btt)\s+(?:phuc\s+vu\s+)?(?:hanh\s+chinh\s+cong|hcc\b|hhc\b)",
-      r"(?:trung\s+tam|\btt)\s*pvhcc?\b", r"\bttpvhcc?\b"),
-     (r"\bpvhcc\b", r"\bhcc\b")),
-    ("Trung tâm Dịch vụ sự nghiệp công",
-     (r"trung\s+tam\s+dich\s+vu\s+su\s+nghiep\s+cong",), ()),
-    ("Trung tâm Dịch vụ tổng hợp",
-     (r"trung\s+tam\s+dich\s+vu\s+tong\s+hop",), ()),
-    ("Trung tâm Văn hóa – Thể thao và Truyền thông",
-     (r"(?:trung\s+tam|\btt)\s+van\s+hoa" + _S + r"the\s+thao" + _S + r"(?:va\s+)?truyen\s+thong",), ()),
-    ("Ban Quản lý dự án",
-     (r"(?:ban\s+quan\s+ly|\bbql)\s+(?:cac\s+)?du\s+an",), ()),
-    ("Ban Chỉ huy Quân sự",
-     (r"ban\s+chi\s+huy\s+quan\s+su",), (r"^\s*quan\s+su\s*$",)),
-    ("Công an",
-     (r"^\s*cong\s+an\s+(?:xa|phuong)\b",), (r"^\s*cong\s+an\s*$",)),
-    ("Các phòng, ban, ngành",
-     (r"cac\s+phong\s*,\s*ban\s*,?\s*(?:nganh|doan\s+the)",), ()),
+    (
+        "Văn phòng HĐND và UBND",
+        (
+            r"(?:van\s+phong|vp)\s+(?:hdnd|hoi\s+dong\s+nhan\s+dan)"
+            + _S
+            + r"(?:va\s+)?(?:ubnd|uy\s+ban\s+nhan\s+dan)",
+        ),
+        (r"\bhdnd\s*(?:-|va|,)\s*ubnd\b",),
+    ),
+    ("Văn phòng UBND", (r"(?:van\s+phong|\bvp)\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)\b",), ()),
+    (
+        "Phòng Văn hóa – Xã hội",
+        (r"phong\s+(?:van\s+hoa" + _S + r"(?:va\s+)?xa\s+hoi|vh\s*-?\s*xh)", r"\bvhxh\b", r"\bvh\s*-\s*xh\b"),
+        (r"\bvan\s+hoa" + _S + r"(?:va\s+)?xa\s+hoi\b",),
+    ),
+    (
+        "Phòng Kinh tế, Hạ tầng và Đô thị",
+        (r"phong\s+kinh\s+te" + _S + r"ha\s+tang" + _S + r"(?:va\s+)?do\s+thi",),
+        (r"\bkinh\s+te" + _S + r"ha\s+tang" + _S + r"(?:va\s+)?do\s+thi",),
+    ),
+    ("Phòng Kinh tế", (r"phong\s+kinh\s+te\b(?!" + _S + r"ha\s+tang)",), (r"^\s*kinh\s+te\s*$",)),
+    (
+        "Trung tâm Phục vụ hành chính công",
+        (
+            r"(?:trung\s+tam|\btt)\s+(?:phuc\s+vu\s+)?(?:hanh\s+chinh\s+cong|hcc\b|hhc\b)",
+            r"(?:trung\s+tam|\btt)\s*pvhcc?\b",
+            r"\bttpvhcc?\b",
+        ),
+        (r"\bpvhcc\b", r"\bhcc\b"),
+    ),
+    ("Trung tâm Dịch vụ sự nghiệp công", (r"trung\s+tam\s+dich\s+vu\s+su\s+nghiep\s+cong",), ()),
+    ("Trung tâm Dịch vụ tổng hợp", (r"trung\s+tam\s+dich\s+vu\s+tong\s+hop",), ()),
+    (
+        "Trung tâm Văn hóa – Thể thao và Truyền thông",
+        (r"(?:trung\s+tam|\btt)\s+van\s+hoa" + _S + r"the\s+thao" + _S + r"(?:va\s+)?truyen\s+thong",),
+        (),
+    ),
+    ("Ban Quản lý dự án", (r"(?:ban\s+quan\s+ly|\bbql)\s+(?:cac\s+)?du\s+an",), ()),
+    ("Ban Chỉ huy Quân sự", (r"ban\s+chi\s+huy\s+quan\s+su",), (r"^\s*quan\s+su\s*$",)),
+    ("Công an", (r"^\s*cong\s+an\s+(?:xa|phuong)\b",), (r"^\s*cong\s+an\s*$",)),
+    ("Các phòng, ban, ngành", (r"cac\s+phong\s*,\s*ban\s*,?\s*(?:nganh|doan\s+the)",), ()),
 )
 
 # Abbreviations officials type; expanded in questions before matching.
 ABBREVIATIONS: dict[str, str] = {
-    "ubnd": "ủy ban nhân dân", "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân",
-    "cchc": "cải cách hành chính", "tthc": "thủ tục hành chính",
-    "vhxh": "văn hóa - xã hội", "hcc": "hành chính công", "kh": "kế hoạch", "bc": "báo cáo",
-    "qppl": "quy phạm pháp luật", "cbccvc": "cán bộ, công chức, viên chức",
-    "dvc": "dịch vụ công", "nsnn": "ngân sách nhà nước", "cntt": "công nghệ thông tin",
-    "pakn": "phản ánh, kiến nghị", "qđ": "quyết định", "nđ": "nghị định",
-    "mtqg": "mục tiêu quốc gia", "ct": "chủ tịch", "tt": "trung tâm",
+    "ubnd": "ủy ban nhân dân",
+    "hđnd": "hội đồng nhân dân",
+    "hdnd": "hội đồng nhân dân",
+    "cchc": "cải cách hành chính",
+    "tthc": "thủ tục hành chính",
+    "vhxh": "văn hóa - xã hội",
+    "hcc": "hành chính công",
+    "kh": "kế hoạch",
+    "bc": "báo cáo",
+    "qppl": "quy phạm pháp luật",
+    "cbccvc": "cán bộ, công chức, viên chức",
+    "dvc": "dịch vụ công",
+    "nsnn": "ngân sách nhà nước",
+    "cntt": "công nghệ thông tin",
+    "pakn": "phản ánh, kiến nghị",
+    "qđ": "quyết định",
+    "nđ": "nghị định",
+    "mtqg": "mục tiêu quốc gia",
+    "ct": "chủ tịch",
+    "tt": "trung tâm",
 }
 
 
 @dataclass(frozen=True)
 class UnitMatch:
-    unit: str        # canonical name
+    unit: str  # canonical name
     start: int
     end: int
-    text: str        # the words as written
+    text: str  # the words as written
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +125,7 @@ def find_units(text: str, loose: bool = False) -> list[UnitMatch]:
     for name, strict, loose_pats in _compiled():
         for pattern in strict + (loose_pats if loose else ()):
             for m in pattern.finditer(folded):
-                found.append(UnitMatch(name, m.start(), m.end(), text[m.start():m.end()].strip()))
+                found.append(UnitMatch(name, m.start(), m.end(), text[m.start() : m.end()].strip()))
     found.sort(key=lambda u: (u.start, -(u.end - u.start)))
     kept: list[UnitMatch] = []
     for match in found:

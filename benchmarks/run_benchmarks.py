@@ -9,6 +9,7 @@ embedding the question, peak memory, and accuracy on the gold with and without t
 similarity (both models fit on these questions: in-sample figures; `eval --by-plan` gives
 the held-out ones).
 Writes benchmarks/results.json and prints a Markdown table."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,15 @@ sys.path.insert(0, str(ROOT))
 
 def run(args: list[str], env: dict, stdin: str | None = None) -> tuple[float, str]:
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, input=stdin,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return time.perf_counter() - started, out
 
 
@@ -42,12 +50,15 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--gold", nargs="+", default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl")
-                                                      for name in ("dev", "round1")])
+    parser.add_argument(
+        "--gold",
+        nargs="+",
+        default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1")],
+    )
     args = parser.parse_args()
+    from assistant.answer import Answerer
     from assistant.evaluate import read_jsonl, score
     from assistant.render import answer_json
-    from assistant.answer import Answerer
     from assistant.service import Assistant
     from assistant.settings import load_settings
 
@@ -97,17 +108,26 @@ def main() -> int:
 
 def markdown(r: dict) -> str:
     a = r["ablation"]
-    return "\n".join([
-        f"| figure ({r['machine']}) | value |", "| --- | --- |",
-        f"| index build from scratch, five plans | {r['build_seconds']:.1f} s |",
-        f"| cold start (process start to first answer) | {r['cold_start_seconds']:.2f} s |",
-        f"| latency per question, warm (p50 / p95) | {r['latency_ms_p50']:.0f} ms / {r['latency_ms_p95']:.0f} ms |",
-        f"| of which embedding the question (p50) | {r['embed_ms_p50']:.0f} ms |",
-        f"| peak memory: building (underthesea and torch loaded) / answering | {r['peak_rss_mb_cli']:.0f} MB / {r['peak_rss_mb_warm']:.0f} MB |",
-        "", f"| model ({r['questions']} gold questions, in-sample) | accuracy | citation |", "| --- | --- | --- |",
-        f"| lexical features only (index without vectors) | {a['lexical']['accuracy']:.3f} | {a['lexical']['citation']:.3f} |",
-        f"| with dense similarity (multilingual-e5-small, the default) | {a['dense']['accuracy']:.3f} | {a['dense']['citation']:.3f} |",
-    ])
+    return "\n".join(
+        [
+            f"| figure ({r['machine']}) | value |",
+            "| --- | --- |",
+            f"| index build from scratch, five plans | {r['build_seconds']:.1f} s |",
+            f"| cold start (process start to first answer) | {r['cold_start_seconds']:.2f} s |",
+            f"| latency per question, warm (p50 / p95) | {r['latency_ms_p50']:.0f} ms / "
+            f"{r['latency_ms_p95']:.0f} ms |",
+            f"| of which embedding the question (p50) | {r['embed_ms_p50']:.0f} ms |",
+            "| peak memory: building (underthesea and torch loaded) / answering | "
+            f"{r['peak_rss_mb_cli']:.0f} MB / {r['peak_rss_mb_warm']:.0f} MB |",
+            "",
+            f"| model ({r['questions']} gold questions, in-sample) | accuracy | citation |",
+            "| --- | --- | --- |",
+            f"| lexical features only (index without vectors) | {a['lexical']['accuracy']:.3f} | "
+            f"{a['lexical']['citation']:.3f} |",
+            f"| with dense similarity (multilingual-e5-small, the default) | {a['dense']['accuracy']:.3f} | "
+            f"{a['dense']['citation']:.3f} |",
+        ]
+    )
 
 
 if __name__ == "__main__":

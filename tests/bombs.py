@@ -1,6 +1,7 @@
 """Decompression bombs for the fault-injection tests, made in about a second: the deflate
 stream of N zero bytes is the stream of one 16 MiB block of zeros repeated (deflate's
 state repeats once its window is full of zeros), with the right checksum at the end."""
+
 from __future__ import annotations
 
 import struct
@@ -24,14 +25,32 @@ def _deflated_zeros(total: int) -> tuple[bytes, int]:
     return body, crc
 
 
-def docx_bomb(path: Path, inflated: int = 2 * 1024 ** 3) -> Path:
+def docx_bomb(path: Path, inflated: int = 2 * 1024**3) -> Path:
     """A .docx-shaped zip whose one image part inflates to `inflated` bytes (zip headers
     written by hand: the sizes they declare are the true ones)."""
     body, crc = _deflated_zeros(inflated)
     name = b"word/media/image1.png"
     local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(body), inflated, len(name), 0)
-    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(body), inflated,
-                          len(name), 0, 0, 0, 0, 0, 0)
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII",
+        0x02014B50,
+        20,
+        20,
+        0,
+        8,
+        0,
+        0,
+        crc,
+        len(body),
+        inflated,
+        len(name),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     data = local + name + body
     directory = central + name
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(directory), len(data), 0)
@@ -39,15 +58,17 @@ def docx_bomb(path: Path, inflated: int = 2 * 1024 ** 3) -> Path:
     return path
 
 
-def pdf_bomb(path: Path, inflated: int = 1536 * 1024 ** 2) -> Path:
+def pdf_bomb(path: Path, inflated: int = 1536 * 1024**2) -> Path:
     """A one-page PDF whose content stream (FlateDecode) inflates to `inflated` bytes."""
     body, _ = _deflated_zeros(inflated)
-    adler = ((inflated % 65521) << 16) | 1        # Adler-32 of zeros: a = 1, b = length
+    adler = ((inflated % 65521) << 16) | 1  # Adler-32 of zeros: a = 1, b = length
     stream = b"\x78\xda" + body + struct.pack(">I", adler)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
     path.write_bytes(_pdf(objects))
     return path
 
@@ -55,7 +76,10 @@ def pdf_bomb(path: Path, inflated: int = 1536 * 1024 ** 2) -> Path:
 def many_pages_pdf(path: Path, pages: int) -> Path:
     """A PDF of `pages` empty pages (small on disk, slow to lay out page by page)."""
     kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+    ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
     path.write_bytes(_pdf(objects))
     return path

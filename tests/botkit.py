@@ -1,6 +1,7 @@
 """Driving the real bot application in tests: start it against the fake Bot API server,
 send a message or press a button and wait for the replies, check what Telegram would get.
 Helpers only; fixtures live in the test modules and conftest."""
+
 from __future__ import annotations
 
 import html
@@ -8,19 +9,27 @@ import re
 from contextlib import asynccontextmanager
 from html.parser import HTMLParser
 
+from fake_telegram import FakeTelegram
+from helpers import CORPUS
+
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.telegram.app import build_application
-from fake_telegram import FakeTelegram
-from helpers import CORPUS
 
 
 def bot_settings(**kw) -> Settings:
     """Settings for a bot test: the real corpus, a lexical index, nothing read from the
     environment's Telegram variables."""
-    base = dict(corpus_dir=CORPUS, embedder="none", telegram_token="", telegram_webhook_url="",
-                telegram_webhook_secret="", telegram_api_base_url="", telegram_allowed_chats=(),
-                telegram_admins=())
+    base = dict(
+        corpus_dir=CORPUS,
+        embedder="none",
+        telegram_token="",
+        telegram_webhook_url="",
+        telegram_webhook_secret="",
+        telegram_api_base_url="",
+        telegram_allowed_chats=(),
+        telegram_admins=(),
+    )
     return Settings(**(base | kw))
 
 
@@ -38,7 +47,6 @@ async def running(settings: Settings, assistant: Assistant, **kw):
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
-
 
 
 async def exchange(tg: FakeTelegram, text: str, chat_id: int = 1001, count: int = 1, **kw) -> list[dict]:

@@ -1,17 +1,25 @@
 """Shared fixtures: the real corpus, loaded once; paths redirected per test."""
+
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
 import pytest
-
 from helpers import CORPUS, DEV, ROUND1  # tests/ is on sys.path
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# no example database and no .hypothesis/ folder: a test run writes nothing into the repository
+set_hypothesis_home_dir(__import__("tempfile").mkdtemp(prefix="hypothesis-"))
+hypothesis_settings.register_profile("project", database=None)
+hypothesis_settings.load_profile("project")
 
 
 @pytest.fixture(scope="session")
 def library():
     from assistant.library import build_library
+
     return build_library(CORPUS)
 
 
@@ -34,6 +42,27 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", lambda s, a: (check(s, a), real_connect_ex(s, a))[1])
 
 
+# Fixtures that build an index, load a model or start a bot: a test using one is `slow`.
+SLOW_FIXTURES = {
+    "assistant",
+    "lexical_assistant",
+    "lexical_index_dir",
+    "gold_samples",
+    "base",
+    "counting",
+    "special",
+    "bot",
+    "index_dir",
+    "files",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path, monkeypatch):
     """No test writes into the project's index/ or data/ folders."""
@@ -42,12 +71,18 @@ def _isolated_dirs(tmp_path, monkeypatch):
         monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
 
 
-
 def make_settings(tmp_dir, embedder: str = "none", corpus=CORPUS):
     import dataclasses
+
     from assistant.settings import Settings
-    return dataclasses.replace(Settings(), corpus_dir=Path(corpus), index_dir=Path(tmp_dir) / "index",
-                               data_dir=Path(tmp_dir) / "data", embedder=embedder)
+
+    return dataclasses.replace(
+        Settings(),
+        corpus_dir=Path(corpus),
+        index_dir=Path(tmp_dir) / "index",
+        data_dir=Path(tmp_dir) / "data",
+        embedder=embedder,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +92,7 @@ def assistant(tmp_path_factory):
     cores). Tests that build their own small indexes use no embedder, to stay fast."""
     from assistant.service import Assistant
     from assistant.settings import Settings
+
     return Assistant.load(make_settings(tmp_path_factory.mktemp("default"), embedder=Settings().embedder))
 
 
@@ -64,6 +100,7 @@ def assistant(tmp_path_factory):
 def tg():
     """A fake Bot API server on 127.0.0.1 (real HTTP), one per test."""
     from fake_telegram import FakeTelegram
+
     with FakeTelegram() as fake:
         yield fake
 
@@ -73,6 +110,7 @@ def lexical_assistant(tmp_path_factory):
     """The real corpus with a lexical index only (no vectors), built once: the bot tests
     answer from it."""
     from assistant.service import Assistant
+
     return Assistant.load(make_settings(tmp_path_factory.mktemp("lexical")))
 
 
@@ -84,6 +122,7 @@ def lexical_index_dir(lexical_assistant):
 @pytest.fixture(scope="session")
 def dev_questions():
     from assistant.evaluate import read_jsonl
+
     if not DEV.is_file():
         pytest.skip(f"gold questions not found at {DEV}")
     return read_jsonl(DEV)
@@ -93,4 +132,5 @@ def dev_questions():
 def gold_questions(dev_questions):
     """All shared gold questions: dev and round 1 (the answering model is fit on them)."""
     from assistant.evaluate import read_jsonl
+
     return dev_questions + (read_jsonl(ROUND1) if ROUND1.is_file() else [])

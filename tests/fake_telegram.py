@@ -14,6 +14,7 @@ enqueue updates: text and document messages in private and group chats, replies,
         tg.text("/start", chat_id=42)
         await tg.until(lambda: tg.sent(chat_id=42))
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,14 +25,24 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote
 
-TEXT_PARAMS = {"text", "caption", "callback_query_id", "title", "description", "query", "file_id", "url",
-               "secret_token"}
-MAX_DOWNLOAD = 20 * 1024 * 1024   # getFile refuses bigger files, as Telegram's cloud Bot API does
+TEXT_PARAMS = {
+    "text",
+    "caption",
+    "callback_query_id",
+    "title",
+    "description",
+    "query",
+    "file_id",
+    "url",
+    "secret_token",
+}
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files, as Telegram's cloud Bot API does
 
 
 @dataclass
@@ -48,11 +59,16 @@ def utf16_len(text: str) -> int:
 
 
 class FakeTelegram:
-    def __init__(self, token: str = "123456:TEST-token", username: str = "cchc_test_bot",
-                 bot_id: int = 777000, max_poll: float = 1.0):
+    def __init__(
+        self,
+        token: str = "123456:TEST-token",
+        username: str = "cchc_test_bot",
+        bot_id: int = 777000,
+        max_poll: float = 1.0,
+    ):
         self.token, self.username, self.bot_id, self.max_poll = token, username, bot_id, max_poll
         self.calls: list[Call] = []
-        self.messages: dict[tuple[int, int], dict] = {}     # (chat_id, message_id) -> message
+        self.messages: dict[tuple[int, int], dict] = {}  # (chat_id, message_id) -> message
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -64,12 +80,16 @@ class FakeTelegram:
         self._server: ThreadingHTTPServer | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> "FakeTelegram":
+    def start(self) -> FakeTelegram:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="fake-telegram", daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-telegram",
+            daemon=True,
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -80,7 +100,7 @@ class FakeTelegram:
             self._server.shutdown()
             self._server.server_close()
 
-    def __enter__(self) -> "FakeTelegram":
+    def __enter__(self) -> FakeTelegram:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -93,12 +113,20 @@ class FakeTelegram:
 
     @property
     def me(self) -> dict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": "Trợ lý CCHC", "username": self.username,
-                "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Trợ lý CCHC",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     # ------------------------------------------------------------------ test controls
-    def reject(self, method: str, code: int = 400, description: str = "Bad Request: rejected by the test") -> None:
+    def reject(
+        self, method: str, code: int = 400, description: str = "Bad Request: rejected by the test"
+    ) -> None:
         """From now on, answer `method` with this error."""
         self._rejections[method.lower()] = (code, description)
 
@@ -115,8 +143,15 @@ class FakeTelegram:
     def user(user_id: int, first_name: str = "Cán bộ") -> dict:
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
 
-    def text(self, text: str, chat_id: int = 1001, user_id: int | None = None, chat_type: str = "private",
-             reply_to: dict | None = None, edited: bool = False) -> dict:
+    def text(
+        self,
+        text: str,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        reply_to: dict | None = None,
+        edited: bool = False,
+    ) -> dict:
         """Enqueue a text message (`edited`: as an edit of an earlier one); commands and
         @mentions get their entities. Returns it."""
         message = self.text_message(text, chat_id, user_id, chat_type)
@@ -127,17 +162,27 @@ class FakeTelegram:
         self._enqueue({"edited_message" if edited else "message": message})
         return message
 
-    def text_message(self, text: str, chat_id: int = 1001, user_id: int | None = None,
-                     chat_type: str = "private") -> dict:
+    def text_message(
+        self, text: str, chat_id: int = 1001, user_id: int | None = None, chat_type: str = "private"
+    ) -> dict:
         """A text message as Telegram would deliver it (not enqueued: for a forged webhook POST)."""
         message = self._message(chat_id, user_id, chat_type) | {"text": text}
         if entities := _entities(text):
             message["entities"] = entities
         return message
 
-    def document(self, file_name: str | None, content: bytes, chat_id: int = 1001, user_id: int | None = None,
-                 chat_type: str = "private", caption: str | None = None, file_size: int | None = None,
-                 mime_type: str = "text/plain", media_group_id: str | None = None) -> dict:
+    def document(
+        self,
+        file_name: str | None,
+        content: bytes,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        caption: str | None = None,
+        file_size: int | None = None,
+        mime_type: str = "text/plain",
+        media_group_id: str | None = None,
+    ) -> dict:
         """Enqueue a message carrying a file; getFile and the download then serve `content`.
         `file_size` overrides the size Telegram announces (a big file without the bytes);
         messages with the same `media_group_id` were sent together as an album."""
@@ -146,7 +191,12 @@ class FakeTelegram:
         suffix = file_name.rpartition(".")[2] if file_name and "." in file_name else "bin"
         size = len(content) if file_size is None else file_size
         self.files[file_id] = (f"documents/file_{n}.{suffix}", content, size)
-        document = {"file_id": file_id, "file_unique_id": f"AgAD{n}", "mime_type": mime_type, "file_size": size}
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{n}",
+            "mime_type": mime_type,
+            "file_size": size,
+        }
         if file_name is not None:
             document["file_name"] = file_name
         message = self._message(chat_id, user_id, chat_type) | {"document": document}
@@ -163,14 +213,23 @@ class FakeTelegram:
         user_id = user_id if user_id is not None else (chat_id if chat_type == "private" else 5001)
         chat = {"id": chat_id, "type": chat_type}
         chat |= {"first_name": "Cán bộ"} if chat_type == "private" else {"title": "Nhóm CCHC"}
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                "from": self.user(user_id)}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.user(user_id),
+        }
 
     def click(self, message: dict, data: str, user_id: int | None = None) -> dict:
         """Enqueue a press of an inline button with `data` under the bot's `message`."""
         user_id = user_id if user_id is not None else message["chat"]["id"]
-        query = {"id": str(next(self._update_ids) * 7919), "from": self.user(user_id),
-                 "chat_instance": f"ci{message['chat']['id']}", "message": message, "data": data}
+        query = {
+            "id": str(next(self._update_ids) * 7919),
+            "from": self.user(user_id),
+            "chat_instance": f"ci{message['chat']['id']}",
+            "message": message,
+            "data": data,
+        }
         self._enqueue({"callback_query": query})
         return query
 
@@ -185,8 +244,11 @@ class FakeTelegram:
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict]:
         """Parameters of the successful `method` calls (to one chat, if given)."""
-        return [c.params for c in self.calls_to(method)
-                if c.ok and (chat_id is None or c.params.get("chat_id") == chat_id)]
+        return [
+            c.params
+            for c in self.calls_to(method)
+            if c.ok and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
 
     def result_of(self, params: dict) -> dict:
         """The message Telegram returned for a call made with these parameters."""
@@ -200,8 +262,10 @@ class FakeTelegram:
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout} s; calls: "
-                                     f"{[(c.method, c.params.get('text', '')[:60]) for c in self.calls]}")
+                raise AssertionError(
+                    f"timed out after {timeout} s; calls: "
+                    f"{[(c.method, c.params.get('text', '')[:60]) for c in self.calls]}"
+                )
             await asyncio.sleep(0.02)
 
     async def settle(self, quiet: float = 0.4, timeout: float = 15.0) -> None:
@@ -219,7 +283,8 @@ class FakeTelegram:
             code, description, parameters = self._failures[method.lower()].pop(0)
             self.calls.append(Call(method, params, ok=False))
             return code, {"ok": False, "error_code": code, "description": description} | (
-                {"parameters": parameters} if parameters else {})
+                {"parameters": parameters} if parameters else {}
+            )
         rejection = self._rejections.get(method.lower())
         if rejection:
             self.calls.append(Call(method, params, ok=False))
@@ -246,14 +311,17 @@ class FakeTelegram:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 remaining = end - time.monotonic()
                 if self._updates or remaining <= 0 or self._stopping:
-                    return self._updates[:int(params.get("limit") or 100)]
+                    return self._updates[: int(params.get("limit") or 100)]
                 self._cond.wait(remaining)
 
     def _new_message(self, params, **content) -> dict:
         chat_id = int(params["chat_id"])
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                   "from": self.me} | content
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": self.me,
+        } | content
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
@@ -270,8 +338,14 @@ class FakeTelegram:
         doc = params.get("document")
         if not isinstance(doc, dict):
             raise _ApiError(400, "Bad Request: there is no document in the request")
-        content = {"document": {"file_id": f"doc{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
-                                "file_name": doc["filename"], "file_size": len(doc["content"])}}
+        content = {
+            "document": {
+                "file_id": f"doc{len(self.calls)}",
+                "file_unique_id": f"u{len(self.calls)}",
+                "file_name": doc["filename"],
+                "file_size": len(doc["content"]),
+            }
+        }
         if params.get("caption"):
             content["caption"] = params["caption"]
         return self._new_message(params, **content)
@@ -331,7 +405,7 @@ def _entities(text: str) -> list[dict]:
     out = []
     for m in re.finditer(r"(?:^/[A-Za-z0-9_]+(?:@\w+)?)|(?:@\w+)", text):
         kind = "bot_command" if m.group().startswith("/") else "mention"
-        out.append({"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())})
+        out.append({"type": kind, "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())})
     return out
 
 
@@ -354,17 +428,21 @@ def _decode(key: str, value: str) -> Any:
 def _params(content_type: str, body: bytes) -> dict[str, Any]:
     if content_type.startswith("multipart/form-data"):
         msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+            f"Content-Type: {content_type}\r\n\r\n".encode() + body
+        )
         out: dict[str, Any] = {}
         for part in msg.iter_parts():
             name = part.get_param("name", header="content-disposition")
             filename = part.get_filename()
             payload = part.get_payload(decode=True) or b""
-            out[name] = ({"filename": filename, "content": payload} if filename
-                         else _decode(name, payload.decode("utf-8")))
-        for key, value in list(out.items()):   # "attach://name" points at a file part
+            out[name] = (
+                {"filename": filename, "content": payload}
+                if filename
+                else _decode(name, payload.decode("utf-8"))
+            )
+        for key, value in list(out.items()):  # "attach://name" points at a file part
             if isinstance(value, str) and value.startswith("attach://"):
-                out[key] = out.pop(value[len("attach://"):], value)
+                out[key] = out.pop(value[len("attach://") :], value)
         return out
     if content_type.startswith("application/json"):
         return json.loads(body or b"{}")

@@ -1,4 +1,5 @@
 """Small helpers shared by tests (no fixtures here)."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,6 @@ from pathlib import Path
 
 from assistant.structure import clean_markup
 from assistant.textnorm import collapse
-
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

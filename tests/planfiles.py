@@ -5,6 +5,7 @@ a real Word table (one vertically merged column, horizontally merged group rows,
 continuation table without a header, a letterhead layout table, automatic list
 numbering) and a .pdf with a real drawn table, so the converted text can be compared
 with the .txt original row by row."""
+
 from __future__ import annotations
 
 import glob
@@ -19,9 +20,9 @@ WIDTH = 7
 
 @dataclass(frozen=True)
 class PlanParts:
-    prose: list[str]            # non-blank lines before the appendix table
+    prose: list[str]  # non-blank lines before the appendix table
     header: list[str]
-    rows: list[list[str]]       # appendix rows without the repeated headers, WIDTH cells each
+    rows: list[list[str]]  # appendix rows without the repeated headers, WIDTH cells each
 
 
 def rach_gia_parts() -> PlanParts:
@@ -30,7 +31,7 @@ def rach_gia_parts() -> PlanParts:
     prose = [line.strip() for line in lines[:first] if line.strip() and "\t" not in line]
     header = lines[first].split("\t")
     rows = []
-    for line in lines[first + 1:]:
+    for line in lines[first + 1 :]:
         if "\t" not in line or line.startswith("STT\t"):
             continue
         cells = [c.strip() for c in line.split("\t")][:WIDTH]
@@ -44,13 +45,14 @@ def is_group(row: list[str]) -> bool:
 
 # ---------------------------------------------------------------- .docx
 
-LIST_NUMBER = {"1. Mục đích", "2. Yêu cầu"}   # written by Word's numbering, not as text
+LIST_NUMBER = {"1. Mục đích", "2. Yêu cầu"}  # written by Word's numbering, not as text
 
 
 def make_docx(path: Path, parts: PlanParts, merged_rows: range = range(2, 9), split_at: int = 40) -> Path:
-    """The plan as Word: table rows `merged_rows` (0 is the header; 2..8 are tasks 1..7) share one vertically merged
-    "CƠ QUAN PHỐI HỢP" cell; rows from `split_at` go to a second table without header."""
+    """The plan as Word: table rows `merged_rows` (0 is the header; 2..8 are tasks 1..7) share one
+    vertically merged "CƠ QUAN PHỐI HỢP" cell; rows from `split_at` go to a second table without header."""
     import docx
+
     document = docx.Document()
     letterhead = document.add_table(rows=1, cols=2)
     letterhead.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nPHƯỜNG RẠCH GIÁ"
@@ -92,14 +94,20 @@ def _word_table(document, rows: list[list[str]], merged_rows: range) -> None:
 
 # ---------------------------------------------------------------- .pdf
 
+
 def unicode_font() -> tuple[str, str] | None:
     """(regular, bold) TrueType files with Vietnamese glyphs, if this machine has them."""
-    candidates = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                  "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-                  "/usr/share/fonts/TTF/DejaVuSans.ttf"]
+    candidates = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    ]
     try:
         import matplotlib
-        candidates.append(os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data/fonts/ttf/DejaVuSans.ttf"))
+
+        candidates.append(
+            os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data/fonts/ttf/DejaVuSans.ttf")
+        )
     except ImportError:
         pass
     candidates += glob.glob("/usr/share/fonts/**/DejaVuSans.ttf", recursive=True)
@@ -112,6 +120,7 @@ def unicode_font() -> tuple[str, str] | None:
 
 def new_pdf(font: tuple[str, str]):
     from fpdf import FPDF
+
     pdf = FPDF(orientation="L", format="A4")
     pdf.add_font("plan", "", font[0])
     pdf.add_font("plan", "B", font[1])
@@ -146,6 +155,7 @@ def make_scanned_pdf(path: Path) -> Path:
     """A page that is only a picture (no text layer), as a scanner makes it."""
     from fpdf import FPDF
     from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (600, 800), "white")
     ImageDraw.Draw(image).rectangle((50, 50, 550, 120), fill="black")
     pdf = FPDF()

@@ -1,5 +1,6 @@
 """The scoring model: fit from the gold, reproducible, versioned, checked plan by plan;
 abstention that says why."""
+
 from __future__ import annotations
 
 import json
@@ -63,17 +64,25 @@ def test_leave_one_plan_out_accuracy(assistant, gold_samples):
     folds = []
     for doc, model in models.items():
         fold = [s for s in gold_samples if s.group == doc]
-        preds = {s.gold["id"]: answer_json(assistant.answerer.decide(s.gathered, model), s.gold["id"])
-                 for s in fold}
+        preds = {
+            s.gold["id"]: answer_json(assistant.answerer.decide(s.gathered, model), s.gold["id"])
+            for s in fold
+        }
         folds.append(score([s.gold for s in fold], preds)["accuracy"])
     assert sum(folds) / len(folds) >= 0.8, folds
     assert min(folds) >= 0.75, folds
 
 
-@pytest.mark.parametrize("question, missing", [
-    ("Chỉ số PAR Index năm 2024 của xã Thái Tân đạt bao nhiêu điểm?", "năm 2024 của xã Thái Tân"),
-    ("Kế hoạch CCHC năm 2025 của xã Vĩnh Thịnh giao ai chủ trì cải cách thể chế?", "năm 2025 của xã Vĩnh Thịnh"),
-])
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        ("Chỉ số PAR Index năm 2024 của xã Thái Tân đạt bao nhiêu điểm?", "năm 2024 của xã Thái Tân"),
+        (
+            "Kế hoạch CCHC năm 2025 của xã Vĩnh Thịnh giao ai chủ trì cải cách thể chế?",
+            "năm 2025 của xã Vĩnh Thịnh",
+        ),
+    ],
+)
 def test_a_year_without_a_plan_is_named(assistant, question, missing):
     answer = assistant.ask(question)
     assert not answer.found and not answer.citations
@@ -81,7 +90,9 @@ def test_a_year_without_a_plan_is_named(assistant, question, missing):
 
 
 def test_a_year_inside_a_reference_is_not_a_plan_year(assistant):
-    answer = assistant.ask("Ai chủ trì duy trì, cải tiến hệ thống quản lý chất lượng ISO 9001:2015 ở xã Vĩnh Thịnh?")
+    answer = assistant.ask(
+        "Ai chủ trì duy trì, cải tiến hệ thống quản lý chất lượng ISO 9001:2015 ở xã Vĩnh Thịnh?"
+    )
     assert answer.found
 
 
@@ -94,7 +105,9 @@ def test_excerpt_leads_with_the_clause_asked_about():
 
 
 def test_a_question_about_one_duty_states_that_duty_first(assistant):
-    answer = assistant.ask("Văn phòng HĐND và UBND xã Thạnh An chủ trì việc gửi, nhận văn bản điện tử thế nào?")
+    answer = assistant.ask(
+        "Văn phòng HĐND và UBND xã Thạnh An chủ trì việc gửi, nhận văn bản điện tử thế nào?"
+    )
     assert answer.found
     assert "văn bản điện tử" in answer.text[:500]
 
@@ -108,5 +121,7 @@ def test_a_period_the_question_names_is_a_hint_not_a_scope(assistant):
     gathered = a.gather(q)
     plans = {c.statement.plan for c in gathered.candidates}
     assert {"xa-thai-tan-2025", "xa-ky-lac-2025"} <= plans
-    assert all(c.features["period_match"] == (c.statement.plan == "xa-thai-tan-2025") for c in gathered.candidates)
+    assert all(
+        c.features["period_match"] == (c.statement.plan == "xa-thai-tan-2025") for c in gathered.candidates
+    )
     assert a.parse("Báo cáo năm của xã Kỳ Lạc gửi khi nào?").period_plans == ()

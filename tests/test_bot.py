@@ -1,5 +1,6 @@
 """The Telegram bot end to end: the real Application from build_application, polling a fake
 Bot API server on 127.0.0.1, over a real Assistant (lexical index, built once)."""
+
 from __future__ import annotations
 
 import html
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -21,15 +23,19 @@ from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
 from assistant.telegram.html import split_html
 from assistant.telegram.store import Store
-from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 RG_QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
 QUICK_QUESTION = "Báo cáo quý gửi khi nào?"
 GROUP = -100200300
-LONG_STEPS = " ".join(f"Bước {i}: rà soát, số hóa hồ sơ nhóm A{i} & B{i} của Bộ phận một cửa, bảo đảm "
-                      f"tỷ lệ số hóa >90%." for i in range(1, 61)) + " Tỷ lệ sai sót phải <1%."
+LONG_STEPS = (
+    " ".join(
+        f"Bước {i}: rà soát, số hóa hồ sơ nhóm A{i} & B{i} của Bộ phận một cửa, bảo đảm tỷ lệ số hóa >90%."
+        for i in range(1, 61)
+    )
+    + " Tỷ lệ sai sót phải <1%."
+)
 SPECIAL_PLAN = f"""ỦY BAN NHÂN DÂN XÃ HÒA BÌNH
 
 Số: 12/KH-UBND
@@ -69,14 +75,19 @@ def special(tmp_path_factory) -> Assistant:
     folder = tmp_path_factory.mktemp("special")
     (folder / "corpus").mkdir()
     (folder / "corpus" / "xa-hoa-binh-2026.txt").write_text(SPECIAL_PLAN, "utf-8")
-    return Assistant.load(bot_settings(corpus_dir=folder / "corpus", index_dir=folder / "index",
-                                       data_dir=folder / "data"))
+    return Assistant.load(
+        bot_settings(corpus_dir=folder / "corpus", index_dir=folder / "index", data_dir=folder / "data")
+    )
 
 
 @pytest.fixture
 def settings(tg, tmp_path, lexical_index_dir) -> Settings:
-    return bot_settings(index_dir=lexical_index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
-                        telegram_api_base_url=tg.base_url)
+    return bot_settings(
+        index_dir=lexical_index_dir,
+        data_dir=tmp_path / "data",
+        telegram_token=tg.token,
+        telegram_api_base_url=tg.base_url,
+    )
 
 
 @pytest.fixture
@@ -123,8 +134,13 @@ async def test_source_and_alternatives_buttons(tg, bot, assistant):
 
 
 async def test_stale_button_says_ask_again(tg, bot):
-    message = {"message_id": 1, "date": 0, "chat": {"id": 1001, "type": "private"},
-               "from": tg.me, "text": "cũ"}
+    message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 1001, "type": "private"},
+        "from": tg.me,
+        "text": "cũ",
+    }
     tg.click(message, "src:gone123")
     calls = await tg.until(lambda: tg.sent(method="answerCallbackQuery"))
     assert calls[0]["text"] == replies.STALE
@@ -179,7 +195,9 @@ async def test_group_answers_only_when_addressed(tg, bot):
     assert mentioned["reply_parameters"]["message_id"] > 0
     [hoi] = await exchange(tg, f"/hoi@{tg.username} {RG_QUESTION}", chat_id=GROUP, chat_type="group")
     assert "<b>Phòng Văn hóa – xã hội</b>" in hoi["text"]
-    [replied] = await exchange(tg, QUICK_QUESTION, chat_id=GROUP, chat_type="group", reply_to=tg.result_of(hoi))
+    [replied] = await exchange(
+        tg, QUICK_QUESTION, chat_id=GROUP, chat_type="group", reply_to=tg.result_of(hoi)
+    )
     assert "<b>Báo cáo quý</b>" in replied["text"]
     tg.text("@someone_else " + QUICK_QUESTION, chat_id=GROUP, chat_type="group")
     await tg.settle(quiet=0.5)
@@ -188,7 +206,10 @@ async def test_group_answers_only_when_addressed(tg, bot):
 
 async def test_chat_outside_allowed_list_is_refused_once(tg, settings, assistant):
     from dataclasses import replace
-    async with running(replace(settings, telegram_allowed_chats=("1001",), telegram_admins=("9",)), assistant) as app:
+
+    async with running(
+        replace(settings, telegram_allowed_chats=("1001",), telegram_admins=("9",)), assistant
+    ) as app:
         assert app.bot_data.is_admin(9) and not app.bot_data.is_admin(1001)
         [refusal] = await exchange(tg, RG_QUESTION, chat_id=2002)
         assert refusal["text"] == replies.REFUSED
@@ -235,8 +256,9 @@ def test_split_html_keeps_every_part_valid():
     assert len(parts) > 3
     for part in parts:
         assert_valid_html(part)
-    assert visible("".join(parts)).replace(" ", "").replace("\n", "") == \
-        visible(text).replace(" ", "").replace("\n", "")
+    assert visible("".join(parts)).replace(" ", "").replace("\n", "") == visible(text).replace(
+        " ", ""
+    ).replace("\n", "")
     assert parts[0].endswith("chữ") and parts[1].startswith(("<b>Mục", "<blockquote>"))  # paragraph cut
     assert split_html("ngắn") == ["ngắn"]
 
@@ -300,7 +322,9 @@ async def test_rate_limit_warns_once_then_ignores(tg, bot):
 
 async def test_other_chats_are_answered_while_one_question_is_slow(tg, bot, assistant, monkeypatch):
     release, real_ask = threading.Event(), assistant.ask
-    monkeypatch.setattr(assistant, "ask", lambda q: (release.wait(10) if "chậm" in q else None, real_ask(q))[1])
+    monkeypatch.setattr(
+        assistant, "ask", lambda q: (release.wait(10) if "chậm" in q else None, real_ask(q))[1]
+    )
     tg.text("Báo cáo quý gửi khi nào, hỏi chậm?", chat_id=1001)
     [fast] = await exchange(tg, QUICK_QUESTION, chat_id=1002)
     assert "Báo cáo quý" in fast["text"] and not tg.sent(1001)
@@ -319,8 +343,11 @@ async def test_post_init_loads_the_assistant_before_the_first_update(tg, setting
 
 def test_polling_by_default_webhook_when_its_url_is_set(settings, monkeypatch):
     from dataclasses import replace
+
     from telegram.ext import Application
+
     from assistant.telegram.app import run
+
     seen = {}
     monkeypatch.setattr(Application, "run_polling", lambda self, **kw: seen.update(polling=kw))
     monkeypatch.setattr(Application, "run_webhook", lambda self, **kw: seen.update(webhook=kw))
@@ -330,7 +357,7 @@ def test_polling_by_default_webhook_when_its_url_is_set(settings, monkeypatch):
     hook = seen["webhook"]
     assert (hook["listen"], hook["port"], hook["url_path"]) == ("0.0.0.0", 9443, "telegram/hook")
     assert hook["webhook_url"] == "https://bot.example.gov.vn/telegram/hook"
-    assert len(hook["secret_token"]) >= 32       # generated into the data folder, kept for restarts
+    assert len(hook["secret_token"]) >= 32  # generated into the data folder, kept for restarts
     run(replace(settings, telegram_webhook_url="https://bot.example.gov.vn/telegram/hook"), port=9443)
     assert seen["webhook"]["secret_token"] == hook["secret_token"]
     with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
@@ -339,6 +366,7 @@ def test_polling_by_default_webhook_when_its_url_is_set(settings, monkeypatch):
 
 def test_bad_allowed_chat_id_is_named(settings):
     from dataclasses import replace
+
     with pytest.raises(ValueError, match="TELEGRAM_ALLOWED_CHATS: 'nhom-a'"):
         build_application(replace(settings, telegram_allowed_chats=("nhom-a",)))
 
@@ -346,23 +374,40 @@ def test_bad_allowed_chat_id_is_named(settings):
 # ---------------------------------------------------------------------------- bot.py
 def _env(**kw) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ASSISTANT_"))}
-    return env | {"TELEGRAM_BOT_TOKEN": "", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
-                  "ASSISTANT_EMBEDDER": "none", "PYTHONPATH": str(ROOT)} | kw
+    return (
+        env
+        | {
+            "TELEGRAM_BOT_TOKEN": "",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+            "ASSISTANT_EMBEDDER": "none",
+            "PYTHONPATH": str(ROOT),
+        }
+        | kw
+    )
 
 
 def test_bot_without_token_exits_2_with_botfather_hint(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "bot.py")], capture_output=True, text=True,
-                          env=_env(ASSISTANT_DATA_DIR=str(tmp_path)), timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py")],
+        capture_output=True,
+        text=True,
+        env=_env(ASSISTANT_DATA_DIR=str(tmp_path)),
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "@BotFather" in done.stderr and "/newbot" in done.stderr
     assert "python bot.py --console" in done.stderr
 
 
 def test_console_answers_piped_questions(assistant, lexical_index_dir, tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "--console"], capture_output=True, text=True,
-                          input=f"{RG_QUESTION}\n\n/donvi\n{QUICK_QUESTION}\n",
-                          env=_env(ASSISTANT_INDEX_DIR=str(lexical_index_dir), ASSISTANT_DATA_DIR=str(tmp_path)),
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "--console"],
+        capture_output=True,
+        text=True,
+        input=f"{RG_QUESTION}\n\n/donvi\n{QUICK_QUESTION}\n",
+        env=_env(ASSISTANT_INDEX_DIR=str(lexical_index_dir), ASSISTANT_DATA_DIR=str(tmp_path)),
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Phòng Văn hóa – xã hội chủ trì" in out and "<b>" not in out
@@ -394,7 +439,9 @@ async def test_deadlines_listed_by_date(tg, settings, assistant):
     assert_valid_html(text)
     assert "<b>Hạn chót trong 30 ngày tới</b>" in text and "Tính từ 20/01/2026" in text
     assert "📅 <b>Thứ Bảy, 31/01/2026 (còn 11 ngày)</b>" in text
-    assert "Kế hoạch Chuyển đổi số năm 2026\n   <i>phường Rạch Giá · chủ trì: Phòng Văn hóa – xã hội</i>" in text
+    assert (
+        "Kế hoạch Chuyển đổi số năm 2026\n   <i>phường Rạch Giá · chủ trì: Phòng Văn hóa – xã hội</i>" in text
+    )
     assert "Cách dùng" in usage["text"]
     assert "Không có hạn chót nào trong 3 ngày tới" in none["text"]
 
@@ -405,7 +452,7 @@ async def test_digest_subscription_sends_once_on_due_days_and_survives_restart(t
         [ok] = await exchange(tg, "/nhacviec on Văn phòng HĐND và UBND")
         assert "Đã bật nhắc việc" in ok["text"] and "Văn phòng HĐND và UBND" in ok["text"]
         [job] = app.job_queue.get_jobs_by_name("digest:1001")
-        [listed] = await exchange(tg, "/hanchot 10")     # the chat's unit now filters /hanchot
+        [listed] = await exchange(tg, "/hanchot 10")  # the chat's unit now filters /hanchot
         assert "— Văn phòng HĐND và UBND" in listed["text"] and "Kế hoạch Chuyển đổi số" not in listed["text"]
         before = len(tg.sent(1001))
         await job.run(app)

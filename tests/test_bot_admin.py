@@ -1,6 +1,7 @@
 """Admins update the plans from Telegram: send a plan file, confirm a replacement, remove a
 plan with /xoakehoach. The real Application polls the fake Bot API server (real HTTP, file
 downloads included) over a small copy of the corpus (lexical index only)."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,6 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from botkit import button, exchange, press, running, visible
+from fake_telegram import FakeTelegram
 
 from assistant import update as core_update
 from assistant.load import read_document
@@ -18,8 +21,6 @@ from assistant.settings import Settings
 from assistant.telegram import admin_replies, replies
 from assistant.telegram.pending import Pending, PendingUpload
 from assistant.update import PlanSummary
-from fake_telegram import FakeTelegram
-from botkit import button, exchange, press, running, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -37,8 +38,11 @@ def base(tmp_path_factory) -> Path:
     (root / "corpus").mkdir()
     for name in BASE:
         shutil.copy(CORPUS / name, root / "corpus" / name)
-    Assistant.load(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
-                            embedder="none"))
+    Assistant.load(
+        Settings(
+            corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data", embedder="none"
+        )
+    )
     return root
 
 
@@ -55,21 +59,29 @@ def uploads_dir(tmp_path, monkeypatch) -> Path:
 def settings(base, tmp_path, tg, uploads_dir) -> Settings:
     for part in ("corpus", "index"):
         shutil.copytree(base / part, tmp_path / part)
-    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", data_dir=tmp_path / "data",
-                    embedder="none", telegram_token=tg.token, telegram_webhook_url="",
-                    telegram_api_base_url=tg.base_url, telegram_allowed_chats=(),
-                    telegram_admins=(str(ADMIN),))
+    return Settings(
+        corpus_dir=tmp_path / "corpus",
+        index_dir=tmp_path / "index",
+        data_dir=tmp_path / "data",
+        embedder="none",
+        telegram_token=tg.token,
+        telegram_webhook_url="",
+        telegram_api_base_url=tg.base_url,
+        telegram_allowed_chats=(),
+        telegram_admins=(str(ADMIN),),
+    )
 
 
 @pytest.fixture
 async def app(settings):
-    async with running(settings, None) as application:   # post_init loads the assistant
+    async with running(settings, None) as application:  # post_init loads the assistant
         yield application
 
 
 # ---------------------------------------------------------------------------- helpers
-async def send_file(tg: FakeTelegram, content: bytes = TAN_PHU, name: str = NEW, chat_id: int = ADMIN,
-                    count: int = 2, **kw) -> list[dict]:
+async def send_file(
+    tg: FakeTelegram, content: bytes = TAN_PHU, name: str = NEW, chat_id: int = ADMIN, count: int = 2, **kw
+) -> list[dict]:
     """Send a file and wait for `count` new messages to that chat (⏳ reading, then the result)."""
     before = len(tg.sent(chat_id))
     tg.document(name, content, chat_id=chat_id, **kw)
@@ -104,15 +116,22 @@ def removed_files(settings: Settings) -> list[str]:
 async def test_admin_adds_a_plan_and_questions_use_it(tg, app, settings, tmp_path, uploads_dir):
     old = app.bot_data.assistant
     [before] = await exchange(tg, QUESTION, chat_id=OFFICIAL)
-    assert "Chưa có kế hoạch của xã Tân Phú" in visible(before["text"])   # not guessed from another plan
+    assert "Chưa có kế hoạch của xã Tân Phú" in visible(before["text"])  # not guessed from another plan
     reading, result = await send_file(tg)
     assert "⏳ Đã nhận tệp «xa-tan-phu-2026.txt»" in reading["text"]
     expected = expected_summary(tmp_path)
     assert expected.duties > 0 and expected.targets > 0
     text = visible(result["text"])
-    for line in ("✅ Đã thêm kế hoạch xã Tân Phú năm 2026", "Xã/phường: xã Tân Phú", "Kỳ kế hoạch: năm 2026",
-                 f"Nhiệm vụ: {expected.tasks}", f"Trách nhiệm: {expected.duties}", f"Báo cáo: {expected.reports}",
-                 f"Chỉ tiêu: {expected.targets}", f"Dòng chưa đọc đủ: {expected.incomplete_rows}"):
+    for line in (
+        "✅ Đã thêm kế hoạch xã Tân Phú năm 2026",
+        "Xã/phường: xã Tân Phú",
+        "Kỳ kế hoạch: năm 2026",
+        f"Nhiệm vụ: {expected.tasks}",
+        f"Trách nhiệm: {expected.duties}",
+        f"Báo cáo: {expected.reports}",
+        f"Chỉ tiêu: {expected.targets}",
+        f"Dòng chưa đọc đủ: {expected.incomplete_rows}",
+    ):
         assert line in text, text
     [file_path] = [path for path, _, _ in tg.files.values()]
     assert len(tg.sent(method="getFile")) == 1
@@ -126,14 +145,14 @@ async def test_admin_adds_a_plan_and_questions_use_it(tg, app, settings, tmp_pat
 
 async def test_same_plan_again_asks_before_replacing(tg, app, settings, uploads_dir):
     await send_file(tg)
-    version2 = TAN_PHU + "\nPhụ lục: danh sách đầu mối CCHC.\n".encode("utf-8")
+    version2 = TAN_PHU + "\nPhụ lục: danh sách đầu mối CCHC.\n".encode()
     _, ask = await send_file(tg, version2)
     assert "⚠️ Đã có kế hoạch xã Tân Phú năm 2026 (tệp xa-tan-phu-2026.txt)" in visible(ask["text"])
     assert [b["text"] for b in ask["reply_markup"]["inline_keyboard"][0]] == ["✅ Thay thế", "❌ Hủy"]
     [cancelled] = await press(tg, ask, "❌")
     assert cancelled["text"].startswith("Đã hủy. Kế hoạch đang có được giữ nguyên")
     assert (settings.corpus_dir / NEW).read_bytes() == TAN_PHU and removed_files(settings) == []
-    assert list(uploads_dir.iterdir()) == []                       # the downloaded file is gone
+    assert list(uploads_dir.iterdir()) == []  # the downloaded file is gone
     await tg.until(lambda: tg.sent(method="editMessageReplyMarkup"))  # the buttons are taken away
     _, ask = await send_file(tg, version2)
     reading, replaced = await press(tg, ask, "✅ Thay thế", count=2)
@@ -144,7 +163,7 @@ async def test_same_plan_again_asks_before_replacing(tg, app, settings, uploads_
     assert [n.endswith(NEW) for n in removed_files(settings)] == [True]
     assert corpus_files(settings) == sorted(BASE + (NEW,)) and list(uploads_dir.iterdir()) == []
     before = len(tg.sent(method="answerCallbackQuery"))
-    tg.click(tg.result_of(ask), button(ask, "✅"))               # the same button again: nothing happens
+    tg.click(tg.result_of(ask), button(ask, "✅"))  # the same button again: nothing happens
     calls = await tg.until(lambda: tg.sent(method="answerCallbackQuery")[before:])
     assert calls[0]["text"] == admin_replies.STALE_ACTION and len(removed_files(settings)) == 1
 
@@ -162,7 +181,7 @@ async def test_remove_a_plan_after_confirming(tg, app, settings):
 
     [refused] = await exchange(tg, "/xoakehoach tan phu", chat_id=OFFICIAL)
     assert refused["text"] == admin_replies.ADMIN_ONLY
-    [confirm] = await exchange(tg, "/xoakehoach tan phu", chat_id=ADMIN)   # without diacritics
+    [confirm] = await exchange(tg, "/xoakehoach tan phu", chat_id=ADMIN)  # without diacritics
     answered = len(tg.sent(method="answerCallbackQuery"))
     tg.click(tg.result_of(confirm), button(confirm, "✅ Xóa"), user_id=OFFICIAL)
     alert = await tg.until(lambda: tg.sent(method="answerCallbackQuery")[answered:])
@@ -183,9 +202,11 @@ async def test_remove_a_plan_after_confirming(tg, app, settings):
 async def test_non_admin_files_are_refused_without_downloading(tg, app, settings):
     [refusal] = await send_file(tg, chat_id=OFFICIAL, count=1)
     assert refusal["text"] == admin_replies.FILES_ADMIN_ONLY
-    for _ in range(2):                                              # an album gets one refusal
+    for _ in range(2):  # an album gets one refusal
         tg.document(NEW, TAN_PHU, chat_id=OFFICIAL, media_group_id="album-1")
-    tg.document(NEW, TAN_PHU, chat_id=GROUP, chat_type="group", user_id=OFFICIAL, caption=f"@{tg.username} mới")
+    tg.document(
+        NEW, TAN_PHU, chat_id=GROUP, chat_type="group", user_id=OFFICIAL, caption=f"@{tg.username} mới"
+    )
     await tg.settle(quiet=0.5)
     assert [m["text"] for m in tg.sent(OFFICIAL)] == [admin_replies.FILES_ADMIN_ONLY] * 2
     assert [m["text"] for m in tg.sent(GROUP)] == [admin_replies.FILES_ADMIN_ONLY]
@@ -195,7 +216,9 @@ async def test_non_admin_files_are_refused_without_downloading(tg, app, settings
 
 async def test_files_are_checked_before_downloading(tg, app, settings):
     [big] = await send_file(tg, file_size=25 * 1024 * 1024, count=1)
-    assert big["text"].startswith("Tệp «xa-tan-phu-2026.txt» quá lớn (25.0 MB); trợ lý chỉ nhận tệp tối đa 20 MB")
+    assert big["text"].startswith(
+        "Tệp «xa-tan-phu-2026.txt» quá lớn (25.0 MB); trợ lý chỉ nhận tệp tối đa 20 MB"
+    )
     [odt] = await send_file(tg, name="ke-hoach.odt", count=1)
     assert "định dạng .odt chưa được hỗ trợ" in odt["text"]
     assert tg.calls_to("getFile") == [] and tg.calls_to("download") == []
@@ -208,8 +231,9 @@ async def test_group_upload_needs_the_bot_mentioned_in_the_caption(tg, app, sett
     tg.document(NEW, TAN_PHU, chat_id=GROUP, chat_type="group", user_id=ADMIN)
     await tg.settle(quiet=0.5)
     assert tg.sent(GROUP) == [] and tg.calls_to("getFile") == []
-    _, result = await send_file(tg, chat_id=GROUP, chat_type="group", user_id=ADMIN,
-                                caption=f"Kế hoạch mới @{tg.username}")
+    _, result = await send_file(
+        tg, chat_id=GROUP, chat_type="group", user_id=ADMIN, caption=f"Kế hoạch mới @{tg.username}"
+    )
     assert "✅ Đã thêm kế hoạch xã Tân Phú năm 2026" in visible(result["text"])
     assert result["reply_parameters"]["message_id"] > 0
 
@@ -228,7 +252,9 @@ async def test_admin_commands_are_shown_to_admins_only(tg, app):
 
 
 # ---------------------------------------------------------------------------- while an update runs
-async def test_questions_are_answered_from_the_old_index_while_a_plan_is_added(tg, app, settings, monkeypatch):
+async def test_questions_are_answered_from_the_old_index_while_a_plan_is_added(
+    tg, app, settings, monkeypatch
+):
     entered, release, real_build = threading.Event(), threading.Event(), core_update.build_index
 
     def slow_build(*args, **kwargs):
@@ -240,8 +266,11 @@ async def test_questions_are_answered_from_the_old_index_while_a_plan_is_added(t
     tg.document(NEW, TAN_PHU, chat_id=ADMIN)
     await tg.until(entered.is_set)
     [answer] = await exchange(tg, QUESTION.replace("Tân Phú", "Thạnh An"), chat_id=OFFICIAL)
-    assert "Phòng Văn hóa - Xã hội" in visible(answer["text"]) and cited_files(app, answer)[0] == "xa-thanh-an-2026.txt"
-    [unknown] = await exchange(tg, QUESTION, chat_id=OFFICIAL)          # the old index has no Tân Phú yet
+    assert (
+        "Phòng Văn hóa - Xã hội" in visible(answer["text"])
+        and cited_files(app, answer)[0] == "xa-thanh-an-2026.txt"
+    )
+    [unknown] = await exchange(tg, QUESTION, chat_id=OFFICIAL)  # the old index has no Tân Phú yet
     assert "Chưa có kế hoạch của xã Tân Phú" in visible(unknown["text"])
     [second] = await send_file(tg, content=TAN_PHU, name="xa-tan-phu-2026-ban-2.txt", count=1)
     assert "Đang chờ lần cập nhật trước xong" in second["text"]
@@ -250,7 +279,7 @@ async def test_questions_are_answered_from_the_old_index_while_a_plan_is_added(t
     await tg.until(lambda: len(tg.sent(ADMIN)) >= 4)
     texts = [visible(m["text"]) for m in tg.sent(ADMIN)[2:]]
     assert texts[0].startswith("✅ Đã thêm kế hoạch xã Tân Phú năm 2026")
-    assert texts[1].startswith("⚠️ Đã có kế hoạch xã Tân Phú năm 2026")   # the queued one, after the first
+    assert texts[1].startswith("⚠️ Đã có kế hoạch xã Tân Phú năm 2026")  # the queued one, after the first
     [after] = await exchange(tg, QUESTION, chat_id=OFFICIAL)
     assert cited_files(app, after)[0] == NEW
 
@@ -266,9 +295,11 @@ def test_pending_uploads_are_bounded_and_cleaned_up(tmp_path):
         uploads.append(PendingUpload(path))
     keys = [store.put(u) for u in uploads]
     assert all(len(f"add:ok:{k}".encode()) <= 64 for k in keys)
-    assert store.get(keys[0]) is None and not uploads[0].path.exists()   # the oldest is evicted, its file deleted
+    assert (
+        store.get(keys[0]) is None and not uploads[0].path.exists()
+    )  # the oldest is evicted, its file deleted
     now[0] = 61
-    assert store.pop(keys[2]) is None and not uploads[2].path.parent.exists()   # expired
+    assert store.pop(keys[2]) is None and not uploads[2].path.parent.exists()  # expired
     assert len(store) == 0
     with pytest.raises(ValueError, match="size=0"):
         Pending(size=0)

@@ -1,4 +1,5 @@
 """Every command the bot registers with Telegram (setMyCommands) is in /help and in README.md."""
+
 from __future__ import annotations
 
 import re
@@ -31,6 +32,9 @@ def test_command_is_in_the_bot_docs(command):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_command_is_in_readme(command):
     readme = ROOT / "README.md"
-    assert readme.is_file(), "README.md is missing at the repository root: add it with the bot section (docs/bot.md)"
+    assert readme.is_file(), (
+        "README.md is missing at the repository root: add it with the bot section (docs/bot.md)"
+    )
     assert mentions(readme.read_text("utf-8"), command), (
-        f"README.md does not mention /{command}: copy its line from the command table in docs/bot.md")
+        f"README.md does not mention /{command}: copy its line from the command table in docs/bot.md"
+    )

@@ -10,6 +10,7 @@ Expected dates come from reading the plans in corpus/ (line numbers are the file
 - xã Thái Tân, sáu tháng cuối năm 2025, line 228: "báo cáo năm gửi trước ngày 10/12".
 - xã Kỳ Lạc 2025: tasks due "Quý III/2025", "Năm 2025", ...
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,14 +23,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 import pytest
-from hypothesis import given, settings, strategies as st
+from helpers import CORPUS, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from assistant.calendar import (DueItem, calendar_items, digest_items, select_items,
-                                today_in_vietnam, upcoming)
+from assistant.calendar import DueItem, calendar_items, digest_items, select_items, today_in_vietnam, upcoming
 from assistant.ics import to_ics
 from assistant.textnorm import fold
-
-from helpers import CORPUS, ROOT
 
 RACH_GIA = "phuong-rach-gia-2026"
 VINH_THINH = "xa-vinh-thinh-2026"
@@ -64,6 +64,7 @@ def rows_with_deadline(file: str, *deadlines: str) -> set[int]:
 
 # ------------------------------------------------------------------ dates
 
+
 def test_next_30_days_from_20_january_2026(all_plans):
     items = upcoming(all_plans, date(2026, 1, 20), days=30)
     assert keys(items) == {(RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)}
@@ -84,14 +85,26 @@ def test_window_edges_are_inclusive(all_plans):
 
 def test_quarterly_report_rule_expands_to_the_8th_of_each_quarters_last_month(all_plans):
     items = calendar_items(all_plans)
-    quarterly = [i for i in items if i.plan == VINH_THINH and i.what.startswith("Báo cáo quý gửi Ủy ban nhân dân xã")]
-    assert [i.due for i in quarterly] == [date(2026, 3, 8), date(2026, 6, 8), date(2026, 9, 8), date(2026, 12, 8)]
+    quarterly = [
+        i for i in items if i.plan == VINH_THINH and i.what.startswith("Báo cáo quý gửi Ủy ban nhân dân xã")
+    ]
+    assert [i.due for i in quarterly] == [
+        date(2026, 3, 8),
+        date(2026, 6, 8),
+        date(2026, 9, 8),
+        date(2026, 12, 8),
+    ]
     assert all(i.kind == "report" and i.lines == (132, 132) for i in quarterly)
     assert all("trước ngày 08 tháng cuối của quý" in i.quote for i in quarterly)
     assert all(i.lead == () for i in quarterly)  # every unit sends it
     # the commune's own report to the Department of Home Affairs, compiled by its culture office
     to_department = [i for i in items if i.plan == VINH_THINH and i.what == "Báo cáo quý gửi sở Nội vụ"]
-    assert [i.due for i in to_department] == [date(2026, 3, 10), date(2026, 6, 10), date(2026, 9, 10), date(2026, 12, 10)]
+    assert [i.due for i in to_department] == [
+        date(2026, 3, 10),
+        date(2026, 6, 10),
+        date(2026, 9, 10),
+        date(2026, 12, 10),
+    ]
     assert all(i.lead == ("Phòng Văn hóa – Xã hội",) for i in to_department)
 
 
@@ -115,8 +128,12 @@ def test_recurring_task_falls_on_each_quarter_end(all_plans):
 
 
 def test_ongoing_and_undated_items_never_fall_due(all_plans):
-    never = rows_with_deadline("phuong-rach-gia-2026.txt", "Thường xuyên", "Hoàn thành",
-                               "Hoàn thành theo thời gian Sở Nội vụ quy định")
+    never = rows_with_deadline(
+        "phuong-rach-gia-2026.txt",
+        "Thường xuyên",
+        "Hoàn thành",
+        "Hoàn thành theo thời gian Sở Nội vụ quy định",
+    )
     assert {175, 224, 235, 269, 278} <= never  # sanity check of the reading above
     rach_gia_lines = {i.lines[0] for i in calendar_items(all_plans) if i.plan == RACH_GIA}
     assert rach_gia_lines and not rach_gia_lines & never
@@ -133,6 +150,7 @@ def test_calendar_is_sorted_and_not_overdue(all_plans):
 
 
 # ------------------------------------------------------------------ filters
+
 
 def test_unit_filter_accepts_an_alias_without_diacritics(all_plans):
     today = date(2026, 1, 1)
@@ -173,13 +191,17 @@ def test_negative_days_is_refused(all_plans):
 
 # ------------------------------------------------------------------ overdue
 
+
 def test_overdue_items_of_the_current_plan_come_first(all_plans):
     items = upcoming(all_plans, date(2026, 2, 15), days=30)
     late = [i for i in items if i.overdue]
     assert keys(late) == {(RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)}
-    assert items[:len(late)] == late
-    assert keys(items[len(late):]) == {(RACH_GIA, 186, date(2026, 2, 28)), (VINH_THINH, 132, date(2026, 3, 8)),
-                                       (VINH_THINH, 132, date(2026, 3, 10))}
+    assert items[: len(late)] == late
+    assert keys(items[len(late) :]) == {
+        (RACH_GIA, 186, date(2026, 2, 28)),
+        (VINH_THINH, 132, date(2026, 3, 8)),
+        (VINH_THINH, 132, date(2026, 3, 10)),
+    }
     # a 2025 plan's dates are not listed as overdue in 2026
     assert not {i.plan for i in items} & {KY_LAC, THAI_TAN}
     assert not any(i.overdue for i in upcoming(all_plans, date(2026, 2, 15), days=30, include_overdue=False))
@@ -188,7 +210,11 @@ def test_overdue_items_of_the_current_plan_come_first(all_plans):
 def test_overdue_within_a_2025_plan_in_2025(all_plans):
     items = upcoming(all_plans, date(2025, 10, 1), days=30)
     late = {(i.plan, i.what, i.due) for i in items if i.overdue}
-    assert (KY_LAC, "Xây dựng dự thảo văn bản đề xuất mục tiêu, nhiệm vụ", date(2025, 7, 25)) in late  # "Ngày 25/7/2025"
+    assert (
+        KY_LAC,
+        "Xây dựng dự thảo văn bản đề xuất mục tiêu, nhiệm vụ",
+        date(2025, 7, 25),
+    ) in late  # "Ngày 25/7/2025"
     assert (KY_LAC, "Ban hành Kế hoạch Kiểm tra CCHC", date(2025, 9, 30)) in late  # "Quý III/2025"
     assert not any(i.due.year == 2026 for i in items)
     assert [i.due for i in items if i.overdue] == sorted(i.due for i in items if i.overdue)
@@ -199,7 +225,7 @@ def test_overdue_within_a_2025_plan_in_2025(all_plans):
 def test_upcoming_window_property(library, today, days):
     items = upcoming(library.plans, today, days=days)
     late = [i for i in items if i.overdue]
-    ahead = items[len(late):]
+    ahead = items[len(late) :]
     assert all(i.due < today and i.due.year == today.year for i in late)
     assert all(not i.overdue and today <= i.due <= today + timedelta(days=days) for i in ahead)
     assert [i.due for i in ahead] == sorted(i.due for i in ahead)
@@ -207,20 +233,26 @@ def test_upcoming_window_property(library, today, days):
 
 # ------------------------------------------------------------------ digest
 
+
 def test_digest_on_a_day_with_items(all_plans):
     # 24/01: the 31/01 tasks are 7 days away
-    assert keys(digest_items(all_plans, date(2026, 1, 24))) == {(RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)}
+    assert keys(digest_items(all_plans, date(2026, 1, 24))) == {
+        (RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)
+    }
     # 07/03: Vĩnh Thịnh's quarterly report tomorrow, its report to the department in 3 days
     digest = digest_items(all_plans, date(2026, 3, 7))
     assert [(i.due, i.what) for i in digest] == [
         (date(2026, 3, 8), "Báo cáo quý gửi Ủy ban nhân dân xã (qua phòng văn hóa, xã hội)"),
-        (date(2026, 3, 10), "Báo cáo quý gửi sở Nội vụ")]
-    assert keys(digest_items(all_plans, JAN_31)) == {(RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)}
+        (date(2026, 3, 10), "Báo cáo quý gửi sở Nội vụ"),
+    ]
+    assert keys(digest_items(all_plans, JAN_31)) == {
+        (RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)
+    }
 
 
 def test_digest_on_a_day_without_items(all_plans):
     assert digest_items(all_plans, date(2026, 4, 15)) == []
-    assert digest_items(all_plans, date(2026, 1, 25)) == []   # 31/01 is 6 days away: not a reminder day
+    assert digest_items(all_plans, date(2026, 1, 25)) == []  # 31/01 is 6 days away: not a reminder day
 
 
 def test_digest_for_one_unit(all_plans):
@@ -234,6 +266,7 @@ def test_today_in_vietnam_is_utc_plus_7():
 
 
 # ------------------------------------------------------------------ .ics
+
 
 def test_ics_round_trip(all_plans):
     items = calendar_items(all_plans)
@@ -261,9 +294,11 @@ def test_ics_uids_are_stable(all_plans):
 
 # ------------------------------------------------------------------ CLI
 
+
 def _run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
     from assistant.cli_deadlines import add_deadlines_parser
     from assistant.settings import Settings
+
     parser = argparse.ArgumentParser(prog="python -m assistant")
     add_deadlines_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
@@ -274,7 +309,9 @@ def _run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
 
 def test_cli_text_and_ics(capsys, tmp_path, all_plans):
     target = tmp_path / "lich.ics"
-    code, out, err = _run_in_process(["deadlines", "--today", "2026-02-15", "--unit", "vhxh", "--ics", str(target)], capsys)
+    code, out, err = _run_in_process(
+        ["deadlines", "--today", "2026-02-15", "--unit", "vhxh", "--ics", str(target)], capsys
+    )
     assert code == 0
     assert "⚠️ Quá hạn — Thứ Bảy, 31/01/2026 (quá 15 ngày)" in out
     assert "Kế hoạch Chuyển đổi số năm 2026" in out
@@ -291,21 +328,38 @@ def test_cli_unknown_plan(capsys):
 
 def _deadlines_registered() -> bool:
     from assistant.cli import build_parser
+
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return "deadlines" in sub.choices
 
 
-@pytest.mark.skipif(not _deadlines_registered(),
-                    reason="`deadlines` is not registered in assistant/cli.py yet "
-                           "(add `add_deadlines_parser(sub)` in build_parser)")
+@pytest.mark.skipif(
+    not _deadlines_registered(),
+    reason="`deadlines` is not registered in assistant/cli.py yet "
+    "(add `add_deadlines_parser(sub)` in build_parser)",
+)
 def test_cli_json_subprocess():
     env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(CORPUS)}
-    done = subprocess.run([sys.executable, "-m", "assistant", "deadlines", "--today", "2026-01-20", "--json"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "deadlines", "--today", "2026-01-20", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert {(r["plan"], r["lines"][0], r["due"]) for r in rows} == {
-        (RACH_GIA, line, "2026-01-31") for line in (176, 177, 223, 271, 277)}
+        (RACH_GIA, line, "2026-01-31") for line in (176, 177, 223, 271, 277)
+    }
     row = next(r for r in rows if r["lines"] == [223, 223])
-    assert row == {"due": "2026-01-31", "what": "Kế hoạch Chuyển đổi số năm 2026", "lead": ["Phòng Văn hóa – xã hội"],
-                   "plan": RACH_GIA, "kind": "task", "overdue": False, "lines": [223, 223]}
+    assert row == {
+        "due": "2026-01-31",
+        "what": "Kế hoạch Chuyển đổi số năm 2026",
+        "lead": ["Phòng Văn hóa – xã hội"],
+        "plan": RACH_GIA,
+        "kind": "task",
+        "overdue": False,
+        "lines": [223, 223],
+    }

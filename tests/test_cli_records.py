@@ -1,4 +1,5 @@
 """`python -m assistant plans|tasks|units` run as a user would, on the real corpus."""
+
 from __future__ import annotations
 
 import json
@@ -12,23 +13,34 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-PLAN_IDS = {"phuong-rach-gia-2026", "xa-ky-lac-2025", "xa-thai-tan-2025", "xa-thanh-an-2026",
-            "xa-vinh-thinh-2026"}
+PLAN_IDS = {
+    "phuong-rach-gia-2026",
+    "xa-ky-lac-2025",
+    "xa-thai-tan-2025",
+    "xa-thanh-an-2026",
+    "xa-vinh-thinh-2026",
+}
 PLAN_KEYS = {"id", "file", "place", "period", "tasks", "duties", "reports", "targets"}
 TASK_KEYS = {"plan", "content", "product", "lead", "cooperating", "deadline", "section", "lines"}
 
 
 def run_cli(*args: str, corpus: Path = CORPUS) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(corpus), PYTHONIOENCODING="utf-8",
-               HF_HUB_OFFLINE="1")
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(corpus), PYTHONIOENCODING="utf-8", HF_HUB_OFFLINE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def run_json(*args: str):
     proc = run_cli(*args)
     assert proc.returncode == 0, proc.stderr
-    assert "Bỏ qua tệp" not in proc.stderr   # every corpus file loads
+    assert "Bỏ qua tệp" not in proc.stderr  # every corpus file loads
     return json.loads(proc.stdout)
 
 
@@ -62,10 +74,10 @@ def test_plans_json():
     by_id = {r["id"]: r for r in rows}
     assert set(by_id) == PLAN_IDS
     assert by_id["phuong-rach-gia-2026"]["place"] == "phường Rạch Giá"
-    assert by_id["phuong-rach-gia-2026"]["tasks"] == 76      # numbered rows of its appendix
+    assert by_id["phuong-rach-gia-2026"]["tasks"] == 76  # numbered rows of its appendix
     assert by_id["xa-thai-tan-2025"]["place"] == "xã Thái Tân"
     assert "sáu tháng cuối năm 2025" in by_id["xa-thai-tan-2025"]["period"]
-    assert by_id["xa-vinh-thinh-2026"]["tasks"] == 0          # its appendix is not in the file
+    assert by_id["xa-vinh-thinh-2026"]["tasks"] == 0  # its appendix is not in the file
     assert all(r["duties"] > 0 for r in rows)
 
 
@@ -115,7 +127,8 @@ def test_units_lists_each_unit_with_its_plans():
     assert listed["Phòng Văn hóa – Xã hội"] == PLAN_IDS
     assert listed["Văn phòng HĐND và UBND"] == PLAN_IDS
     assert {"phuong-rach-gia-2026", "xa-thanh-an-2026", "xa-thai-tan-2025"} <= listed[
-        "Trung tâm Phục vụ hành chính công"]
+        "Trung tâm Phục vụ hành chính công"
+    ]
     # aliases are merged: no second entry spelled another way
     assert not {"Phòng VHXH", "Văn phòng HĐND-UBND", "Trung tâm HCC xã"} & set(listed)
 

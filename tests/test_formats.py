@@ -1,4 +1,5 @@
 """.docx and .pdf plans: converted text reads like the .txt plan; bad files are named errors."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,13 +7,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from planfiles import (
+    RACH_GIA,
+    WIDTH,
+    make_docx,
+    make_locked_pdf,
+    make_pdf,
+    make_scanned_pdf,
+    new_pdf,
+    rach_gia_parts,
+    unicode_font,
+)
 
 from assistant.formats import PlanTables, convert_binary
 from assistant.load import UnreadableFile, load_corpus, read_document
 from assistant.planparse import parse_plan
 from assistant.textnorm import has_diacritics
-from planfiles import (RACH_GIA, WIDTH, make_docx, make_locked_pdf, make_pdf, make_scanned_pdf,
-                       new_pdf, rach_gia_parts, unicode_font)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,8 +43,10 @@ def font():
 @pytest.fixture(scope="module")
 def files(tmp_path_factory, parts, font):
     folder = tmp_path_factory.mktemp("plans")
-    return {"docx": make_docx(folder / "phuong-rach-gia-2026.docx", parts),
-            "pdf": make_pdf(folder / "phuong-rach-gia-2026.pdf", parts, font)}
+    return {
+        "docx": make_docx(folder / "phuong-rach-gia-2026.docx", parts),
+        "pdf": make_pdf(folder / "phuong-rach-gia-2026.pdf", parts, font),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +61,18 @@ def text_version():
 
 
 def task_key(task):
-    return (task.label, task.content[:60], task.lead, task.cooperating,
-            task.deadline.raw if task.deadline else None, task.section)
+    return (
+        task.label,
+        task.content[:60],
+        task.lead,
+        task.cooperating,
+        task.deadline.raw if task.deadline else None,
+        task.section,
+    )
 
 
 # ---------------------------------------------------------------- good files
+
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_table_rows_give_the_same_tasks_as_the_text_version(converted, text_version, kind):
@@ -78,7 +97,7 @@ def test_docx_vertically_merged_cell_is_repeated_in_every_row(files, converted):
         assert z.read("word/document.xml").count(b"<w:vMerge") == 7
     text = converted["docx"].text
     lines = [line.split("\t") for line in text.split("\n") if "\t" in line]
-    group_one = lines[lines.index(["I", "CẢI CÁCH THỂ CHẾ (08 nhiệm vụ)", "", "", "", "", ""]) + 1:][:7]
+    group_one = lines[lines.index(["I", "CẢI CÁCH THỂ CHẾ (08 nhiệm vụ)", "", "", "", "", ""]) + 1 :][:7]
     assert [cells[0] for cells in group_one] == ["1", "2", "3", "4", "5", "6", "7"]
     assert {cells[4] for cells in group_one} == {"Các phòng, ban, ngành"}
 
@@ -100,12 +119,16 @@ def test_docx_numbering_bullets_and_letterhead_become_text(converted):
     text = converted["docx"].text
     paragraphs = text.split("\n\n")
     assert "1. Mục đích" in paragraphs and "2. Yêu cầu" in paragraphs  # Word's automatic numbers
-    assert "- Triển khai thực hiện có hiệu quả các nhiệm vụ giải pháp CCHC của tỉnh, phường đề ra trong năm 2026." in paragraphs
+    assert (
+        "- Triển khai thực hiện có hiệu quả các nhiệm vụ giải pháp CCHC của tỉnh, phường đề ra "
+        "trong năm 2026." in paragraphs
+    )
     assert text.startswith("ỦY BAN NHÂN DÂN\nPHƯỜNG RẠCH GIÁ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 
 
 def test_docx_paragraph_tabs_do_not_make_table_rows(tmp_path):
     import docx
+
     document = docx.Document()
     document.add_paragraph("Số: 29/KH-UBND\tRạch Giá, ngày 03 tháng 02 năm 2026")
     document.add_paragraph("Dòng một").add_run().add_break()
@@ -131,8 +154,13 @@ def test_pdf_keeps_the_text_around_the_table(converted, parts):
 def test_plan_tables_tell_plan_tables_from_layout_tables():
     tables = PlanTables()
     assert tables.render([["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]]) is None
-    before, lines = tables.render([["PHỤ LỤC NHIỆM VỤ", "PHỤ LỤC NHIỆM VỤ", None],
-                                   ["STT", "NỘI DUNG", "CHỦ TRÌ"], ["1", "Rà soát\nvăn bản", "Văn phòng"]])
+    before, lines = tables.render(
+        [
+            ["PHỤ LỤC NHIỆM VỤ", "PHỤ LỤC NHIỆM VỤ", None],
+            ["STT", "NỘI DUNG", "CHỦ TRÌ"],
+            ["1", "Rà soát\nvăn bản", "Văn phòng"],
+        ]
+    )
     assert before == ["PHỤ LỤC NHIỆM VỤ"]
     assert lines == ["STT\tNỘI DUNG\tCHỦ TRÌ", "1\tRà soát văn bản\tVăn phòng"]
     # a later table of the same width continues the plan table without repeating the header
@@ -142,9 +170,11 @@ def test_plan_tables_tell_plan_tables_from_layout_tables():
 
 # ---------------------------------------------------------------- bad files
 
+
 def _bad_files(folder: Path, font) -> dict[str, str]:
     """Write one file per problem; return file name -> words its reason must contain."""
     import docx
+
     make_scanned_pdf(folder / "ban-quet.pdf")
     make_locked_pdf(folder / "co-mat-khau.pdf", font)
     (folder / "hong.docx").write_bytes(b"PK\x03\x04 this zip is cut short")
@@ -156,9 +186,16 @@ def _bad_files(folder: Path, font) -> dict[str, str]:
     pdf = new_pdf(font)
     pdf.add_page()
     pdf.output(str(folder / "trang-trang.pdf"))
-    return {"ban-quet.pdf": "không có lớp chữ (bản quét", "co-mat-khau.pdf": "mật khẩu",
-            "hong.docx": "hỏng", "khong-phai-word.docx": "hỏng", "word-cu.docx": "mật khẩu hoặc là định dạng .doc",
-            "hong.pdf": "hỏng", "trong.docx": "rỗng", "trang-trang.pdf": "không có nội dung chữ"}
+    return {
+        "ban-quet.pdf": "không có lớp chữ (bản quét",
+        "co-mat-khau.pdf": "mật khẩu",
+        "hong.docx": "hỏng",
+        "khong-phai-word.docx": "hỏng",
+        "word-cu.docx": "mật khẩu hoặc là định dạng .doc",
+        "hong.pdf": "hỏng",
+        "trong.docx": "rỗng",
+        "trang-trang.pdf": "không có nội dung chữ",
+    }
 
 
 def test_each_bad_file_is_named_and_the_rest_of_the_corpus_loads(tmp_path, files, font):
@@ -169,7 +206,13 @@ def test_each_bad_file_is_named_and_the_rest_of_the_corpus_loads(tmp_path, files
     expected = _bad_files(tmp_path, font)
     docs, errors = load_corpus(tmp_path)
     assert sorted(d.name for d in docs) == sorted(
-        ["xa-thai-tan-2025.txt", "xa-vinh-thinh-2026.txt", "phuong-rach-gia-2026.docx", "phuong-rach-gia-2026.pdf"])
+        [
+            "xa-thai-tan-2025.txt",
+            "xa-vinh-thinh-2026.txt",
+            "phuong-rach-gia-2026.docx",
+            "phuong-rach-gia-2026.pdf",
+        ]
+    )
     assert sorted(e.name for e in errors) == sorted(expected)
     for err in errors:
         assert expected[err.name] in err.reason, (err.name, err.reason)
@@ -185,7 +228,7 @@ def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files):
     docs, errors = load_corpus(corpus, max_bytes=200_000, cache=cache)
     assert [d.name for d in docs] == ["nho.docx"]
     assert [e.name for e in errors] == ["lon.pdf"] and "quá lớn" in errors[0].reason
-    assert [p.suffixes[-2:] for p in cache.iterdir()] == [[".docx", ".txt"]]   # only the small one converted
+    assert [p.suffixes[-2:] for p in cache.iterdir()] == [[".docx", ".txt"]]  # only the small one converted
 
 
 def test_convert_binary_refuses_other_suffixes(tmp_path):
@@ -199,24 +242,48 @@ def test_docx_multilevel_numbering_is_written_out(tmp_path):
     """A Word outline list "I." / "1." / "a)": deeper levels restart under a new parent."""
     import docx
     from docx.oxml import parse_xml
+
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     document = docx.Document()
     numbering = document.part.numbering_part.element
     levels = [("upperRoman", "%1."), ("decimal", "%2."), ("lowerLetter", "%3)")]
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {w} w:abstractNumId="90">' + "".join(
-            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
-            for i, (fmt, text) in enumerate(levels)) + "</w:abstractNum>"))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {w} w:abstractNumId="90">'
+            + "".join(
+                f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:lvlText w:val="{text}"/></w:lvl>'
+                for i, (fmt, text) in enumerate(levels)
+            )
+            + "</w:abstractNum>"
+        ),
+    )
     numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
-    outline = [(0, "MỤC ĐÍCH, YÊU CẦU"), (1, "Mục đích"), (1, "Yêu cầu"), (0, "NHIỆM VỤ"),
-               (1, "Cải cách thể chế"), (2, "Văn phòng HĐND và UBND xã:"), (2, "Phòng Văn hóa - Xã hội:")]
+    outline = [
+        (0, "MỤC ĐÍCH, YÊU CẦU"),
+        (1, "Mục đích"),
+        (1, "Yêu cầu"),
+        (0, "NHIỆM VỤ"),
+        (1, "Cải cách thể chế"),
+        (2, "Văn phòng HĐND và UBND xã:"),
+        (2, "Phòng Văn hóa - Xã hội:"),
+    ]
     for level, text in outline:
         paragraph = document.add_paragraph(text)
-        paragraph._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
     document.add_paragraph("Đoạn thường, không đánh số.")
     path = tmp_path / "de-muc.docx"
     document.save(str(path))
     assert convert_binary(path).split("\n\n") == [
-        "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu cầu", "II. NHIỆM VỤ", "1. Cải cách thể chế",
-        "a) Văn phòng HĐND và UBND xã:", "b) Phòng Văn hóa - Xã hội:", "Đoạn thường, không đánh số.\n"]
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "2. Yêu cầu",
+        "II. NHIỆM VỤ",
+        "1. Cải cách thể chế",
+        "a) Văn phòng HĐND và UBND xã:",
+        "b) Phòng Văn hóa - Xã hội:",
+        "Đoạn thường, không đánh số.\n",
+    ]

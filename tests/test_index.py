@@ -1,4 +1,5 @@
 """The on-disk index: manifest checks, rebuild on change or corruption, embedding reuse."""
+
 from __future__ import annotations
 
 import json
@@ -7,16 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from assistant.service import Assistant
-
 from conftest import make_settings
 from helpers import CORPUS
+
+from assistant.service import Assistant
 
 
 def distinct(passages) -> int:
     """Passages with the same text are embedded once."""
     from assistant.index import EMBED_CHARS
+
     return len({p.search_text[:EMBED_CHARS] for p in passages})
 
 
@@ -77,13 +78,17 @@ def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, c
     before = counting.embedded
     shutil.copy(CORPUS / "xa-thanh-an-2026.txt", corpus)
     import assistant.segment as segment
+
     segmented = []
     real = segment.text_words
     monkeypatch.setattr(segment, "text_words", lambda text, tok: segmented.append(text) or real(text, tok))
     second = Assistant.load(settings)
     # only the new plan's passages were segmented again
-    assert segmented and all(p.search_text not in {q.search_text for q in first.index.passages}
-                             for p in second.index.passages if p.search_text in segmented)
+    assert segmented and all(
+        p.search_text not in {q.search_text for q in first.index.passages}
+        for p in second.index.passages
+        if p.search_text in segmented
+    )
     assert second.rebuilt
     old = {p.search_text for p in first.index.passages}
     new_plan = [p for p in second.index.passages if p.plan == "xa-thanh-an-2026" and p.search_text not in old]
@@ -129,19 +134,47 @@ def _garble(path: Path) -> None:
 
 
 @pytest.mark.faults
-@pytest.mark.parametrize("name", ["vectors.npy", "vector_keys.json", "bm25/data.csc.index.npy",
-                                  "bm25_folded/indices.csc.index.npy", "records.json", "segments.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "vectors.npy",
+        "vector_keys.json",
+        "bm25/data.csc.index.npy",
+        "bm25_folded/indices.csc.index.npy",
+        "records.json",
+        "segments.json",
+    ],
+)
 def test_a_garbled_index_file_of_the_same_size_is_detected_and_nothing_garbled_is_reused(
-        tmp_path, corpus, counting, name):
+    tmp_path, corpus, counting, name
+):
     settings = make_settings(tmp_path, corpus=corpus)
     first = Assistant.load(settings)
     _garble(settings.index_dir / name)
     embedded = counting.embedded
     again = Assistant.load(settings)
     assert again.rebuilt
-    if name.startswith("vector"):    # the garbled vectors were not taken as a cache
+    if name.startswith("vector"):  # the garbled vectors were not taken as a cache
         assert counting.embedded - embedded == distinct(first.index.passages)
     np.testing.assert_array_equal(again.index.vectors, first.index.vectors)
     question = "Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?"
     assert again.ask(question).text == first.ask(question).text
     assert not Assistant.load(settings).rebuilt
+
+
+def test_the_index_version_covers_the_code_that_shapes_it_and_nothing_else(tmp_path):
+    """Rewording the CLI or an answer does not rebuild the index; changing a parser does."""
+    from assistant.index import index_modules
+
+    names = {p.name for p in index_modules()}
+    assert {"index.py", "load.py", "planparse.py", "structure.py", "extract.py", "segment.py"} <= names
+    assert not names & {"cli.py", "render.py", "facts.py", "service.py", "question.py", "evaluate.py"}
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "index.py").write_text("from .parse import x\ndef f():\n    from .lazy import y\n")
+    (package / "parse.py").write_text("from . import helpers\n")
+    (package / "helpers.py").write_text("")
+    (package / "lazy.py").write_text("")
+    (package / "cli.py").write_text("from .index import f\n")
+    found = [p.name for p in index_modules(package, ("index",))]
+    assert found == ["helpers.py", "index.py", "lazy.py", "parse.py"]

@@ -1,4 +1,5 @@
 """Reading plan files: decoding, normalisation, and a named error for every bad file."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,6 +19,7 @@ PHRASE = "Kế hoạch cải cách hành chính xã Vĩnh Thịnh năm 2026"
 
 # ---------------------------------------------------------------- decoding
 
+
 def test_utf8_without_bom():
     assert decode_text(PHRASE.encode("utf-8")) == PHRASE
 
@@ -29,7 +31,7 @@ def test_utf8_with_bom_drops_the_bom():
 
 
 def test_crlf_and_lone_cr_become_lf():
-    raw = "I. MỤC ĐÍCH\r\n\r\n1. Mục đích\rhết".encode("utf-8")
+    raw = "I. MỤC ĐÍCH\r\n\r\n1. Mục đích\rhết".encode()
     assert decode_text(raw) == "I. MỤC ĐÍCH\n\n1. Mục đích\nhết"
 
 
@@ -58,6 +60,7 @@ def test_empty_or_blank_input_is_unreadable(data):
 
 
 # ---------------------------------------------------------------- a folder with bad files
+
 
 def _latin1_bytes() -> bytes:
     data = "Kê hoach cai cách hành chính xã Thái Tân: báo cáo quý, nam".encode("latin-1")
@@ -119,6 +122,7 @@ def test_missing_folder_is_one_named_error(tmp_path):
 
 def test_build_library_on_a_folder_with_bad_files(mixed_folder):
     from assistant.library import build_library
+
     lib = build_library(mixed_folder)
     assert sorted(p.plan.file for p in lib.plans) == sorted(GOOD)
     assert sorted(lib.sources) == sorted(GOOD)
@@ -134,8 +138,10 @@ def test_build_library_on_a_folder_with_bad_files(mixed_folder):
 
 # ---------------------------------------------------------------- settings
 
+
 def test_environment_overrides_corpus_and_index_dirs(tmp_path, monkeypatch):
     from assistant.settings import load_settings
+
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(tmp_path / "ke-hoach"))
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "chi-muc"))
     settings = load_settings()
@@ -145,6 +151,7 @@ def test_environment_overrides_corpus_and_index_dirs(tmp_path, monkeypatch):
 
 def test_blank_environment_falls_back_to_project_folders(monkeypatch):
     from assistant.settings import load_settings
+
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", "   ")
     monkeypatch.delenv("ASSISTANT_INDEX_DIR", raising=False)
     if (ROOT / ".env").is_file():

@@ -1,6 +1,7 @@
 """Records read from the real plans: tasks, duties, reports, deadlines, targets, plans, units.
 
 Every expected value here was read from the plan files by eye (line numbers in comments)."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.deadlines import occurrences, parse_deadline
 from assistant.textnorm import collapse, fold
@@ -16,8 +18,13 @@ from assistant.units import canonical_unit, find_units, fold_same_length, same_u
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-RG, KL, TT, TA, VT = ("phuong-rach-gia-2026", "xa-ky-lac-2025", "xa-thai-tan-2025",
-                      "xa-thanh-an-2026", "xa-vinh-thinh-2026")
+RG, KL, TT, TA, VT = (
+    "phuong-rach-gia-2026",
+    "xa-ky-lac-2025",
+    "xa-thai-tan-2025",
+    "xa-thanh-an-2026",
+    "xa-vinh-thinh-2026",
+)
 VHXH = "Phòng Văn hóa – Xã hội"
 VP = "Văn phòng HĐND và UBND"
 TTHCC = "Trung tâm Phục vụ hành chính công"
@@ -34,6 +41,7 @@ def task_by_content(plan, start: str):
 
 
 # ================================================================ Rạch Giá appendix (TSV)
+
 
 def _groups_read_from_file() -> list[tuple[str, int | None, int]]:
     """(group line, stated count, numbered rows) read from the appendix by a plain scan."""
@@ -57,7 +65,7 @@ def test_rach_gia_one_task_per_numbered_row(plans):
 
 def test_rach_gia_group_counts_match_the_stated_number(plans):
     tasks = plans[RG].tasks
-    titles = list(dict.fromkeys(t.section[-1] for t in tasks))   # groups in file order
+    titles = list(dict.fromkeys(t.section[-1] for t in tasks))  # groups in file order
     groups = _groups_read_from_file()
     assert len(titles) == len(groups)
     stated = 0
@@ -69,11 +77,12 @@ def test_rach_gia_group_counts_match_the_stated_number(plans):
         if count is not None:
             stated += 1
             assert len(in_group) == count, title
-    assert stated == 7   # every group but "IV CÁCH THỨC ĐỘ CÔNG VỤ" states its count
+    assert stated == 7  # every group but "IV CÁCH THỨC ĐỘ CÔNG VỤ" states its count
 
 
 def test_rach_gia_counts_agree_with_the_table_parser(plans):
     from assistant.tables import parse_tsv_tables
+
     text = (CORPUS / f"{RG}.txt").read_text(encoding="utf-8")
     groups = parse_tsv_tables(text)
     assert [g.stated_count for g in groups] == [8, 6, 5, None, 7, 11, 26, 8]
@@ -86,7 +95,7 @@ def test_rach_gia_tasks_sit_in_the_appendix(plans):
     text = (CORPUS / f"{RG}.txt").read_text(encoding="utf-8")
     for t in plans[RG].tasks:
         assert t.section[0] == "Phụ lục"
-        row = text[t.span.start:t.span.end]
+        row = text[t.span.start : t.span.end]
         assert row.split("\t")[0].strip() == t.label
         assert collapse(t.content)[:40] in collapse(re.sub(r"<[^>]*>", " ", row))
 
@@ -112,18 +121,28 @@ def test_rach_gia_inspection_plan_due_end_of_june(plans):
 
 def test_rach_gia_quarter_recurring_and_ongoing_rows(plans):
     p = plans[RG]
-    training = task_by_content(p, "Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ")      # line 203
+    training = task_by_content(p, "Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ")  # line 203
     assert (training.deadline.raw, training.deadline.kind, training.deadline.due) == (
-        "Quý 1/2026", "quarter", date(2026, 3, 31))
-    assessment = task_by_content(p, "Tham mưu Ủy ban nhân dân phường đánh giá")         # line 196
+        "Quý 1/2026",
+        "quarter",
+        date(2026, 3, 31),
+    )
+    assessment = task_by_content(p, "Tham mưu Ủy ban nhân dân phường đánh giá")  # line 196
     assert assessment.deadline.kind == "recurring"
     assert assessment.deadline.recurrence == "quarterly"
     assert occurrences(assessment.deadline, 2026) == [
-        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]
-    publish = task_by_content(p, "Công bố, công khai thủ tục hành chính")               # line 191
+        date(2026, 3, 31),
+        date(2026, 6, 30),
+        date(2026, 9, 30),
+        date(2026, 12, 31),
+    ]
+    publish = task_by_content(p, "Công bố, công khai thủ tục hành chính")  # line 191
     assert units_of(publish.lead) == {TTHCC}
     assert (publish.deadline.raw, publish.deadline.kind, publish.deadline.due) == (
-        "Thường xuyên", "ongoing", None)
+        "Thường xuyên",
+        "ongoing",
+        None,
+    )
     ongoing = [t for t in p.tasks if t.deadline and t.deadline.raw == "Thường xuyên"]
     assert ongoing and all(t.deadline.kind == "ongoing" and t.deadline.due is None for t in ongoing)
 
@@ -206,8 +225,9 @@ def test_ky_lac_tasks_have_lead_and_deadline(plans):
         key = (_roman(t), t.label)
         assert t.section[0] == "Phụ lục"
         assert t.content and not re.match(r"[123]\.\d", t.content), key
-        assert re.search(rf"{re.escape(t.label)}\.?\s*{re.escape(t.content.split()[0])}",
-                         text[t.span.start:t.span.end]), key
+        assert re.search(
+            rf"{re.escape(t.label)}\.?\s*{re.escape(t.content.split()[0])}", text[t.span.start : t.span.end]
+        ), key
         if key not in KL_NO_LEAD:
             assert t.lead, key
         if key not in KL_NO_DEADLINE:
@@ -223,8 +243,15 @@ KL_ROWS = [
     # lines 906-925
     ("I", "3.3", VHXH, "Các phòng chủ trì CCHC của xã", "Tháng 07/2025", "month", date(2025, 7, 31)),
     # lines 1103-1179
-    ("I", "3.7", VHXH, "Các cơ quan chủ trì CCHC của xã, các phòng chuyên môn được kiểm tra",
-     "Quý III/2025", "quarter", date(2025, 9, 30)),
+    (
+        "I",
+        "3.7",
+        VHXH,
+        "Các cơ quan chủ trì CCHC của xã, các phòng chuyên môn được kiểm tra",
+        "Quý III/2025",
+        "quarter",
+        date(2025, 9, 30),
+    ),
     # lines 1467-1509
     ("II", "3.17", VP, "Các phòng, ban, đoàn thể xã", "Quý IV năm 2025", "quarter", date(2025, 12, 31)),
     # lines 1640-1692
@@ -236,8 +263,9 @@ KL_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("roman,label,lead,cooperating,raw,kind,due", KL_ROWS,
-                         ids=[f"{r[0]}-{r[1]}" for r in KL_ROWS])
+@pytest.mark.parametrize(
+    "roman,label,lead,cooperating,raw,kind,due", KL_ROWS, ids=[f"{r[0]}-{r[1]}" for r in KL_ROWS]
+)
 def test_ky_lac_rows_read_by_eye(plans, roman, label, lead, cooperating, raw, kind, due):
     [t] = [t for t in plans[KL].tasks if (_roman(t), t.label) == (roman, label)]
     assert units_of(t.lead) == {lead}
@@ -261,13 +289,15 @@ def test_ky_lac_unnumbered_row_with_lead_and_deadline_is_a_task(plans):
     # Group IV, lines 2551-2661: task 2.1 "Tăng cường công tác kiểm tra, đánh giá ... tinh giản
     # biên chế", product "Văn bản đôn đốc/hướng dẫn", lead "Phòng VHXH", deadline "Theo lộ trình
     # đề án được phê duyệt" -- a full row of the plan without a 3.x activity number.
-    found = [t for t in plans[KL].tasks
-             if t.deadline and fold(t.deadline.raw).startswith("theo lo trinh de an")]
+    found = [
+        t for t in plans[KL].tasks if t.deadline and fold(t.deadline.raw).startswith("theo lo trinh de an")
+    ]
     assert found, "the group IV row of Kỳ Lạc yields no task"
     assert units_of(found[0].lead) == {VHXH}
 
 
 # ================================================================ duties
+
 
 def test_every_plan_has_duties_inside_its_organisation_section(plans):
     assert len(plans) == 5
@@ -281,8 +311,11 @@ def test_every_plan_has_duties_inside_its_organisation_section(plans):
 
 def test_vinh_thinh_office_leads_institutional_reform(plans):
     # line 154: "- Chủ trì, phối hợp ... thực hiện các nội dung về cải cách thể chế."
-    found = [d for d in plans[VT].duties
-             if canonical_unit(d.unit) == VP and d.role == "lead" and "cải cách thể chế" in d.text]
+    found = [
+        d
+        for d in plans[VT].duties
+        if canonical_unit(d.unit) == VP and d.role == "lead" and "cải cách thể chế" in d.text
+    ]
     assert len(found) == 1
     assert found[0].span.line_start == 154
 
@@ -306,9 +339,11 @@ def test_vinh_thinh_partners_are_only_the_units_after_phoi_hop(plans):
 def test_thai_tan_economy_office_leads_with_two_partners(plans):
     # line 258: "- Chủ trì, phối hợp với Phòng Văn hóa - Xã hội, Văn phòng Hội đồng nhân dân và
     # Ủy ban nhân dân xã trình Ủy ban nhân dân xã phê duyệt kinh phí ..."
-    found = [d for d in plans[TT].duties
-             if canonical_unit(d.unit) == "Phòng Kinh tế" and d.role == "lead"
-             and {VHXH, VP} <= set(d.partners)]
+    found = [
+        d
+        for d in plans[TT].duties
+        if canonical_unit(d.unit) == "Phòng Kinh tế" and d.role == "lead" and {VHXH, VP} <= set(d.partners)
+    ]
     assert len(found) == 1
     assert found[0].span.line_start == 258
 
@@ -345,10 +380,13 @@ def test_duties_by_unit_alias(library):
 
 # ================================================================ reports
 
+
 def _reports(plan, what=None, recipient=None):
-    return [r for r in plan.reports
-            if (what is None or r.what == what)
-            and (recipient is None or recipient in fold(r.recipient))]
+    return [
+        r
+        for r in plan.reports
+        if (what is None or r.what == what) and (recipient is None or recipient in fold(r.recipient))
+    ]
 
 
 def test_vinh_thinh_quarterly_report_rule(plans):
@@ -357,8 +395,12 @@ def test_vinh_thinh_quarterly_report_rule(plans):
     [r] = _reports(plans[VT], "Báo cáo quý", "uy ban nhan dan xa")
     assert (r.due.kind, r.due.recurrence, r.due.day_of_month) == ("recurring", "quarterly", 8)
     assert canonical_unit(r.via) == VHXH
-    assert occurrences(r.due, 2026) == [date(2026, 3, 8), date(2026, 6, 8), date(2026, 9, 8),
-                                        date(2026, 12, 8)]
+    assert occurrences(r.due, 2026) == [
+        date(2026, 3, 8),
+        date(2026, 6, 8),
+        date(2026, 9, 8),
+        date(2026, 12, 8),
+    ]
 
 
 def test_vinh_thinh_yearly_report_due_december_8(plans):
@@ -377,7 +419,10 @@ def test_vinh_thinh_rules_towards_the_home_affairs_department(plans):
     assert (quarterly[0].due.recurrence, quarterly[0].due.day_of_month) == ("quarterly", 10)
     assert occurrences(quarterly[0].due, 2026)[0] == date(2026, 3, 10)
     assert (yearly[0].due.day_of_month, yearly[0].due.month, yearly[0].due.due) == (
-        10, 12, date(2026, 12, 10))
+        10,
+        12,
+        date(2026, 12, 10),
+    )
 
 
 def test_vinh_thinh_half_year_report_is_not_due_every_quarter(plans):
@@ -441,8 +486,8 @@ DEADLINES = [
     ("Theo lộ trình đề án được phê duyệt", 2025, "relative", None),
     ("Hoàn thành theo thời gian Sở Nội vụ quy định", 2026, "relative", None),
     ("6 tháng cuối năm 2025", 2025, "halfyear", date(2025, 12, 31)),
-    ("06 tháng cuối năm 2025", 2025, "halfyear", date(2025, 12, 31)),      # Kỳ Lạc III 3.14
-    ("Quý I-IV năm 2025", 2025, "quarter", date(2025, 12, 31)),            # Kỳ Lạc VII 3.1
+    ("06 tháng cuối năm 2025", 2025, "halfyear", date(2025, 12, 31)),  # Kỳ Lạc III 3.14
+    ("Quý I-IV năm 2025", 2025, "quarter", date(2025, 12, 31)),  # Kỳ Lạc VII 3.1
 ]
 
 
@@ -473,17 +518,28 @@ def test_empty_deadline_is_none(raw):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789/ -.QuýIVXthángnămNgàyHoànhtrước08quý\t")),
-               max_size=40),
-       st.one_of(st.none(), st.integers(1990, 2100)))
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789/ -.QuýIVXthángnămNgàyHoànhtrước08quý\t")), max_size=40),
+    st.one_of(st.none(), st.integers(1990, 2100)),
+)
 def test_parse_deadline_never_raises(raw, year):
     d = parse_deadline(raw, year)
     if d is not None:
-        assert d.kind in {"date", "month", "quarter", "halfyear", "year", "recurring", "ongoing",
-                          "relative", "unknown"}
+        assert d.kind in {
+            "date",
+            "month",
+            "quarter",
+            "halfyear",
+            "year",
+            "recurring",
+            "ongoing",
+            "relative",
+            "unknown",
+        }
 
 
 # ================================================================ targets
+
 
 def _values(plan) -> list[str]:
     return [t.value for t in plan.targets]
@@ -521,11 +577,11 @@ def test_target_values_come_from_their_indicator(plans):
 
 PLAN_FACTS = {
     # id: (place, unit kind, year, half-year words or None, number, date)  -- first lines
-    RG: ("phường Rạch Giá", "phường", 2026, None, "29/KH-UBND", "03/02/2026"),      # lines 3-8
-    KL: ("xã Kỳ Lạc", "xã", 2025, None, None, None),                                 # line 1
-    TT: ("xã Thái Tân", "xã", 2025, "sau thang cuoi", None, None),                   # lines 3-7
-    TA: ("xã Thạnh An", "xã", 2026, None, None, None),                               # line 3
-    VT: ("xã Vĩnh Thịnh", "xã", 2026, None, "08/QĐ-UBND", "06/01/2026"),             # lines 5-7
+    RG: ("phường Rạch Giá", "phường", 2026, None, "29/KH-UBND", "03/02/2026"),  # lines 3-8
+    KL: ("xã Kỳ Lạc", "xã", 2025, None, None, None),  # line 1
+    TT: ("xã Thái Tân", "xã", 2025, "sau thang cuoi", None, None),  # lines 3-7
+    TA: ("xã Thạnh An", "xã", 2026, None, None, None),  # line 3
+    VT: ("xã Vĩnh Thịnh", "xã", 2026, None, "08/QĐ-UBND", "06/01/2026"),  # lines 5-7
 }
 
 
@@ -546,15 +602,45 @@ def test_plan_metadata(plans, pid):
 
 # ================================================================ unit lexicon
 
-@pytest.mark.parametrize("canonical,aliases", [
-    (VHXH, ["Phòng VHXH", "Văn hóa - Xã hội", "văn hóa, xã hội", "Văn hoá – Xã hội",
-            "phong van hoa xa hoi", "Phòng Văn hóa – xã hội", "phòng văn hóa, xã hội"]),
-    (VP, ["Văn phòng HĐND và UBND", "Văn phòng HĐND-UBND",
-          "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã", "Văn phòng HDND và UBND",
-          "van phong hdnd-ubnd"]),
-    (TTHCC, ["Trung tâm Phục vụ hành chính công", "Trung tâm HCC", "TTPVHC", "Trung tâm PVHCC xã",
-             "Trung tâm phục vụ HCC phường", "trung tam phuc vu hanh chinh cong"]),
-])
+
+@pytest.mark.parametrize(
+    "canonical,aliases",
+    [
+        (
+            VHXH,
+            [
+                "Phòng VHXH",
+                "Văn hóa - Xã hội",
+                "văn hóa, xã hội",
+                "Văn hoá – Xã hội",
+                "phong van hoa xa hoi",
+                "Phòng Văn hóa – xã hội",
+                "phòng văn hóa, xã hội",
+            ],
+        ),
+        (
+            VP,
+            [
+                "Văn phòng HĐND và UBND",
+                "Văn phòng HĐND-UBND",
+                "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã",
+                "Văn phòng HDND và UBND",
+                "van phong hdnd-ubnd",
+            ],
+        ),
+        (
+            TTHCC,
+            [
+                "Trung tâm Phục vụ hành chính công",
+                "Trung tâm HCC",
+                "TTPVHC",
+                "Trung tâm PVHCC xã",
+                "Trung tâm phục vụ HCC phường",
+                "trung tam phuc vu hanh chinh cong",
+            ],
+        ),
+    ],
+)
 def test_aliases_map_to_one_unit(canonical, aliases):
     for alias in aliases:
         assert canonical_unit(alias) == canonical, alias
@@ -570,14 +656,20 @@ def test_distinct_units_stay_distinct():
 
 
 def test_find_units_spans_point_at_the_words():
-    s = ("Giao phòng Văn hóa - Xã hội phối hợp với phòng Kinh tế tham mưu; "
-         "Văn phòng HĐND-UBND và TTPVHC cùng thực hiện.")
+    s = (
+        "Giao phòng Văn hóa - Xã hội phối hợp với phòng Kinh tế tham mưu; "
+        "Văn phòng HĐND-UBND và TTPVHC cùng thực hiện."
+    )
     found = find_units(s)
     assert [u.unit for u in found] == [VHXH, "Phòng Kinh tế", VP, TTHCC]
-    assert [u.text for u in found] == ["phòng Văn hóa - Xã hội", "phòng Kinh tế",
-                                       "Văn phòng HĐND-UBND", "TTPVHC"]
+    assert [u.text for u in found] == [
+        "phòng Văn hóa - Xã hội",
+        "phòng Kinh tế",
+        "Văn phòng HĐND-UBND",
+        "TTPVHC",
+    ]
     for u in found:
-        assert s[u.start:u.end].strip() == u.text
+        assert s[u.start : u.end].strip() == u.text
     assert [u.start for u in found] == [s.index(u.text) for u in found]
 
 

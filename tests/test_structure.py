@@ -1,11 +1,13 @@
 """Plan text -> blocks: unwrapped paragraphs, section paths, clean text, exact spans."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from assistant.load import SourceDoc
 from assistant.planparse import parse_plan, structure
@@ -29,36 +31,70 @@ def blocks_containing(plan, sentence: str):
 
 WRAPPED = [
     # (plan, first line, last line, a sentence cut across those lines, read from the file)
-    (KL, 13, 19, "Tăng cường trách nhiệm của các tổ chức, cá nhân, nhất là người đứng đầu cơ quan "
-                 "hành chính nhà nước trong việc triển khai nhiệm vụ CCHC, đảm bảo phù hợp, hiệu "
-                 "quả trong thực hiện CCHC với mô hình chính quyền địa phương 02 cấp."),
+    (
+        KL,
+        13,
+        19,
+        "Tăng cường trách nhiệm của các tổ chức, cá nhân, nhất là người đứng đầu cơ quan "
+        "hành chính nhà nước trong việc triển khai nhiệm vụ CCHC, đảm bảo phù hợp, hiệu "
+        "quả trong thực hiện CCHC với mô hình chính quyền địa phương 02 cấp.",
+    ),
     # lines 239-242 include a page break: line 240 opens with a space
-    (KL, 239, 242, "100% Quyết định công bố Danh mục TTHC và Quyết định phê duyệt quy trình nội bộ "
-                   "TTHC thuộc thẩm quyền giải quyết của UBND cấp xã do UBND tỉnh ban hành được "
-                   "soát xét, kiểm tra đáp ứng yêu cầu."),
+    (
+        KL,
+        239,
+        242,
+        "100% Quyết định công bố Danh mục TTHC và Quyết định phê duyệt quy trình nội bộ "
+        "TTHC thuộc thẩm quyền giải quyết của UBND cấp xã do UBND tỉnh ban hành được "
+        "soát xét, kiểm tra đáp ứng yêu cầu.",
+    ),
     # a line ending "..." continues in lower case (lines 717-721)
-    (KL, 717, 721, "đai, xây dựng, lao động thương binh và xã hội, tư pháp, y tế, bảo hiểm xã hội... "
-                   "nội dung của Chỉ số PARINDEX, SIPAS đối với cán bộ, công chức, viên chức thuộc "
-                   "phạm vi trách nhiệm quản lý."),
-    (TA, 276, 282, "Là cơ quan thường trực tham mưu về công tác CCHC của xã, có trách nhiệm hướng "
-                   "dẫn, đôn đốc, theo dõi, kiểm tra việc triển khai thực hiện Kế hoạch này tại các "
-                   "cơ quan, đơn vị trên địa bàn xã; tổng hợp kết quả, tham mưu báo cáo Hội đồng nhân "
-                   "dân xã, UBND xã và Sở Nội vụ thành phố theo quy định."),
-    (TA, 17, 25, "Để bảo đảm công tác cải cách hành chính được triển khai một cách kịp thời, thông "
-                 "suốt và hiệu quả, phù hợp với mô hình tổ chức chính quyền địa phương hai cấp"),
+    (
+        KL,
+        717,
+        721,
+        "đai, xây dựng, lao động thương binh và xã hội, tư pháp, y tế, bảo hiểm xã hội... "
+        "nội dung của Chỉ số PARINDEX, SIPAS đối với cán bộ, công chức, viên chức thuộc "
+        "phạm vi trách nhiệm quản lý.",
+    ),
+    (
+        TA,
+        276,
+        282,
+        "Là cơ quan thường trực tham mưu về công tác CCHC của xã, có trách nhiệm hướng "
+        "dẫn, đôn đốc, theo dõi, kiểm tra việc triển khai thực hiện Kế hoạch này tại các "
+        "cơ quan, đơn vị trên địa bàn xã; tổng hợp kết quả, tham mưu báo cáo Hội đồng nhân "
+        "dân xã, UBND xã và Sở Nội vụ thành phố theo quy định.",
+    ),
+    (
+        TA,
+        17,
+        25,
+        "Để bảo đảm công tác cải cách hành chính được triển khai một cách kịp thời, thông "
+        "suốt và hiệu quả, phù hợp với mô hình tổ chức chính quyền địa phương hai cấp",
+    ),
     # plans that are not hard-wrapped still have a few cut lines
-    (VT, 52, 54, "Triển khai kịp thời các văn bản quy phạm pháp luật của cấp trên và của huyện đến "
-                 "cán bộ, công chức, viên chức và nhân dân."),
-    (RG, 62, 64, "kiểm tra chặt chẽ số lượng cấp phó trong các cơ quan, đơn vị trực thuộc UBND "
-                 "phường theo quy định."),
+    (
+        VT,
+        52,
+        54,
+        "Triển khai kịp thời các văn bản quy phạm pháp luật của cấp trên và của huyện đến "
+        "cán bộ, công chức, viên chức và nhân dân.",
+    ),
+    (
+        RG,
+        62,
+        64,
+        "kiểm tra chặt chẽ số lượng cấp phó trong các cơ quan, đơn vị trực thuộc UBND phường theo quy định.",
+    ),
 ]
 
 
 @pytest.mark.parametrize("pid,first,last,sentence", WRAPPED, ids=[f"{w[0]}:{w[1]}" for w in WRAPPED])
 def test_wrapped_sentence_is_one_block(plans, library, pid, first, last, sentence):
     lines = source(library, pid).split("\n")
-    assert collapse(sentence) not in collapse(lines[first - 1])   # it really is cut in the file
-    assert collapse(sentence) in collapse(" ".join(lines[first - 1:last]))
+    assert collapse(sentence) not in collapse(lines[first - 1])  # it really is cut in the file
+    assert collapse(sentence) in collapse(" ".join(lines[first - 1 : last]))
     found = blocks_containing(plans[pid], sentence)
     assert len(found) == 1, [b.text[:60] for b in found]
     assert found[0].span.line_start <= first and found[0].span.line_end >= last
@@ -81,6 +117,7 @@ def test_wrapped_heading_is_joined(plans):
 
 
 # ---------------------------------------------------------------- section paths
+
 
 def test_thanh_an_duty_bullet_section_path(plans):
     # lines 228-276: "V. TỔ CHỨC THỰC HIỆN" > "2. Phòng Văn hóa - Xã hội" > "- Là cơ quan thường trực ..."
@@ -108,7 +145,7 @@ def test_vinh_thinh_inline_letter_heading(plans):
 
 def test_closing_lines_do_not_join_the_last_section(plans, library):
     with_closing = [pid for pid in plans if "\nNơi nhận:" in source(library, pid)]
-    assert len(with_closing) == 4   # Vĩnh Thịnh's file ends before its closing lines
+    assert len(with_closing) == 4  # Vĩnh Thịnh's file ends before its closing lines
     for pid in with_closing:
         closing = [b for b in plans[pid].blocks if b.text.startswith("- Lưu")]
         assert closing, pid
@@ -117,6 +154,7 @@ def test_closing_lines_do_not_join_the_last_section(plans, library):
 
 
 # ---------------------------------------------------------------- clean text and exact spans
+
 
 def test_no_markup_remnants_in_any_block(plans):
     for pid, p in plans.items():
@@ -144,7 +182,7 @@ def test_every_block_span_quotes_its_text(plans, library):
             assert 0 <= s.start < s.end <= len(text), where
             assert s.line_start == _line_of(text, s.start), where
             assert s.line_end == _line_of(text, s.end - 1), where
-            quoted = text[s.start:s.end]
+            quoted = text[s.start : s.end]
             if b.kind == "row":
                 # a row's text labels its cells ("Chủ trì: ..."); every cell comes from the span
                 # (compared without white space: a flattened cell is split over many lines)
@@ -167,6 +205,7 @@ def test_records_point_into_their_plan(plans, library):
 
 # ---------------------------------------------------------------- any text at all
 
+
 def _table_lines() -> list[str]:
     text = (CORPUS / f"{RG}.txt").read_text(encoding="utf-8")
     return [ln for ln in text.split("\n") if "\t" in ln]
@@ -179,15 +218,53 @@ def _flat_lines() -> list[str]:
 
 TABLE_LINES = _table_lines()
 FLAT_LINES = _flat_lines()
-FLAT_HEADER = "\n".join(FLAT_LINES[3:17])   # "TT" / "1- Mục tiêu/Chỉ tiêu/nội" / ... / "phí"
+FLAT_HEADER = "\n".join(FLAT_LINES[3:17])  # "TT" / "1- Mục tiêu/Chỉ tiêu/nội" / ... / "phí"
 assert FLAT_HEADER.split("\n")[0].strip() == "TT" and "8- Kinh" in FLAT_HEADER
 
-FRAGMENTS = ["\t", "\t\t", "**", "*", "<ul>", "</ul>", '<ul style="list-style-type: none">', "<li>",
-             "I. ", "IV ", "VII. ", "XIV ", "1. ", "12.", "1.1. ", "3.2 ", "3.10.", "a) ", "đ. ",
-             "- ", "+ ", "• ", "Nơi nhận:", "\n", "\n\n", " \n", "\r\n", "  ", ".", ";",
-             "(08 nhiệm vụ)", "Phòng VHXH", "Văn phòng HĐND-", "UBND", "Thường xuyên",
-             "Quý IV năm 2025", "V. TỔ CHỨC THỰC HIỆN", "Chủ trì, phối hợp với ", "báo cáo",
-             "trước ngày 08/12", "100%", FLAT_HEADER]
+FRAGMENTS = [
+    "\t",
+    "\t\t",
+    "**",
+    "*",
+    "<ul>",
+    "</ul>",
+    '<ul style="list-style-type: none">',
+    "<li>",
+    "I. ",
+    "IV ",
+    "VII. ",
+    "XIV ",
+    "1. ",
+    "12.",
+    "1.1. ",
+    "3.2 ",
+    "3.10.",
+    "a) ",
+    "đ. ",
+    "- ",
+    "+ ",
+    "• ",
+    "Nơi nhận:",
+    "\n",
+    "\n\n",
+    " \n",
+    "\r\n",
+    "  ",
+    ".",
+    ";",
+    "(08 nhiệm vụ)",
+    "Phòng VHXH",
+    "Văn phòng HĐND-",
+    "UBND",
+    "Thường xuyên",
+    "Quý IV năm 2025",
+    "V. TỔ CHỨC THỰC HIỆN",
+    "Chủ trì, phối hợp với ",
+    "báo cáo",
+    "trước ngày 08/12",
+    "100%",
+    FLAT_HEADER,
+]
 
 
 @st.composite
@@ -203,7 +280,7 @@ def broken_table_line(draw) -> str:
         cells.insert(i, cells[i])
     line = "\t".join(cells)
     if op == "cut":
-        line = line[:draw(st.integers(0, len(line)))]
+        line = line[: draw(st.integers(0, len(line)))]
     if op == "spaces":
         line = line.replace("\t", draw(st.sampled_from([" ", "  ", ""])))
     return line
@@ -220,8 +297,7 @@ TEXTS = st.lists(PIECES, max_size=30).map("".join)
 
 def _inside(span, text: str) -> bool:
     lines = text.count("\n") + 1
-    return (0 <= span.start <= span.end <= len(text)
-            and 1 <= span.line_start <= span.line_end <= lines)
+    return 0 <= span.start <= span.end <= len(text) and 1 <= span.line_start <= span.line_end <= lines
 
 
 def test_blank_row_under_a_table_header_keeps_a_forward_span():

@@ -1,11 +1,12 @@
 """Adding, replacing and removing a plan: only new passages are embedded, questions are
 answered from the old index meanwhile and from the new one after a reload, and a crash or
 a kill in the middle leaves the old index loadable and answering."""
+
 from __future__ import annotations
 
 import functools
-import json
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -19,18 +20,18 @@ import pytest
 
 from assistant import index as index_module
 from assistant.index import build_index, file_hashes, load_index
+from assistant.indexlock import index_lock
 from assistant.load import load_corpus
 from assistant.passages import plan_passages
 from assistant.planparse import parse_plan
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.indexlock import index_lock
 from assistant.update import PlanSummary, add_plan, remove_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 NEW = CORPUS / "phuong-rach-gia-2026.txt"
-BASE = sorted(p.name for p in CORPUS.glob("xa-*.txt"))       # the four-plan index
+BASE = sorted(p.name for p in CORPUS.glob("xa-*.txt"))  # the four-plan index
 Q_NEW = "Ai chủ trì Kế hoạch kiểm tra, xử lý và rà soát văn bản QPPL năm 2026 của phường Rạch Giá?"
 Q_OLD = "Xã Thái Tân phấn đấu bao nhiêu % hồ sơ TTHC được trả kết quả đúng hạn, trước hạn?"
 
@@ -40,6 +41,7 @@ def _remembered_word_segmentation():
     """Every build segments every passage with underthesea; the same lines come back in
     each test, so remember the answers (same function, same results, less waiting)."""
     import underthesea
+
     with pytest.MonkeyPatch.context() as mp:
         cached = functools.lru_cache(maxsize=None)(underthesea.word_tokenize)
         mp.setattr(underthesea, "word_tokenize", lambda text, *a, **k: list(cached(text, *a, **k)))
@@ -47,8 +49,13 @@ def _remembered_word_segmentation():
 
 
 def _settings(root: Path, **kw) -> Settings:
-    return Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
-                    embedder=kw.pop("embedder", "none"), **kw)
+    return Settings(
+        corpus_dir=root / "corpus",
+        index_dir=root / "index",
+        data_dir=root / "data",
+        embedder=kw.pop("embedder", "none"),
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,20 +87,27 @@ def _corpus(settings: Settings) -> list[str]:
 
 # ---------------------------------------------------------------- adding
 
+
 def test_add_answers_from_the_old_index_during_and_the_new_one_after(settings, monkeypatch):
     old = Assistant.load(settings)
     assert not old.rebuilt and "phuong-rach-gia-2026" not in old.index.manifest["plans"]
     during = []
     real = index_module.restore_table
-    monkeypatch.setattr(index_module, "restore_table",
-                        lambda texts: during.append(_answers_old_question(old)) or real(texts))
+    monkeypatch.setattr(
+        index_module, "restore_table", lambda texts: during.append(_answers_old_question(old)) or real(texts)
+    )
 
     result = add_plan(settings, NEW)
 
     assert during == [True]  # a question asked in the middle of the build was answered
     assert result.status == "added" and result.ok
     s = result.plan
-    assert (s.id, s.place, s.period, s.file) == ("phuong-rach-gia-2026", "phường Rạch Giá", "năm 2026", NEW.name)
+    assert (s.id, s.place, s.period, s.file) == (
+        "phuong-rach-gia-2026",
+        "phường Rạch Giá",
+        "năm 2026",
+        NEW.name,
+    )
     assert s.tasks == 76 and s.duties >= 1 and s.targets >= 1 and s.incomplete_rows == 0
     assert "phường Rạch Giá" in result.message and "76 nhiệm vụ" in result.message
     assert _corpus(settings) == sorted(BASE + [NEW.name])
@@ -108,13 +122,14 @@ def test_add_answers_from_the_old_index_during_and_the_new_one_after(settings, m
 
 class FakeEmbedder:
     """A deterministic stand-in for the dense model: a vector from the text's hash."""
+
     name, dim = "fake:hash", 8
 
     def __init__(self):
         self.embedded: list[str] = []
 
     def _vectors(self, texts):
-        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[:self.dim], dtype=np.uint8) for t in texts]
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[: self.dim], dtype=np.uint8) for t in texts]
         vectors = np.array(rows, dtype=np.float32).reshape(len(texts), self.dim) + 1
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -131,7 +146,9 @@ def test_adding_one_plan_embeds_only_the_new_plans_passages(base, tmp_path):
     shutil.copytree(base / "corpus", settings.corpus_dir)
     docs, errors = load_corpus(settings.corpus_dir)
     first = FakeEmbedder()
-    before = build_index([parse_plan(d) for d in docs], errors, settings.corpus_dir, settings.index_dir, first)
+    before = build_index(
+        [parse_plan(d) for d in docs], errors, settings.corpus_dir, settings.index_dir, first
+    )
     assert len(first.embedded) > 400
 
     second = FakeEmbedder()
@@ -140,21 +157,25 @@ def test_adding_one_plan_embeds_only_the_new_plans_passages(base, tmp_path):
     assert result.status == "added"
     new_texts = [p.search_text for p in plan_passages(parse_plan(load_corpus(settings.corpus_dir)[0][0]))]
     assert all(any(t.startswith(e) for t in new_texts) for e in second.embedded)  # only the new plan
-    assert not set(second.embedded) & set(first.embedded)                         # nothing re-embedded
+    assert not set(second.embedded) & set(first.embedded)  # nothing re-embedded
     assert len(set(second.embedded)) == len(second.embedded) == result.embedded  # each text once
     assert 0.9 * len(new_texts) <= result.embedded <= len(new_texts)
     after = load_index(settings.index_dir, file_hashes(settings.corpus_dir), second)
     assert after.vectors.shape == (len(after.passages), FakeEmbedder.dim) == (result.passages, 8)
     # the old plans' vectors are the very ones computed for the four-plan index
     old_rows = {(p.plan, p.block): v for p, v in zip(before.passages, before.vectors)}
-    reused = [(v, old_rows[(p.plan, p.block)]) for p, v in zip(after.passages, after.vectors)
-              if p.plan != "phuong-rach-gia-2026"]
+    reused = [
+        (v, old_rows[(p.plan, p.block)])
+        for p, v in zip(after.passages, after.vectors)
+        if p.plan != "phuong-rach-gia-2026"
+    ]
     assert len(reused) == len(before.passages)
     assert all(np.array_equal(a, b) for a, b in reused)
 
 
 def test_same_place_and_period_asks_first_then_replaces(settings, tmp_path):
     from planfiles import make_docx, rach_gia_parts
+
     assert add_plan(settings, NEW).status == "added"
     manifest = (settings.index_dir / "manifest.json").read_text("utf-8")
     word = make_docx(tmp_path / "ke-hoach-rach-gia.docx", rach_gia_parts())
@@ -182,7 +203,7 @@ def test_remove_by_place_and_the_refusals(settings):
     ambiguous = remove_plan(settings, "xa")
     assert ambiguous.status == "ambiguous" and len(ambiguous.others) == 4
 
-    result = remove_plan(settings, "xa thai tan")   # without diacritics, without the year
+    result = remove_plan(settings, "xa thai tan")  # without diacritics, without the year
     assert result.status == "removed" and result.plan.place == "xã Thái Tân"
     assert "xa-thai-tan-2025.txt" not in _corpus(settings)
     assert any(p.name.endswith("xa-thai-tan-2025.txt") for p in (settings.data_dir / "removed").iterdir())
@@ -192,6 +213,7 @@ def test_remove_by_place_and_the_refusals(settings):
     assert not _answers_old_question(after)
 
 
+@pytest.mark.slow
 def test_the_last_plan_is_not_removed(tmp_path):
     settings = _settings(tmp_path)
     settings.corpus_dir.mkdir()
@@ -203,9 +225,12 @@ def test_the_last_plan_is_not_removed(tmp_path):
 
 def test_unreadable_or_oversize_file_changes_nothing(settings, tmp_path):
     from planfiles import make_scanned_pdf
+
     manifest = (settings.index_dir / "manifest.json").read_text("utf-8")
     scanned = add_plan(settings, make_scanned_pdf(tmp_path / "ban-quet.pdf"))
-    assert scanned.status == "unreadable" and "bản quét" in scanned.message and "ban-quet.pdf" in scanned.message
+    assert (
+        scanned.status == "unreadable" and "bản quét" in scanned.message and "ban-quet.pdf" in scanned.message
+    )
     small = _settings(settings.corpus_dir.parent, max_file_bytes=10_000)
     too_big = add_plan(small, NEW)
     assert too_big.status == "unreadable" and "quá lớn" in too_big.message
@@ -230,10 +255,11 @@ def test_summary_names_rows_it_could_not_read():
     assert ky_lac.plan.id == "xa-ky-lac-2025"
     summary = PlanSummary.of(ky_lac)
     assert summary.incomplete_rows == len(ky_lac.warnings) > 0
-    assert all(w.startswith("dòng ") for w in summary.warnings[:summary.incomplete_rows])
+    assert all(w.startswith("dòng ") for w in summary.warnings[: summary.incomplete_rows])
 
 
 # ---------------------------------------------------------------- crashes
+
 
 def _assert_old_index_intact(settings: Settings) -> None:
     assert _corpus(settings) == BASE  # no new plan, no staged file left visible
@@ -246,6 +272,7 @@ def _assert_old_index_intact(settings: Settings) -> None:
 def test_an_exception_during_the_build_leaves_the_old_index(settings, monkeypatch, where):
     def boom(*args, **kwargs):
         raise RuntimeError("mất điện")
+
     monkeypatch.setattr(index_module, where, boom)
     with pytest.raises(RuntimeError):
         add_plan(settings, NEW)
@@ -284,7 +311,7 @@ def test_a_killed_update_leaves_the_old_index_and_the_next_one_cleans_up(setting
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     stale = root / (root / "ready").read_text()
-    assert stale.is_dir() and (stale / "manifest.json").exists()      # a complete new index, never live
+    assert stale.is_dir() and (stale / "manifest.json").exists()  # a complete new index, never live
     assert [p.name for p in settings.corpus_dir.glob(".incoming-*")]  # the staged copy, hidden
 
     _assert_old_index_intact_but_stale(settings)
@@ -302,9 +329,12 @@ def _assert_old_index_intact_but_stale(settings: Settings) -> None:
 
 # ---------------------------------------------------------------- command line
 
+
 def _cli(settings: Settings, *argv: str) -> int:
     import argparse
+
     from assistant.cli_plans import add_plans_parser
+
     parser = argparse.ArgumentParser()
     add_plans_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
@@ -314,8 +344,13 @@ def _cli(settings: Settings, *argv: str) -> int:
 def test_cli_add_and_remove_report_in_vietnamese(settings, capsys):
     assert _cli(settings, "add", str(NEW)) == 0
     out = capsys.readouterr().out
-    for line in ("Đã thêm kế hoạch phường Rạch Giá năm 2026", "Xã/phường:        phường Rạch Giá",
-                 "Kỳ kế hoạch:      năm 2026", "Nhiệm vụ:         76", "Dòng chưa đọc đủ: 0"):
+    for line in (
+        "Đã thêm kế hoạch phường Rạch Giá năm 2026",
+        "Xã/phường:        phường Rạch Giá",
+        "Kỳ kế hoạch:      năm 2026",
+        "Nhiệm vụ:         76",
+        "Dòng chưa đọc đủ: 0",
+    ):
         assert line in out
     assert _cli(settings, "add", str(NEW)) == 1
     err = capsys.readouterr().err
@@ -338,9 +373,12 @@ def test_an_add_between_a_start_reading_the_corpus_and_loading_the_index_is_neve
     fifth plan and its index. The start must not serve the new index with the old texts,
     nor record one corpus over an index of another: it loads again under the lock."""
     from assistant.service import open_index
+
     added = []
-    index, sources, _, rebuilt = open_index(settings, before_load=lambda: added.append(add_plan(settings, NEW)))
-    assert added[0].status == "added" and not rebuilt        # the index the add built, loaded again
+    index, sources, _, rebuilt = open_index(
+        settings, before_load=lambda: added.append(add_plan(settings, NEW))
+    )
+    assert added[0].status == "added" and not rebuilt  # the index the add built, loaded again
     manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
     assert sorted(manifest["files"]) == sorted(sources) == sorted(p.plan.file for p in index.plans)
     assert manifest["files"] == file_hashes(settings.corpus_dir)
@@ -354,19 +392,24 @@ def test_a_start_that_must_rebuild_waits_for_a_running_update(settings):
     """The update lock is held (an add in progress elsewhere): a start with a stale index
     waits for it instead of building beside it, then builds from the corpus it reads."""
     import threading
+
     from assistant.service import open_index
-    shutil.copy(NEW, settings.corpus_dir / NEW.name)       # the index is now stale
+
+    shutil.copy(NEW, settings.corpus_dir / NEW.name)  # the index is now stale
     release, result = threading.Event(), {}
+
     def hold():
         with index_lock(settings.index_dir):
             release.wait(10)
+
     holder = threading.Thread(target=hold)
     holder.start()
-    starter = threading.Thread(target=lambda: result.update(zip(("index", "sources", "embedder", "rebuilt"),
-                                                                 open_index(settings))))
+    starter = threading.Thread(
+        target=lambda: result.update(zip(("index", "sources", "embedder", "rebuilt"), open_index(settings)))
+    )
     starter.start()
     starter.join(1.5)
-    assert starter.is_alive() and not result                 # waiting for the lock
+    assert starter.is_alive() and not result  # waiting for the lock
     release.set()
     starter.join(120)
     holder.join()

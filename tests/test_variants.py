@@ -1,4 +1,5 @@
 """Question variants over the real gold questions, and the thesaurus they use."""
+
 from __future__ import annotations
 
 import copy
@@ -10,10 +11,10 @@ import sys
 import unicodedata
 
 import pytest
+from helpers import DEV, ROOT
 
 from assistant.answer.variants import KINDS, THESAURUS, expand, load_thesaurus, variants
 from assistant.textnorm import collapse, fold
-from helpers import DEV, ROOT
 
 _OLD_TONE = re.compile(r"(?<!q)(?:o[áàảãạ]|o[éèẻẽẹ]|u[ýỳỷỹỵ])(?!\w)", re.IGNORECASE)
 
@@ -51,11 +52,14 @@ def _levenshtein(a: str, b: str) -> int:
 
 # --- the thesaurus file -------------------------------------------------------------------
 
+
 def test_thesaurus_file_is_well_formed():
     raw = json.loads(THESAURUS.read_text(encoding="utf-8"))
     assert raw["format"] == 1
     assert 25 <= len(raw["synonyms"]) <= 40
-    entries = [w for group in raw["synonyms"] for w in group] + [w for pair in raw["abbreviations"] for w in pair]
+    entries = [w for group in raw["synonyms"] for w in group] + [
+        w for pair in raw["abbreviations"] for w in pair
+    ]
     for w in entries:
         assert isinstance(w, str) and w == w.strip() and w
         assert unicodedata.normalize("NFC", w) == w, f"not NFC: {w!r}"
@@ -65,14 +69,26 @@ def test_thesaurus_file_is_well_formed():
         assert len({w.lower() for w in group}) == len(group), f"duplicates in {group}"
     assert all(len(pair) == 2 for pair in raw["abbreviations"])
     abbr = dict(raw["abbreviations"])
-    for long, short in [("ủy ban nhân dân", "UBND"), ("hội đồng nhân dân", "HĐND"),
-                        ("cải cách hành chính", "CCHC"), ("thủ tục hành chính", "TTHC"),
-                        ("văn hóa - xã hội", "VHXH"), ("văn hóa – xã hội", "VHXH"),
-                        ("văn hóa, xã hội", "VHXH"), ("kế hoạch", "KH"), ("báo cáo", "BC"),
-                        ("dịch vụ công", "DVC"), ("công nghệ thông tin", "CNTT"),
-                        ("hành chính công", "HCC"), ("quy phạm pháp luật", "QPPL"),
-                        ("cán bộ, công chức, viên chức", "CBCCVC"), ("ngân sách nhà nước", "NSNN"),
-                        ("quyết định", "QĐ"), ("nghị định", "NĐ"), ("phản ánh, kiến nghị", "PAKN")]:
+    for long, short in [
+        ("ủy ban nhân dân", "UBND"),
+        ("hội đồng nhân dân", "HĐND"),
+        ("cải cách hành chính", "CCHC"),
+        ("thủ tục hành chính", "TTHC"),
+        ("văn hóa - xã hội", "VHXH"),
+        ("văn hóa – xã hội", "VHXH"),
+        ("văn hóa, xã hội", "VHXH"),
+        ("kế hoạch", "KH"),
+        ("báo cáo", "BC"),
+        ("dịch vụ công", "DVC"),
+        ("công nghệ thông tin", "CNTT"),
+        ("hành chính công", "HCC"),
+        ("quy phạm pháp luật", "QPPL"),
+        ("cán bộ, công chức, viên chức", "CBCCVC"),
+        ("ngân sách nhà nước", "NSNN"),
+        ("quyết định", "QĐ"),
+        ("nghị định", "NĐ"),
+        ("phản ánh, kiến nghị", "PAKN"),
+    ]:
         assert abbr.get(long) == short, long
 
 
@@ -85,12 +101,15 @@ def test_thesaurus_loads_as_tuples():
     assert load_thesaurus(THESAURUS) == th
 
 
-@pytest.mark.parametrize("content", [
-    {"format": 2, "synonyms": [], "abbreviations": []},
-    {"synonyms": [], "abbreviations": []},
-    {"format": 1, "synonyms": [["một"]], "abbreviations": []},
-    {"format": 1, "abbreviations": []},
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"format": 2, "synonyms": [], "abbreviations": []},
+        {"synonyms": [], "abbreviations": []},
+        {"format": 1, "synonyms": [["một"]], "abbreviations": []},
+        {"format": 1, "abbreviations": []},
+    ],
+)
 def test_bad_thesaurus_raises_naming_the_file(tmp_path, content):
     path = tmp_path / "my_thesaurus.json"
     path.write_text(json.dumps(content), encoding="utf-8")
@@ -99,6 +118,7 @@ def test_bad_thesaurus_raises_naming_the_file(tmp_path, content):
 
 
 # --- variants over the dev questions ------------------------------------------------------
+
 
 def test_each_kind_appears_for_most_questions(gold, by_kind):
     n = len(gold)
@@ -110,8 +130,11 @@ def test_each_kind_appears_for_most_questions(gold, by_kind):
     # Many gold questions are typed with abbreviations already; every one with a long form
     # gets an abbreviated variant.
     longs = [fold(long) for long, _ in load_thesaurus().abbreviations]
-    with_long = {g["id"] for g in gold
-                 if any(re.search(rf"(?<!\w){re.escape(x)}(?!\w)", fold(g["question"])) for x in longs)}
+    with_long = {
+        g["id"]
+        for g in gold
+        if any(re.search(rf"(?<!\w){re.escape(x)}(?!\w)", fold(g["question"])) for x in longs)
+    }
     assert len(with_long) >= n / 3
     assert set(by_kind["abbreviated"]) == with_long
 
@@ -126,8 +149,9 @@ def test_ids_unique_and_other_fields_unchanged(gold):
     for v in all_variants:
         g = originals[v["id"].split("~")[0]]
         assert v["id"] == f"{g['id']}~{v['variant']}"
-        assert {k: x for k, x in v.items() if k not in ("id", "question", "variant")} == \
-               {k: x for k, x in g.items() if k not in ("id", "question")}
+        assert {k: x for k, x in v.items() if k not in ("id", "question", "variant")} == {
+            k: x for k, x in g.items() if k not in ("id", "question")
+        }
         assert collapse(v["question"]) != collapse(g["question"])
         assert v["question"] == collapse(v["question"])
 
@@ -147,7 +171,10 @@ def test_abbreviated(gold, by_kind):
     longs = sorted({fold(long) for long, _ in load_thesaurus().abbreviations}, key=len, reverse=True)
     for v in by_kind["abbreviated"].values():
         for long in longs:
-            assert not re.search(rf"(?<!\w){re.escape(long)}(?!\w)", fold(v["question"])), (long, v["question"])
+            assert not re.search(rf"(?<!\w){re.escape(long)}(?!\w)", fold(v["question"])), (
+                long,
+                v["question"],
+            )
     q = "Uỷ ban nhân dân xã giao Phòng Văn hóa – Xã hội lập kế hoạch cải cách hành chính"
     assert _one("abbreviated", q) == "UBND xã giao Phòng VHXH lập KH CCHC"
     assert _one("abbreviated", "bao cao ke hoach cai cach hanh chinh") == "BC KH CCHC"
@@ -191,7 +218,7 @@ def test_typo_changes_one_word_by_one_edit(gold, by_kind):
         d = _levenshtein(x, y)
         if d == 2:  # only as a swap of two adjacent letters
             i = next(i for i in range(len(x)) if x[i] != y[i])
-            assert x[:i] + x[i + 1] + x[i] + x[i + 2:] == y, (x, y)
+            assert x[:i] + x[i + 1] + x[i] + x[i + 2 :] == y, (x, y)
             edits.add("swap")
         else:
             assert d == 1, (x, y)
@@ -218,17 +245,25 @@ def test_synonym(gold, by_kind):
 def test_deterministic_within_and_across_processes(gold):
     first = [variants(g) for g in gold]
     assert first == [variants(g) for g in gold]
-    code = ("import json, sys; from assistant.answer.variants import variants; "
-            "gold = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8') if l.strip()]; "
-            "sys.stdout.write(json.dumps([variants(g) for g in gold], ensure_ascii=False))")
+    code = (
+        "import json, sys; from assistant.answer.variants import variants; "
+        "gold = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8') if l.strip()]; "
+        "sys.stdout.write(json.dumps([variants(g) for g in gold], ensure_ascii=False))"
+    )
     for seed in ("1", "4242"):
-        run = subprocess.run([sys.executable, "-c", code, str(DEV)], cwd=ROOT, capture_output=True,
-                             env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(DEV)],
+            cwd=ROOT,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr.decode()
         assert json.loads(run.stdout.decode("utf-8")) == first
 
 
 # --- query expansion ----------------------------------------------------------------------
+
 
 def test_expand():
     assert expand("số hóa hồ sơ").startswith("số hóa hồ sơ ")

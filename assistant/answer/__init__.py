@@ -5,6 +5,7 @@ Stages, each its own module: `rank` (passages by BM25 and dense similarity), `ca
 `model` (a logistic model fit by `fit` from the gold questions), `compose` (select or
 abstain, quotes), `scope` (no plan for the place or year asked about); `pipeline` runs
 them in order."""
+
 from .model import ParamsInvalid
 from .pipeline import Answerer
 

@@ -3,6 +3,7 @@ initials ("DQTV", "dqtv": upper case, or no vowel) and that no plan uses as a wo
 read as the initials of a phrase the plans do use ("dân quân tự vệ"), so an
 abbreviation nobody listed still finds its passage. Pure functions over the plans' text:
 a new plan brings its own phrases."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ from functools import lru_cache
 from ..textnorm import fold
 
 MIN_LETTERS, MAX_LETTERS = 2, 6
-MIN_COUNT = 2        # a phrase the plans use once is as likely a coincidence of initials
+MIN_COUNT = 2  # a phrase the plans use once is as likely a coincidence of initials
 _VOWELS = set("aeiouy")
 _WORD = r"[^\W\d_]+"
 

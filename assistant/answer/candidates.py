@@ -1,5 +1,6 @@
 """Candidates: the statements the ranked passages of the plans in scope support, each with
 its features. Pure given the loaded index (`Corpus`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -7,20 +8,30 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .. import facts as F
+from ..extract import strip_marker
 from ..index import Index
 from ..question import Question, parse_question
 from ..records import Duty, PlanRecords, Report, Target, Task
-from ..extract import strip_marker
 from ..textnorm import fold
 from ..units import canonical_unit, find_units
 from .acronyms import expansions
 from .features import QuestionView, add_relative, featurize
 from .rank import POOL, Hit, rank
-from .statements import (Statement, canon_units, duty_statements, identity_statement, report_statements,
-                         excerpt, sentence_statement, sentences, target_statement, task_statements)
+from .statements import (
+    Statement,
+    canon_units,
+    duty_statements,
+    excerpt,
+    identity_statement,
+    report_statements,
+    sentence_statement,
+    sentences,
+    target_statement,
+    task_statements,
+)
 from .words import Words
 
-FACT_PASSAGES = 25   # passages whose statements are scored
+FACT_PASSAGES = 25  # passages whose statements are scored
 
 
 @dataclass(frozen=True)
@@ -43,8 +54,9 @@ class Corpus:
             for r in (*rec.tasks, *rec.duties, *rec.reports, *rec.targets):
                 self.records.setdefault((rec.plan.id, r.span.start), []).append(r)
         self.plan_of = np.array([p.plan for p in index.passages])
-        self.passage_at = {(p.plan, self.plans[p.plan].blocks[p.block].span.start): i
-                           for i, p in enumerate(index.passages)}
+        self.passage_at = {
+            (p.plan, self.plans[p.plan].blocks[p.block].span.start): i for i, p in enumerate(index.passages)
+        }
         self._headings: dict[tuple[str, int, str], tuple] = {}
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
 
@@ -63,8 +75,11 @@ class Corpus:
         return replace(q, acronyms=long) if long else q
 
     def plan_words(self, q: Question) -> set[str]:
-        return {w for p in q.plan_ids for w in
-                fold(f"{self.places[p]} {self.periods[p]}").replace("06", "6").split()}
+        return {
+            w
+            for p in q.plan_ids
+            for w in fold(f"{self.places[p]} {self.periods[p]}").replace("06", "6").split()
+        }
 
 
 def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candidate]]:
@@ -72,10 +87,13 @@ def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candi
     hits = rank(corpus.index, corpus.plan_of, embedder, q)
     asked = corpus.words.content(q, corpus.plan_words(q))
     # Coverage counts the words the plans use; words they never use (a typo, a courtesy, a
-    # topic the plans do not have) are measured apart, as the question's unknown share.
+    # topic the plans do not have) are measured apart, as the question's unknown share. A
+    # word of a unit the question names ("Trung tâm PVHCC") is not unknown: the unit is.
     known = corpus.words.known(q, asked)
     words = known or asked
-    view = QuestionView(q, hits, words, unknown=1 - len(known) / len(asked) if asked else 0.0)
+    judged = corpus.words.without_units(q, asked)
+    unknown = 1 - len(corpus.words.known(q, judged)) / len(judged) if judged else 0.0
+    view = QuestionView(q, hits, words, unknown=unknown)
     out: list[Candidate] = []
     by_passage = {h.passage: h for h in hits}
     for hit in hits[:FACT_PASSAGES]:
@@ -94,7 +112,7 @@ def _candidate(corpus: Corpus, view: QuestionView, st: Statement, hit: Hit) -> C
     own = cov
     if set(q.units) & set(st.units):
         words = corpus.words.without_units(q, words)
-        own = 1.0   # nothing but the unit is asked about, and the statement is about it
+        own = 1.0  # nothing but the unit is asked about, and the statement is about it
     basis = corpus.words.coverage_of(q, words, st.basis) if words else own
     shown = corpus.words.coverage_of(q, words, st.text.replace("**", "")) if words else own
     missing = corpus.words.key_missing(q, words, hit.passage)
@@ -147,11 +165,14 @@ def unit_heading(rec: PlanRecords, at: int, unit: str) -> tuple:
 
 def best_target(corpus: Corpus, q: Question, targets: list[Target], words: list[str]) -> Target:
     """The value whose own words (those just before it) match the question best."""
+
     def score(t: Target) -> float:
         pos = t.indicator.find(t.value)
-        before = t.indicator[max(0, pos - 80):pos] if pos >= 0 else t.indicator
-        return (corpus.words.coverage_of(q, words, before)
-                + 0.5 * corpus.words.coverage_of(q, words, t.indicator))
+        before = t.indicator[max(0, pos - 80) : pos] if pos >= 0 else t.indicator
+        return corpus.words.coverage_of(q, words, before) + 0.5 * corpus.words.coverage_of(
+            q, words, t.indicator
+        )
+
     return max(targets, key=score)
 
 
@@ -171,16 +192,29 @@ def unit_task_statements(corpus: Corpus, q: Question, hits: list[Hit], words: li
             continue
         owed.sort(key=lambda r: -corpus.words.coverage_of(q, words, _text_of(r)))
         chosen = owed[:3]
-        name = chosen[0].unit if isinstance(chosen[0], Duty) else next(
-            u for u in chosen[0].lead if canon_units([u])[0] == unit)
-        body = " ".join(f"({i}) {F.short(_focus(corpus, q, words, _text_of(r)), 150)}"
-                        for i, r in enumerate(chosen, 1))
+        name = (
+            chosen[0].unit
+            if isinstance(chosen[0], Duty)
+            else next(u for u in chosen[0].lead if canon_units([u])[0] == unit)
+        )
+        body = " ".join(
+            f"({i}) {F.short(_focus(corpus, q, words, _text_of(r)), 150)}" for i, r in enumerate(chosen, 1)
+        )
         blocks = tuple(next(b for b in rec.blocks if b.span.start == r.span.start) for r in chosen)
         passage = corpus.passage_at.get((pid, chosen[0].span.start), hits[0].passage if hits else 0)
         verb = verb if verb else f"chủ trì {len(owed)} nhiệm vụ, trong đó"
-        out.append(Statement("unit_tasks", f"{F.b(name)} ({rec.plan.place}) {verb}: {body}", plan=pid,
-                             passage=passage, blocks=blocks, basis=" ".join(_text_of(r) for r in chosen),
-                             units=(unit,), leads=1))
+        out.append(
+            Statement(
+                "unit_tasks",
+                f"{F.b(name)} ({rec.plan.place}) {verb}: {body}",
+                plan=pid,
+                passage=passage,
+                blocks=blocks,
+                basis=" ".join(_text_of(r) for r in chosen),
+                units=(unit,),
+                leads=1,
+            )
+        )
     return out
 
 

@@ -1,5 +1,6 @@
 """Select or abstain, then the Answer as data: the chosen statements, their quotes (each
 one source span of the plan), the closest passages. Pure given the sources."""
+
 from __future__ import annotations
 
 from ..records import Answer, Block, Citation, PlanRecords
@@ -8,7 +9,7 @@ from ..textnorm import collapse
 from .candidates import Candidate, Corpus
 from .rank import Hit
 
-MORE_PLANS = 2          # other plans' answers added when the question names no plan
+MORE_PLANS = 2  # other plans' answers added when the question names no plan
 MORE_PLANS_RATIO = 0.75  # ... when their probability is this close to the best one's
 
 
@@ -30,8 +31,16 @@ def select(q_plan_ids: tuple[str, ...], cands: list[Candidate], probs) -> list[i
     return chosen
 
 
-def compose(corpus: Corpus, sources: dict[str, str], question: str, intent: str, named_plan: bool,
-            cands: list[Candidate], chosen: list[int], hits: list[Hit]) -> Answer:
+def compose(
+    corpus: Corpus,
+    sources: dict[str, str],
+    question: str,
+    intent: str,
+    named_plan: bool,
+    cands: list[Candidate],
+    chosen: list[int],
+    hits: list[Hit],
+) -> Answer:
     picked = [cands[i].statement for i in chosen]
     if len(picked) == 1:
         st = picked[0]
@@ -40,19 +49,38 @@ def compose(corpus: Corpus, sources: dict[str, str], question: str, intent: str,
         text = "\n".join(f"• {corpus.places[st.plan]}: {st.text}" for st in picked)
     used = {(st.plan, b.span.start) for st in picked for b in st.blocks}
     rest = [h for h in hits if _key(corpus, h.passage) not in used][:3]
-    return Answer(question=question, found=True, intent=intent, text=text,
-                  citations=tuple(cite(sources, corpus.plans[st.plan], b) for st in picked for b in st.blocks),
-                  alternatives=tuple(_passage_citation(corpus, sources, h.passage) for h in rest),
-                  plans=tuple(dict.fromkeys(st.plan for st in picked)))
+    return Answer(
+        question=question,
+        found=True,
+        intent=intent,
+        text=text,
+        citations=tuple(cite(sources, corpus.plans[st.plan], b) for st in picked for b in st.blocks),
+        alternatives=tuple(_passage_citation(corpus, sources, h.passage) for h in rest),
+        plans=tuple(dict.fromkeys(st.plan for st in picked)),
+    )
 
 
-def not_found(corpus: Corpus, sources: dict[str, str], question: str, intent: str,
-              plan_ids: tuple[str, ...], hits: list[Hit]) -> Answer:
+def not_found(
+    corpus: Corpus,
+    sources: dict[str, str],
+    question: str,
+    intent: str,
+    plan_ids: tuple[str, ...],
+    hits: list[Hit],
+) -> Answer:
     where = f" của {', '.join(corpus.places[p] for p in plan_ids)}" if plan_ids else ""
-    text = (f"Không tìm thấy thông tin này trong kế hoạch{where}. "
-            "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra.")
-    return Answer(question=question, found=False, intent=intent, text=text, status="not_found",
-                  alternatives=tuple(_passage_citation(corpus, sources, h.passage) for h in hits[:3]))
+    text = (
+        f"Không tìm thấy thông tin này trong kế hoạch{where}. "
+        "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra."
+    )
+    return Answer(
+        question=question,
+        found=False,
+        intent=intent,
+        text=text,
+        status="not_found",
+        alternatives=tuple(_passage_citation(corpus, sources, h.passage) for h in hits[:3]),
+    )
 
 
 def no_plan(corpus: Corpus, question: str, intent: str, missing: str) -> Answer:
@@ -75,8 +103,14 @@ def _passage_citation(corpus: Corpus, sources: dict[str, str], idx: int) -> Cita
 def cite(sources: dict[str, str], rec: PlanRecords, block: Block) -> Citation:
     """One source span of a plan, shown whole with white space collapsed."""
     source_text = sources.get(rec.plan.file)
-    quote = clean_markup(source_text[block.span.start:block.span.end]) if source_text else block.text
-    return Citation(doc=rec.plan.file, plan=rec.plan.id, plan_title=rec.plan.title,
-                    section=" > ".join(block.section), quote=collapse(quote),
-                    lines=(block.span.line_start, block.span.line_end),
-                    start=block.span.start, end=block.span.end)
+    quote = clean_markup(source_text[block.span.start : block.span.end]) if source_text else block.text
+    return Citation(
+        doc=rec.plan.file,
+        plan=rec.plan.id,
+        plan_title=rec.plan.title,
+        section=" > ".join(block.section),
+        quote=collapse(quote),
+        lines=(block.span.line_start, block.span.line_end),
+        start=block.span.start,
+        end=block.span.end,
+    )

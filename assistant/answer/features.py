@@ -2,6 +2,7 @@
 
 Every decision the scoring stage makes rests on these numbers; their weights come from
 the parameters file written by `python -m assistant fit`."""
+
 from __future__ import annotations
 
 import re
@@ -12,23 +13,66 @@ from .rank import POOL, Hit
 from .statements import KINDS, Statement
 
 DENSE = ("dense_gap", "dense_rr")
-INTENTS = ("lead_unit", "cooperating_units", "deadline", "report_deadline", "target", "unit_duties", "general")
+INTENTS = (
+    "lead_unit",
+    "cooperating_units",
+    "deadline",
+    "report_deadline",
+    "target",
+    "unit_duties",
+    "general",
+)
 FEATURES: tuple[str, ...] = (
-    "fused_rel", "lexical_rel", "lexical_rr", *DENSE,
-    "coverage", "basis_coverage", "text_coverage", "coverage_gap", "text_gap", "key_missing", "no_words",
+    "fused_rel",
+    "lexical_rel",
+    "lexical_rr",
+    *DENSE,
+    "coverage",
+    "basis_coverage",
+    "text_coverage",
+    "coverage_gap",
+    "text_gap",
+    "key_missing",
+    "no_words",
     "unknown",
-    *(f"kind_{k}" for k in KINDS), *(f"{k}~{i}" for k in KINDS for i in INTENTS),
-    "intent_first", "intent_any", "wants_ok", "wants_missing",
-    "lead_match", "partner_match", "unit_mismatch", "empty", "report_kind",
-    "identity_asked", "preamble", "period_match",
+    *(f"kind_{k}" for k in KINDS),
+    *(f"{k}~{i}" for k in KINDS for i in INTENTS),
+    "intent_first",
+    "intent_any",
+    "wants_ok",
+    "wants_missing",
+    "lead_match",
+    "partner_match",
+    "unit_mismatch",
+    "empty",
+    "report_kind",
+    "identity_asked",
+    "preamble",
+    "period_match",
 )
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in DENSE)
 # What the abstainer reads: the ranker's view of the best candidate and that candidate's evidence.
-ABSTAIN_FEATURES = ("top_logit", "lead", "coverage", "text_coverage", "basis_coverage", "key_missing",
-                    "wants_ok", "wants_missing", "empty", "report_kind", "unit_mismatch", "no_words", "unknown", "dense_gap")
+ABSTAIN_FEATURES = (
+    "top_logit",
+    "lead",
+    "coverage",
+    "text_coverage",
+    "basis_coverage",
+    "key_missing",
+    "wants_ok",
+    "wants_missing",
+    "empty",
+    "report_kind",
+    "unit_mismatch",
+    "no_words",
+    "unknown",
+    "dense_gap",
+)
 
-_IDENTITY_Q = re.compile(r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|\bngay nao\b|\bban hanh\b"
-                         r"|\bngay ban hanh\b|\bcan cu\b|\bkem theo\b")
+_IDENTITY_Q = re.compile(
+    r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|\bngay nao\b|\bban hanh\b"
+    r"|\bngay ban hanh\b|\bcan cu\b|\bkem theo\b"
+)
 
 
 class QuestionView:
@@ -37,7 +81,7 @@ class QuestionView:
     def __init__(self, q: Question, hits: list[Hit], words: list[str], unknown: float = 0.0):
         self.q = q
         self.words = words
-        self.unknown = unknown      # share of the question's content words the plans never use
+        self.unknown = unknown  # share of the question's content words the plans never use
         self.intents = matching_intents(q.folded)
         self.identity = bool(_IDENTITY_Q.search(q.folded))
         self.best_fused = max((h.fused for h in hits), default=1.0) or 1.0
@@ -46,8 +90,15 @@ class QuestionView:
         self.best_dense = max(dense, default=0.0)
 
 
-def featurize(view: QuestionView, st: Statement, hit: Hit, coverage: float, basis_coverage: float,
-              text_coverage: float, key_missing: bool) -> dict[str, float]:
+def featurize(
+    view: QuestionView,
+    st: Statement,
+    hit: Hit,
+    coverage: float,
+    basis_coverage: float,
+    text_coverage: float,
+    key_missing: bool,
+) -> dict[str, float]:
     q = view.q
     named = set(q.units)
     f = {
@@ -66,8 +117,8 @@ def featurize(view: QuestionView, st: Statement, hit: Hit, coverage: float, basi
         "intent_any": float(bool(set(view.intents) & set(KINDS[st.kind]))),
         "wants_ok": float(bool(q.wants) and has_kind(st.text, q.wants)),
         "wants_missing": float(bool(q.wants) and not has_kind(st.text, q.wants)),
-        "lead_match": float(bool(named & set(st.units[:st.leads]))),
-        "partner_match": float(bool(named & set(st.units[st.leads:]))),
+        "lead_match": float(bool(named & set(st.units[: st.leads]))),
+        "partner_match": float(bool(named & set(st.units[st.leads :]))),
         "unit_mismatch": float(bool(named) and bool(st.units) and not named & set(st.units)),
         "empty": float(st.empty),
         "report_kind": float(st.report_kind),
@@ -77,7 +128,7 @@ def featurize(view: QuestionView, st: Statement, hit: Hit, coverage: float, basi
     }
     for k in KINDS:
         f[f"kind_{k}"] = float(st.kind == k)
-        for i in INTENTS:   # how well each kind of statement answers each kind of question
+        for i in INTENTS:  # how well each kind of statement answers each kind of question
             f[f"{k}~{i}"] = float(st.kind == k and q.intent == i)
     return f
 

@@ -6,6 +6,7 @@ ranker is a logistic regression over all candidates. The abstainer is a logistic
 regression over the ranker's decisions on questions of plans it was not fit on (leave one
 plan out inside the training set), and its threshold weighs a wrong answer against "not
 found" (WRONG_COST), so neither is fit to the ranker's own training data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,20 +15,20 @@ import numpy as np
 
 from ..evaluate import correct
 from .candidates import Candidate, Corpus, gather
-from .statements import KINDS
 from .features import ABSTAIN_FEATURES
 from .model import Linear, Model, decision_row
 from .pipeline import Gathered
+from .statements import KINDS
 
-C = 1.0            # inverse regularisation strength of the logistic regression
-WRONG_COST = 0.25   # a wrong answer's cost, against 1 for a right one
+C = 1.0  # inverse regularisation strength of the logistic regression
+WRONG_COST = 0.25  # a wrong answer's cost, against 1 for a right one
 
 
 @dataclass(frozen=True)
 class Sample:
     gold: dict
     gathered: Gathered
-    labels: tuple[bool, ...]   # per candidate
+    labels: tuple[bool, ...]  # per candidate
 
     @property
     def group(self) -> str:
@@ -59,14 +60,20 @@ def labels(gold: dict, cands: list[Candidate]) -> tuple[bool, ...]:
 
 def _linear(rows: list[dict[str, float]], y: list[bool], features: tuple[str, ...]) -> Linear:
     from sklearn.linear_model import LogisticRegression
+
     x = np.array([[r.get(f, 0.0) for f in features] for r in rows], dtype=np.float64)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     clf = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
     clf.fit((x - mean) / scale, np.array(y, dtype=int))
-    return Linear(features, tuple(_r(mean)), tuple(_r(scale)), tuple(_r(clf.coef_[0])),
-                  round(float(clf.intercept_[0]), 6))
+    return Linear(
+        features,
+        tuple(_r(mean)),
+        tuple(_r(scale)),
+        tuple(_r(clf.coef_[0])),
+        round(float(clf.intercept_[0]), 6),
+    )
 
 
 def _r(values) -> list[float]:

@@ -2,12 +2,13 @@
 `python -m assistant fit`: a logistic ranker over candidate features, and a logistic
 abstainer that judges, from the best candidate and its lead over the next, whether the
 best candidate is an answer at all. Scoring is pure numpy."""
+
 from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ class ParamsInvalid(RuntimeError):
 @dataclass(frozen=True)
 class Linear:
     """A logistic model over named features, standardised by `mean` and `scale`."""
+
     features: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -40,15 +42,26 @@ class Linear:
         return 1.0 / (1.0 + np.exp(-(x @ np.array(self.weights) + self.bias)))
 
     def to_json(self) -> dict:
-        return {"features": list(self.features), "mean": list(self.mean), "scale": list(self.scale),
-                "weights": list(self.weights), "bias": self.bias}
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+        }
 
     @classmethod
-    def from_json(cls, data: dict, expected: tuple[str, ...]) -> "Linear":
-        model = cls(tuple(data["features"]), tuple(map(float, data["mean"])), tuple(map(float, data["scale"])),
-                    tuple(map(float, data["weights"])), float(data["bias"]))
+    def from_json(cls, data: dict, expected: tuple[str, ...]) -> Linear:
+        model = cls(
+            tuple(data["features"]),
+            tuple(map(float, data["mean"])),
+            tuple(map(float, data["scale"])),
+            tuple(map(float, data["weights"])),
+            float(data["bias"]),
+        )
         if model.features != expected or not (
-                len(model.mean) == len(model.scale) == len(model.weights) == len(expected)):
+            len(model.mean) == len(model.scale) == len(model.weights) == len(expected)
+        ):
             raise ValueError("other features")
         return model
 
@@ -73,7 +86,7 @@ def _logit(p: float) -> float:
 class Model:
     ranker: Linear
     abstainer: Linear
-    threshold: float          # below this confidence the best candidate is not an answer
+    threshold: float  # below this confidence the best candidate is not an answer
 
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         return self.ranker.probabilities(rows)
@@ -86,8 +99,11 @@ class Model:
         return float(self.abstainer.probabilities([decision_row(probs, top)])[0])
 
     def to_json(self) -> dict:
-        return {"ranker": self.ranker.to_json(), "abstainer": self.abstainer.to_json(),
-                "threshold": self.threshold}
+        return {
+            "ranker": self.ranker.to_json(),
+            "abstainer": self.abstainer.to_json(),
+            "threshold": self.threshold,
+        }
 
 
 # "dense": with the embedder's similarity; "lexical": for an index built without vectors.
@@ -102,20 +118,28 @@ def load_models(path: Path = PARAMS_FILE) -> dict[str, Model]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise ParamsInvalid(f"cannot read the answer parameters {path}: {exc}; "
-                            "run `python -m assistant fit`") from exc
+        raise ParamsInvalid(
+            f"cannot read the answer parameters {path}: {exc}; run `python -m assistant fit`"
+        ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ParamsInvalid(f"{path} has format {data.get('format') if isinstance(data, dict) else None}, "
-                            f"expected {FORMAT}; run `python -m assistant fit`")
+        raise ParamsInvalid(
+            f"{path} has format {data.get('format') if isinstance(data, dict) else None}, "
+            f"expected {FORMAT}; run `python -m assistant fit`"
+        )
     models = {}
     for key, names in EXPECTED.items():
         try:
             part = data["models"][key]
-            models[key] = Model(Linear.from_json(part["ranker"], names),
-                                Linear.from_json(part["abstainer"], ABSTAIN_FEATURES), float(part["threshold"]))
+            models[key] = Model(
+                Linear.from_json(part["ranker"], names),
+                Linear.from_json(part["abstainer"], ABSTAIN_FEATURES),
+                float(part["threshold"]),
+            )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ParamsInvalid(f"{path}: the '{key}' model is missing or was fit for other features than "
-                                f"this code computes ({exc}); run `python -m assistant fit`") from exc
+            raise ParamsInvalid(
+                f"{path}: the '{key}' model is missing or was fit for other features than "
+                f"this code computes ({exc}); run `python -m assistant fit`"
+            ) from exc
     return models
 
 

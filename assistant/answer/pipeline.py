@@ -1,5 +1,6 @@
 """The answering pipeline, read top to bottom: parse -> scope -> candidates -> score ->
 select or abstain -> compose."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .scope import missing_plan
 @dataclass(frozen=True)
 class Gathered:
     """Everything about one question that does not depend on the model's parameters."""
+
     question: Question
     hits: list[Hit]
     candidates: list[Candidate]
@@ -25,8 +27,9 @@ class Gathered:
 class Answerer:
     """Holds what answering needs from a loaded index; `ask` is pure given that state."""
 
-    def __init__(self, index: Index, sources: dict[str, str], embedder=None,
-                 models: dict[str, Model] | None = None):
+    def __init__(
+        self, index: Index, sources: dict[str, str], embedder=None, models: dict[str, Model] | None = None
+    ):
         self.corpus = Corpus(index)
         self.sources = sources
         self.embedder = embedder if index.vectors is not None else None
@@ -57,5 +60,6 @@ class Answerer:
         chosen = select(q.plan_ids, g.candidates, probs) if confident else []
         if not chosen:
             return not_found(self.corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
-        return compose(self.corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates,
-                       chosen, g.hits)
+        return compose(
+            self.corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates, chosen, g.hits
+        )

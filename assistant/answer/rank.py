@@ -1,6 +1,7 @@
 """Passages ranked for a question: BM25 over real and accent-folded tokens, dense
 similarity through the index's vectors, fused by reciprocal rank. Each ranked passage
 keeps its raw signals, which become candidate features."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,22 +10,23 @@ import numpy as np
 
 from ..index import Index
 from ..question import Question, expand_abbreviations
-from .variants import expand
 from ..retrieve import bm25_scores, restore_diacritics, rrf, top
+from .variants import expand
 
-POOL = 40      # passages taken from each ranking
+POOL = 40  # passages taken from each ranking
 DENSE_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
 class Hit:
     """One ranked passage and the signals it was ranked by."""
+
     passage: int
-    fused: float          # reciprocal-rank fusion score
-    lexical: float        # BM25 (real + folded), raw
-    lexical_rank: int     # 0-based; POOL when not in the lexical pool
-    dense: float          # cosine similarity; 0.0 without an embedder
-    dense_rank: int       # 0-based; POOL when not in the dense pool
+    fused: float  # reciprocal-rank fusion score
+    lexical: float  # BM25 (real + folded), raw
+    lexical_rank: int  # 0-based; POOL when not in the lexical pool
+    dense: float  # cosine similarity; 0.0 without an embedder
+    dense_rank: int  # 0-based; POOL when not in the dense pool
 
 
 def lexical_scores(index: Index, q: Question) -> np.ndarray:
@@ -65,5 +67,7 @@ def rank(index: Index, plan_of: np.ndarray, embedder, q: Question, n: int = POOL
     lex_pos = {p: i for i, p in enumerate(lex_order)}
     dense_pos = {p: i for i, p in enumerate(dense_order)}
     ordered = sorted(fused.items(), key=lambda kv: -kv[1])[:n]
-    return [Hit(p, s, float(lexical[p]), lex_pos.get(p, n), float(dense[p]), dense_pos.get(p, n))
-            for p, s in ordered]
+    return [
+        Hit(p, s, float(lexical[p]), lex_pos.get(p, n), float(dense[p]), dense_pos.get(p, n))
+        for p, s in ordered
+    ]

@@ -1,5 +1,6 @@
 """Abstention before search: a question about a commune, ward or year for which no plan is
 loaded. Pure."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Candidate statements: what one ranked passage could answer, one statement per kind of
 fact its records (or its sentences) can state. Every statement is produced whatever the
 question's detected intent; which one answers is decided by the scoring stage."""
+
 from __future__ import annotations
 
 import re
@@ -31,15 +32,15 @@ _REPORT_KIND_Q = re.compile(r"\b(?:bao cao|bc)\s+(quy|6 thang|sau thang|nam|than
 @dataclass(frozen=True)
 class Statement:
     kind: str
-    text: str                      # the fact, with Markdown bold marks
+    text: str  # the fact, with Markdown bold marks
     plan: str
-    passage: int                   # the ranked passage it comes from
-    blocks: tuple[Block, ...]      # what to quote
-    basis: str                     # the plan text the fact rests on (for coverage)
-    units: tuple[str, ...] = ()    # canonical units the fact is about: leads first
-    leads: int = 0                 # how many of `units` lead (or own the duty)
-    empty: bool = False            # the field the kind states is not given in the plan
-    report_kind: int = 0           # +1 the report the question names, -1 another one
+    passage: int  # the ranked passage it comes from
+    blocks: tuple[Block, ...]  # what to quote
+    basis: str  # the plan text the fact rests on (for coverage)
+    units: tuple[str, ...] = ()  # canonical units the fact is about: leads first
+    leads: int = 0  # how many of `units` lead (or own the duty)
+    empty: bool = False  # the field the kind states is not given in the plan
+    report_kind: int = 0  # +1 the report the question names, -1 another one
 
 
 def canon_units(names) -> tuple[str, ...]:
@@ -54,7 +55,9 @@ def asked_report_kind(folded_question: str) -> str | None:
 def task_statements(task: Task, plan: str, passage: int, block: Block) -> list[Statement]:
     leads = canon_units(task.lead)
     units = leads + tuple(u for u in canon_units(task.cooperating) if u not in leads)
-    common = dict(plan=plan, passage=passage, blocks=(block,), basis=task.content, units=units, leads=len(leads))
+    common = dict(
+        plan=plan, passage=passage, blocks=(block,), basis=task.content, units=units, leads=len(leads)
+    )
     return [
         Statement("task_lead", F.task_lead(task), empty=not task.lead, **common),
         Statement("task_cooperating", F.task_cooperating(task), empty=not task.cooperating, **common),
@@ -62,21 +65,27 @@ def task_statements(task: Task, plan: str, passage: int, block: Block) -> list[S
     ]
 
 
-def duty_statements(duty: Duty, named_units: tuple[str, ...], excerpt: str, plan: str, passage: int,
-                    blocks: tuple[Block, ...]) -> list[Statement]:
+def duty_statements(
+    duty: Duty, named_units: tuple[str, ...], excerpt: str, plan: str, passage: int, blocks: tuple[Block, ...]
+) -> list[Statement]:
     """`excerpt`: the part of the duty the question is about; `blocks`: the duty's own
     block, then the heading that names its unit, if any."""
     units = canon_units((duty.unit, *duty.partners))
     common = dict(plan=plan, passage=passage, blocks=blocks, basis=excerpt or duty.text, units=units, leads=1)
     return [
         Statement("duty", F.duty_line(duty, excerpt), **common),
-        Statement("duty_cooperating", F.duty_cooperating(duty, named_units, excerpt),
-                  empty=not (duty.partners or duty.role == "cooperate"), **common),
+        Statement(
+            "duty_cooperating",
+            F.duty_cooperating(duty, named_units, excerpt),
+            empty=not (duty.partners or duty.role == "cooperate"),
+            **common,
+        ),
     ]
 
 
-def report_statements(reports: list[Report], folded_question: str, plan: str, passage: int,
-                      block: Block) -> list[Statement]:
+def report_statements(
+    reports: list[Report], folded_question: str, plan: str, passage: int, block: Block
+) -> list[Statement]:
     asked = asked_report_kind(folded_question)
 
     def kind_of(r: Report) -> str:
@@ -89,8 +98,11 @@ def report_statements(reports: list[Report], folded_question: str, plan: str, pa
 
     def score(r: Report) -> float:
         s = 2.0 * match(r)
-        if r.recipient and any(w in folded_question for w in fold(r.recipient).split()
-                               if len(w) > 2 and w not in {"ban", "nhan", "dan"}):
+        if r.recipient and any(
+            w in folded_question
+            for w in fold(r.recipient).split()
+            if len(w) > 2 and w not in {"ban", "nhan", "dan"}
+        ):
             s += 1
         return s
 
@@ -99,19 +111,31 @@ def report_statements(reports: list[Report], folded_question: str, plan: str, pa
     dated = bool(best.due and (best.due.day_of_month or best.due.due))
     return [
         Statement("report", F.report_line(best), empty=not dated, report_kind=match(best), **common),
-        Statement("report_frequency", F.report_frequency(reports), empty=not any(r.frequency for r in reports),
-                  report_kind=max(match(r) for r in reports), **common),
+        Statement(
+            "report_frequency",
+            F.report_frequency(reports),
+            empty=not any(r.frequency for r in reports),
+            report_kind=max(match(r) for r in reports),
+            **common,
+        ),
     ]
 
 
 def target_statement(target: Target, plan: str, passage: int, block: Block) -> Statement:
-    return Statement("target", F.target_line(target), plan=plan, passage=passage, blocks=(block,),
-                     basis=target.indicator)
+    return Statement(
+        "target", F.target_line(target), plan=plan, passage=passage, blocks=(block,), basis=target.indicator
+    )
 
 
 def sentence_statement(sentence: str, intent: str, plan: str, passage: int, block: Block) -> Statement:
-    return Statement("sentence", F.sentence_fact(sentence, intent), plan=plan, passage=passage,
-                     blocks=(block,), basis=sentence)
+    return Statement(
+        "sentence",
+        F.sentence_fact(sentence, intent),
+        plan=plan,
+        passage=passage,
+        blocks=(block,),
+        basis=sentence,
+    )
 
 
 def identity_statement(rec: PlanRecords, passage: int) -> Statement | None:
@@ -128,8 +152,14 @@ def identity_statement(rec: PlanRecords, passage: int) -> Statement | None:
             blocks.append(block)
     if not blocks:
         return None
-    return Statement("identity", F.plan_identity(rec.plan), plan=rec.plan.id, passage=passage,
-                     blocks=tuple(blocks[:2]), basis=" ".join(b.text for b in blocks[:2]))
+    return Statement(
+        "identity",
+        F.plan_identity(rec.plan),
+        plan=rec.plan.id,
+        passage=passage,
+        blocks=tuple(blocks[:2]),
+        basis=" ".join(b.text for b in blocks[:2]),
+    )
 
 
 def excerpt(text: str, score) -> str:

@@ -8,6 +8,7 @@ by a synonym. Each copy has "id" `<gold id>~<kind>` and "variant" `<kind>`; a re
 to the original is left out. `expand(text)` returns the text followed by the synonyms of the
 expressions it contains. Both read `thesaurus.json` next to this module. Choices are made
 from a SHA-256 of the gold id, so the same input gives the same output in every process."""
+
 from __future__ import annotations
 
 import copy
@@ -16,7 +17,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..textnorm import collapse, fold, has_diacritics, new_tone, nfc
@@ -24,9 +25,14 @@ from ..textnorm import collapse, fold, has_diacritics, new_tone, nfc
 THESAURUS = Path(__file__).with_name("thesaurus.json")
 KINDS = ("no_diacritics", "abbreviated", "polite", "typo", "synonym")
 FRAMES = (  # `{q}` is the question; a frame with its own "?" after it gets q without one
-    "Cho em hỏi {q} ạ?", "Anh/chị ơi, {q}", "Em mới về đơn vị, xin hỏi: {q}",
-    "Nhờ anh chị xem giúp: {q} Cảm ơn ạ.", "Dạ, cho mình hỏi chút: {q}",
-    "Xin chào, tôi muốn hỏi {q} ạ?", "Chị ơi cho em hỏi với, {q}")
+    "Cho em hỏi {q} ạ?",
+    "Anh/chị ơi, {q}",
+    "Em mới về đơn vị, xin hỏi: {q}",
+    "Nhờ anh chị xem giúp: {q} Cảm ơn ạ.",
+    "Dạ, cho mình hỏi chút: {q}",
+    "Xin chào, tôi muốn hỏi {q} ạ?",
+    "Chị ơi cho em hỏi với, {q}",
+)
 _DASH = r"[\-\u2010-\u2015\u2212]"
 _PLACE_WORDS = {"xa", "phuong"}  # folded; the words after them are place names
 
@@ -78,7 +84,7 @@ def _pattern(phrase: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matcher(phrases: tuple[str, ...], folded: bool):
     alts = [(p, i, False) for i, p in enumerate(phrases)]
     if folded:  # also the phrases typed without diacritics
@@ -118,7 +124,7 @@ def _polite(text: str, key: str) -> str:
     frame = FRAMES[_hash(key, "polite") % len(FRAMES)]
     first = re.match(r"\W*(\w)(\w*)", text)  # lower case, unless an abbreviation (`KH`, `NĐ`)
     if first and not (first.group(2) and first.group(0).isupper()):
-        text = text[: first.start(1)] + first.group(1).lower() + text[first.end(1):]
+        text = text[: first.start(1)] + first.group(1).lower() + text[first.end(1) :]
     if "?" in frame.split("{q}")[1]:
         text = text.rstrip().rstrip("?").rstrip()
     if not has_diacritics(text):  # who types without diacritics types the frame so too
@@ -129,9 +135,14 @@ def _polite(text: str, key: str) -> str:
 def _typo(text: str, key: str) -> str | None:
     """One typo in one lower-case word of five letters or more, not after xã/phường."""
     words = list(re.finditer(r"\w+", text))
-    cands = [m for k, m in enumerate(words)  # "phường" and the place name after it spared
-             if len(m.group()) >= 5 and m.group().isalpha() and m.group()[0].islower()
-             and not {fold(p.group()) for p in words[max(0, k - 2):k + 1]} & _PLACE_WORDS]
+    cands = [
+        m
+        for k, m in enumerate(words)  # "phường" and the place name after it spared
+        if len(m.group()) >= 5
+        and m.group().isalpha()
+        and m.group()[0].islower()
+        and not {fold(p.group()) for p in words[max(0, k - 2) : k + 1]} & _PLACE_WORDS
+    ]
     if not cands:
         return None
     h = _hash(key, "typo")
@@ -140,12 +151,12 @@ def _typo(text: str, key: str) -> str | None:
     swaps = [i for i in range(1, len(word) - 2) if word[i].lower() != word[i + 1].lower()]
     if edit == 0 and swaps:  # two adjacent inner letters
         i = swaps[h % len(swaps)]
-        new = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     elif edit == 2:  # any letter
-        new = word[: h % len(word) + 1] + word[h % len(word):]
+        new = word[: h % len(word) + 1] + word[h % len(word) :]
     else:  # an inner letter
-        new = word[: 1 + h % (len(word) - 2)] + word[2 + h % (len(word) - 2):]
-    return text[: m.start()] + new + text[m.end():]
+        new = word[: 1 + h % (len(word) - 2)] + word[2 + h % (len(word) - 2) :]
+    return text[: m.start()] + new + text[m.end() :]
 
 
 def _next_member(group: tuple[str, ...], i: int, folded: bool) -> str | None:
@@ -188,11 +199,18 @@ def variants(gold: dict, thesaurus: Thesaurus | None = None) -> list[dict]:
     """Up to five rewrites of one gold question, in the order of `KINDS`."""
     th = thesaurus or load_thesaurus()
     question, key = nfc(gold["question"]), str(gold["id"])
-    texts = {"no_diacritics": strip_diacritics(question), "abbreviated": _abbreviated(question, th),
-             "polite": _polite(question, key), "typo": _typo(question, key),
-             "synonym": _synonym(question, th)}
-    return [{**copy.deepcopy(gold), "id": f"{key}~{kind}", "question": collapse(text), "variant": kind}
-            for kind, text in texts.items() if text and collapse(text) != collapse(question)]
+    texts = {
+        "no_diacritics": strip_diacritics(question),
+        "abbreviated": _abbreviated(question, th),
+        "polite": _polite(question, key),
+        "typo": _typo(question, key),
+        "synonym": _synonym(question, th),
+    }
+    return [
+        {**copy.deepcopy(gold), "id": f"{key}~{kind}", "question": collapse(text), "variant": kind}
+        for kind, text in texts.items()
+        if text and collapse(text) != collapse(question)
+    ]
 
 
 def expand(text: str, thesaurus: Thesaurus | None = None) -> str:

@@ -2,6 +2,7 @@
 
 A question typed with diacritics is compared with accented words (so "lương" does not
 match "lượng"); one typed without them with accent-folded words."""
+
 from __future__ import annotations
 
 import re
@@ -17,11 +18,13 @@ from ..vocab import Vocabulary
 # Words that carry a question's form rather than its content (folded syllables): question
 # words, roles, units of measure, the names of the plan's own kind, forms of address and
 # courtesy ("cho em hỏi ... ạ", "nhờ anh chị xem giúp", "cảm ơn").
-_FORM_WORDS = set("""ai nao gi la bao nhieu khi may cua thi va o co duoc phai nhung don vi phong chu tri phoi hop
-han ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach cchc cai cach
-hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan ra sao muc tieu chi dau
-uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop thuoc dat
-em anh chi a oi xin nhe giup voi biet chao muon nho xem cam on da chut""".split()) | {"dinh_ky", "dau_moi", "bao_lau"}
+_FORM_WORDS = set(
+    """ai nao gi la bao nhieu khi may cua thi va o co duoc phai nhung don vi phong chu tri phoi hop han
+ngay hay vay the nhu minh toi trong ve voi cho do lam can se da dang mot cac tai xa phuong ke hoach
+cchc cai cach hanh chinh nam bi hoi gom nhu truoc sau tu den luc gio xong hoan thanh thoi gian lan
+ra sao muc tieu chi dau uy ban nhan dan ubnd trieu dong ty tien phan tram mang viec lau moi lay nop
+thuoc dat em anh chi a oi xin nhe giup voi biet chao muon nho xem cam on da chut""".split()
+) | {"dinh_ky", "dau_moi", "bao_lau"}
 _ABBREVIATIONS = {fold(k) for k in ABBREVIATIONS}
 
 
@@ -48,8 +51,12 @@ class Words:
         for i, w in enumerate(words):
             parts = [fold_word(p) for p in w.split("_")]
             nxt = words[i + 1] if i + 1 < len(words) else ""
-            if (all(p in _FORM_WORDS or p in plan_words for p in parts) or re.fullmatch(r"20\d\d", w)
-                    or fold_word(w) in _ABBREVIATIONS or fold_word(nxt) in {"nao", "gi", "may"}):
+            if (
+                all(p in _FORM_WORDS or p in plan_words for p in parts)
+                or re.fullmatch(r"20\d\d", w)
+                or fold_word(w) in _ABBREVIATIONS
+                or fold_word(nxt) in {"nao", "gi", "may"}
+            ):
                 continue
             out.append(w)
         return list(dict.fromkeys(out))

@@ -1,4 +1,5 @@
 """Who may use the bot (TELEGRAM_ALLOWED_CHATS) and who administers it (TELEGRAM_ADMINS)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,13 +19,15 @@ def _ids(values: tuple[str, ...], variable: str) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class Access:
-    allowed: frozenset[int] = frozenset()   # chat or user ids; empty = everyone
+    allowed: frozenset[int] = frozenset()  # chat or user ids; empty = everyone
     admins: frozenset[int] = frozenset()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Access":
-        return cls(_ids(settings.telegram_allowed_chats, "TELEGRAM_ALLOWED_CHATS"),
-                   _ids(settings.telegram_admins, "TELEGRAM_ADMINS"))
+    def from_settings(cls, settings: Settings) -> Access:
+        return cls(
+            _ids(settings.telegram_allowed_chats, "TELEGRAM_ALLOWED_CHATS"),
+            _ids(settings.telegram_admins, "TELEGRAM_ADMINS"),
+        )
 
     def allows(self, chat_id: int | None, user_id: int | None) -> bool:
         """Decided by the chat: a group not listed gets nothing, whoever writes in it (an

@@ -3,13 +3,14 @@
 A core update runs off the event loop, one at a time (`BotState.updating`), so other chats
 keep being answered, from the old index, meanwhile; when it succeeds the assistant is
 reloaded (off the loop too) and swapped in, and later questions use the new index."""
+
 from __future__ import annotations
 
 import asyncio
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction
@@ -49,7 +50,9 @@ async def remove_command(update: Update, context: BotContext) -> None:
     found = [texts.removal(r) for r in find_plans(plans, arg)] if arg else []
     if len(found) == 1:
         key = state.removals.put(found[0])
-        await send(update, texts.confirm_removal_html(found[0]), texts.confirm_keyboard("del", key, texts.DELETE))
+        await send(
+            update, texts.confirm_removal_html(found[0]), texts.confirm_keyboard("del", key, texts.DELETE)
+        )
         return
     items = [(state.removals.put(item), item) for item in found or map(texts.removal, plans)]
     await send(update, texts.removal_list_html(arg, bool(found), len(items)), texts.removal_keyboard(items))
@@ -90,6 +93,7 @@ async def confirm_upload(update: Update, context: BotContext) -> None:
 
 
 # ------------------------------------------------------------------ helpers
+
 
 async def _download(update: Update, context: BotContext, name: str) -> Path | None:
     """The sent file, saved under its own name in a new temporary folder; None (and the

@@ -1,5 +1,6 @@
 """What the bot says to admins about plan updates, as Telegram HTML (Vietnamese), and the
 confirm keyboards. Pure functions of core records."""
+
 from __future__ import annotations
 
 import re
@@ -18,12 +19,15 @@ from .pending import PendingRemoval
 MAX_WARNINGS = 20
 REPLACE, DELETE, CANCEL = "✅ Thay thế", "✅ Xóa", "❌ Hủy"
 
-FILES_ADMIN_ONLY = ("Xin lỗi, chỉ quản trị viên mới gửi được tệp kế hoạch để cập nhật trợ lý. "
-                    "Nếu bạn có kế hoạch mới, vui lòng chuyển tệp cho quản trị viên. "
-                    "Bạn vẫn có thể đặt câu hỏi về các kế hoạch hiện có.")
+FILES_ADMIN_ONLY = (
+    "Xin lỗi, chỉ quản trị viên mới gửi được tệp kế hoạch để cập nhật trợ lý. "
+    "Nếu bạn có kế hoạch mới, vui lòng chuyển tệp cho quản trị viên. "
+    "Bạn vẫn có thể đặt câu hỏi về các kế hoạch hiện có."
+)
 ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
-NO_FILE_NAME = ("Tệp không có tên nên không biết định dạng. "
-                "Hãy gửi lại tệp có đuôi .docx, .pdf, .txt hoặc .md.")
+NO_FILE_NAME = (
+    "Tệp không có tên nên không biết định dạng. Hãy gửi lại tệp có đuôi .docx, .pdf, .txt hoặc .md."
+)
 STALE_ACTION = "Yêu cầu này đã hết hạn hoặc đã được xử lý. Hãy gửi lại tệp hoặc lệnh."
 NO_PLANS = "Chưa có kế hoạch nào trong kho."
 
@@ -40,8 +44,11 @@ def file_name(raw: str | None) -> str | None:
         return None
     name = PurePosixPath(unicodedata.normalize("NFC", raw).replace("\\", "/")).name
     name = re.sub(r"[\t\n\r\x0b\x0c]", " ", name)
-    name = "".join(ch if ch.isalnum() or ch in " -_.()" else "-"
-                   for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = "".join(
+        ch if ch.isalnum() or ch in " -_.()" else "-"
+        for ch in name
+        if not unicodedata.category(ch).startswith("C")
+    )
     name = re.sub(r"\s+", " ", name).strip(" .")
     stem, dot, suffix = name.rpartition(".")
     if not dot or len(suffix) > 10:
@@ -57,19 +64,25 @@ def upload_problem(name: str | None, size: int | None, limit: int) -> str | None
         return NO_FILE_NAME
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        return (f"Tệp «{esc(name)}»: định dạng {esc(suffix or '(không có đuôi)')} chưa được hỗ trợ. "
-                f"Hãy gửi tệp .docx, .pdf, .txt hoặc .md (tệp .doc cũ hãy lưu lại thành .docx).")
+        return (
+            f"Tệp «{esc(name)}»: định dạng {esc(suffix or '(không có đuôi)')} chưa được hỗ trợ. "
+            f"Hãy gửi tệp .docx, .pdf, .txt hoặc .md (tệp .doc cũ hãy lưu lại thành .docx)."
+        )
     if size is not None and size > limit:
-        return (f"Tệp «{esc(name)}» quá lớn ({size / 1048576:.1f} MB); trợ lý chỉ nhận tệp tối đa "
-                f"{limit // 1048576} MB nên chưa tải tệp về. Hãy giảm dung lượng tệp (ví dụ nén hình ảnh "
-                f"trong tệp hoặc tách phụ lục) rồi gửi lại.")
+        return (
+            f"Tệp «{esc(name)}» quá lớn ({size / 1048576:.1f} MB); trợ lý chỉ nhận tệp tối đa "
+            f"{limit // 1048576} MB nên chưa tải tệp về. Hãy giảm dung lượng tệp (ví dụ nén hình ảnh "
+            f"trong tệp hoặc tách phụ lục) rồi gửi lại."
+        )
     return None
 
 
 def reading_html(name: str, waiting: bool) -> str:
     head = f"⏳ Đã nhận tệp «{esc(name)}». "
     if waiting:
-        return head + "Đang chờ lần cập nhật trước xong rồi sẽ đọc tệp; các câu hỏi vẫn được trả lời như thường."
+        return (
+            head + "Đang chờ lần cập nhật trước xong rồi sẽ đọc tệp; các câu hỏi vẫn được trả lời như thường."
+        )
     return head + "Đang đọc kế hoạch và cập nhật chỉ mục (có thể mất đến một phút)…"
 
 
@@ -106,7 +119,10 @@ def _added_html(result: UpdateResult) -> str:
 
 
 def _reloaded(result: UpdateResult) -> str:
-    return f"Từ giờ các câu hỏi được trả lời theo kho mới ({result.passages} đoạn; cập nhật trong {result.seconds} giây)."
+    return (
+        f"Từ giờ các câu hỏi được trả lời theo kho mới ({result.passages} đoạn; "
+        f"cập nhật trong {result.seconds} giây)."
+    )
 
 
 def exists_html(result: UpdateResult) -> str:
@@ -119,11 +135,18 @@ def upload_cancelled_html(name: str) -> str:
 
 def confirm_keyboard(kind: str, key: str, yes: str) -> InlineKeyboardMarkup:
     """✅ / ❌ under a question; `kind` is "add" or "del" (callback data "add:ok:<key>")."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=f"{kind}:ok:{key}"),
-                                  InlineKeyboardButton(CANCEL, callback_data=f"{kind}:no:{key}")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes, callback_data=f"{kind}:ok:{key}"),
+                InlineKeyboardButton(CANCEL, callback_data=f"{kind}:no:{key}"),
+            ]
+        ]
+    )
 
 
 # ------------------------------------------------------------------ /xoakehoach
+
 
 def removal(rec: PlanRecords) -> PendingRemoval:
     """A plan as something to remove: by its file name (unique in the corpus)."""
@@ -133,8 +156,10 @@ def removal(rec: PlanRecords) -> PendingRemoval:
 
 
 def confirm_removal_html(item: PendingRemoval) -> str:
-    return (f"Gỡ {esc(item.label)} khỏi kho? Tệp được chuyển vào thư mục removed, không bị xóa hẳn; "
-            f"trợ lý sẽ không trả lời theo kế hoạch này nữa.")
+    return (
+        f"Gỡ {esc(item.label)} khỏi kho? Tệp được chuyển vào thư mục removed, không bị xóa hẳn; "
+        f"trợ lý sẽ không trả lời theo kế hoạch này nữa."
+    )
 
 
 def removal_list_html(arg: str, matched: bool, count: int) -> str:
@@ -150,8 +175,10 @@ def removal_list_html(arg: str, matched: bool, count: int) -> str:
 
 
 def removal_keyboard(items: list[tuple[str, PendingRemoval]]) -> InlineKeyboardMarkup | None:
-    rows = [[InlineKeyboardButton(f"🗑 {shorten(item.label, 60)}", callback_data=f"del:pick:{key}")]
-            for key, item in items]
+    rows = [
+        [InlineKeyboardButton(f"🗑 {shorten(item.label, 60)}", callback_data=f"del:pick:{key}")]
+        for key, item in items
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -1,21 +1,32 @@
 """The one place the Telegram application is wired: handlers, state, start-up."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                          ContextTypes, Defaults, MessageHandler, TypeHandler, filters)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from ..settings import Settings
-from . import admin, digest, handlers as h, replies
+from . import admin, digest, replies
+from . import handlers as h
 from .access import Access
 from .commands import ADMIN_COMMANDS, COMMANDS
 from .send import ADDRESSED, quietly
@@ -25,9 +36,17 @@ from .webhook import webhook_secret
 
 log = logging.getLogger(__name__)
 
-COMMAND_HANDLERS = {"start": h.start, "help": h.help_, "kehoach": h.plans, "donvi": h.unit, "hoi": h.hoi,
-                    "hanchot": h.deadlines, "nhacviec": h.reminders, "lich": h.calendar,
-                    "xoakehoach": admin.remove_command}
+COMMAND_HANDLERS = {
+    "start": h.start,
+    "help": h.help_,
+    "kehoach": h.plans,
+    "donvi": h.unit,
+    "hoi": h.hoi,
+    "hanchot": h.deadlines,
+    "nhacviec": h.reminders,
+    "lich": h.calendar,
+    "xoakehoach": admin.remove_command,
+}
 
 
 def file_url(base_url: str) -> str:
@@ -36,25 +55,38 @@ def file_url(base_url: str) -> str:
     return f"{head}/file/{last}"
 
 
-def build_application(settings: Settings, assistant=None, *,
-                      today: Callable[[], date] | None = None) -> Application:
+def build_application(
+    settings: Settings, assistant=None, *, today: Callable[[], date] | None = None
+) -> Application:
     """The bot, ready to run. `assistant` is loaded in post_init when not given;
     `today` replaces the clock for deadlines (tests)."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty: the bot needs a token from @BotFather")
-    builder = (ApplicationBuilder().token(settings.telegram_token)
-               .context_types(ContextTypes(context=BotContext, bot_data=BotState))
-               .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone),
-                                  link_preview_options=LinkPreviewOptions(is_disabled=True)))
-               .concurrent_updates(True)
-               .post_init(post_init)
-               .post_shutdown(post_shutdown))
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotState))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=ZoneInfo(settings.timezone),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url
         builder = builder.base_url(base).base_file_url(file_url(base))
     app = builder.build()
     state: BotState = app.bot_data
-    state.settings, state.store, state.access = settings, Store(settings.data_dir), Access.from_settings(settings)
+    state.settings, state.store, state.access = (
+        settings,
+        Store(settings.data_dir),
+        Access.from_settings(settings),
+    )
     if assistant is not None:
         state.assistant = assistant
     if today is not None:
@@ -67,15 +99,23 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(TypeHandler(Update, h.gate), group=-1)
     for cmd in COMMANDS + ADMIN_COMMANDS:
         # a message edited into a command is not a new command: only new messages count
-        app.add_handler(CommandHandler(cmd.name, COMMAND_HANDLERS[cmd.name], filters=filters.UpdateType.MESSAGE))
+        app.add_handler(
+            CommandHandler(cmd.name, COMMAND_HANDLERS[cmd.name], filters=filters.UpdateType.MESSAGE)
+        )
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, h.question))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS & ADDRESSED, h.question))
     document = filters.UpdateType.MESSAGE & filters.Document.ALL
-    app.add_handler(MessageHandler(document & (filters.ChatType.PRIVATE | (filters.ChatType.GROUPS & ADDRESSED)),
-                                   admin.document))
-    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,
-                                   h.unknown_command))
+    app.add_handler(
+        MessageHandler(
+            document & (filters.ChatType.PRIVATE | (filters.ChatType.GROUPS & ADDRESSED)), admin.document
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE, h.unknown_command
+        )
+    )
     app.add_handler(CallbackQueryHandler(h.show_sources, pattern=r"^src:"))
     app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
     app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))
@@ -97,6 +137,7 @@ async def post_init(app: Application) -> None:
     state: BotState = app.bot_data
     if not state.loaded:
         from ..service import Assistant
+
         log.info("loading the assistant (the first run builds the index: 10-60 s)")
         started = time.perf_counter()
         state.assistant = await asyncio.to_thread(Assistant.load, state.settings)
@@ -104,14 +145,22 @@ async def post_init(app: Application) -> None:
             log.info("index built in %.1f s", time.perf_counter() - started)
     if state.store.recovered:
         for admin_id in sorted(state.access.admins):
-            await quietly(app.bot.send_message(admin_id, replies.store_recovered(state.store.recovered.name)),
-                          f"store notice to admin {admin_id}")
+            await quietly(
+                app.bot.send_message(admin_id, replies.store_recovered(state.store.recovered.name)),
+                f"store notice to admin {admin_id}",
+            )
     await quietly(app.bot.set_my_commands(telegram_commands()), "setMyCommands")
-    for admin_id in sorted(state.access.admins):   # fails for an admin who never opened the bot: harmless
-        await quietly(app.bot.set_my_commands(telegram_commands(admin=True), scope=BotCommandScopeChat(admin_id)),
-                      f"setMyCommands for admin {admin_id}")
-    log.info("bot @%s ready: %d plans, %d digest subscriptions", app.bot.username,
-             len(state.assistant.index.plans), digest.schedule_all(app))
+    for admin_id in sorted(state.access.admins):  # fails for an admin who never opened the bot: harmless
+        await quietly(
+            app.bot.set_my_commands(telegram_commands(admin=True), scope=BotCommandScopeChat(admin_id)),
+            f"setMyCommands for admin {admin_id}",
+        )
+    log.info(
+        "bot @%s ready: %d plans, %d digest subscriptions",
+        app.bot.username,
+        len(state.assistant.index.plans),
+        digest.schedule_all(app),
+    )
 
 
 async def post_shutdown(app: Application) -> None:
@@ -127,7 +176,13 @@ def run(settings: Settings, port: int = 8443) -> None:
     secret = webhook_secret(settings.telegram_webhook_secret, settings.data_dir) if url else ""
     app = build_application(settings)
     if url:
-        app.run_webhook(listen="0.0.0.0", port=port, url_path=urlparse(url).path.lstrip("/"),
-                        webhook_url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        app.run_webhook(
+            listen="0.0.0.0",
+            port=port,
+            url_path=urlparse(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,5 +1,6 @@
 """Every command the bot offers, in one place: registered with Telegram, listed by /help.
 Admin commands are listed only to admins (in /help and in their own chat's command menu)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Command:
     name: str
-    description: str   # shown in Telegram's command menu (setMyCommands) and in /help
-    usage: str = ""    # the arguments, as shown in /help
+    description: str  # shown in Telegram's command menu (setMyCommands) and in /help
+    usage: str = ""  # the arguments, as shown in /help
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -30,6 +31,6 @@ ADMIN_COMMANDS: tuple[Command, ...] = (
 
 
 def usage(name: str) -> str:
-    """"/donvi <tên đơn vị>" for a command name."""
+    """ "/donvi <tên đơn vị>" for a command name."""
     cmd = next(c for c in COMMANDS + ADMIN_COMMANDS if c.name == name)
     return f"/{cmd.name} {cmd.usage}".strip()

@@ -1,9 +1,11 @@
 """The bot's conversation in a terminal: questions and commands from stdin, plain text out."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TextIO
 
 from ..service import Assistant
 from . import conversation, replies
@@ -38,8 +40,14 @@ def respond(assistant: Assistant, line: str, today: Callable[[], date], out_dir:
     return replies.UNKNOWN_COMMAND
 
 
-def run_console(assistant: Assistant, lines: Iterable[str], out: TextIO, today: Callable[[], date],
-                out_dir: Path, prompt: bool = False) -> None:
+def run_console(
+    assistant: Assistant,
+    lines: Iterable[str],
+    out: TextIO,
+    today: Callable[[], date],
+    out_dir: Path,
+    prompt: bool = False,
+) -> None:
     """Answer each non-empty line until the input ends."""
     if prompt:
         print(to_plain(conversation.start(assistant)), file=out, end="\n\n> ", flush=True)

@@ -1,5 +1,6 @@
 """Each command's reply as Telegram HTML, from the core: shared by the bot and the console.
 Blocking (the core is synchronous): the bot calls these off the event loop."""
+
 from __future__ import annotations
 
 import re
@@ -50,6 +51,7 @@ def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None
     if days is None:
         return due.DAYS_USAGE
     from ..calendar import upcoming
+
     items = upcoming(assistant.index.plans, today, days=days, unit=unit_name)
     return due.upcoming_html(items, today, days, unit_name, _places(assistant))
 
@@ -57,6 +59,7 @@ def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None
 def digest(assistant: Assistant, today: date, unit_name: str | None) -> str | None:
     """The morning digest for a chat, or None when nothing is due."""
     from ..calendar import digest_items
+
     items = digest_items(assistant.index.plans, today, unit=unit_name)
     return due.digest_html(items, today, unit_name, _places(assistant)) if items else None
 
@@ -72,6 +75,7 @@ def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> C
     """The .ics of the deadlines in the coming year (for one unit, if given)."""
     from ..calendar import upcoming
     from ..ics import to_ics
+
     items = upcoming(assistant.index.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
     title = f"Hạn chót CCHC — {unit_name}" if unit_name else "Hạn chót CCHC"
     return CalendarFile(due.ics_name(unit_name), to_ics(items, title), due.ics_caption(len(items), unit_name))

@@ -1,17 +1,19 @@
 """The morning digest: one JobQueue job per subscribed chat, at 07:30 Asia/Ho_Chi_Minh."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 from datetime import date, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from . import conversation
-from .send import with_retry
 from .html import split_html
+from .send import with_retry
 from .state import BotContext, BotState
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,9 @@ def schedule(app: Application, chat_id: int, unit: str | None) -> None:
     for job in app.job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
     tz = ZoneInfo(app.bot_data.settings.timezone)
-    app.job_queue.run_daily(digest_job, time(*DIGEST_TIME, tzinfo=tz), name=job_name(chat_id),
-                            chat_id=chat_id, data=unit)
+    app.job_queue.run_daily(
+        digest_job, time(*DIGEST_TIME, tzinfo=tz), name=job_name(chat_id), chat_id=chat_id, data=unit
+    )
 
 
 def schedule_all(app: Application) -> int:
@@ -65,5 +68,5 @@ async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, toda
     if html is None:
         return False
     for part in split_html(html):
-        await with_retry(lambda: bot.send_message(chat_id, part, parse_mode=ParseMode.HTML), "digest")
+        await with_retry(partial(bot.send_message, chat_id, part, parse_mode=ParseMode.HTML), "digest")
     return True

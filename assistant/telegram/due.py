@@ -1,10 +1,11 @@
 """Deadlines as Telegram HTML: /hanchot lists, the morning digest, the .ics caption."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
-from typing import Sequence
 
 from ..textnorm import fold
 from ..units import canonical_unit
@@ -13,12 +14,16 @@ from .html import esc, shorten
 
 MAX_OVERDUE = 5
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-DAYS_USAGE = (f"Cách dùng: <code>{esc(usage('hanchot'))}</code>, ví dụ: /hanchot 60 "
-              "(số ngày từ 1 đến 366; mặc định 30).")
-NHACVIEC_USAGE = (f"Cách dùng: <code>{esc(usage('nhacviec'))}</code>\n"
-                  "• /nhacviec on — nhắc mọi hạn chót lúc 7:30 mỗi sáng\n"
-                  "• /nhacviec on Phòng Văn hóa – Xã hội — chỉ nhắc hạn của đơn vị này\n"
-                  "• /nhacviec off — tắt nhắc việc")
+DAYS_USAGE = (
+    f"Cách dùng: <code>{esc(usage('hanchot'))}</code>, ví dụ: /hanchot 60 "
+    "(số ngày từ 1 đến 366; mặc định 30)."
+)
+NHACVIEC_USAGE = (
+    f"Cách dùng: <code>{esc(usage('nhacviec'))}</code>\n"
+    "• /nhacviec on — nhắc mọi hạn chót lúc 7:30 mỗi sáng\n"
+    "• /nhacviec on Phòng Văn hóa – Xã hội — chỉ nhắc hạn của đơn vị này\n"
+    "• /nhacviec off — tắt nhắc việc"
+)
 
 
 def unit_label(unit: str | None) -> str:
@@ -27,8 +32,15 @@ def unit_label(unit: str | None) -> str:
 
 def day_label(day: date, today: date) -> str:
     delta = (day - today).days
-    rel = ("hôm nay" if delta == 0 else "ngày mai" if delta == 1 else
-           f"còn {delta} ngày" if delta > 0 else f"quá hạn {-delta} ngày")
+    rel = (
+        "hôm nay"
+        if delta == 0
+        else "ngày mai"
+        if delta == 1
+        else f"còn {delta} ngày"
+        if delta > 0
+        else f"quá hạn {-delta} ngày"
+    )
     return f"{WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y} ({rel})"
 
 
@@ -44,7 +56,9 @@ def _item_line(item, places: dict[str, str]) -> str:
 def _grouped(items: Sequence, today: date, places: dict[str, str]) -> list[str]:
     blocks = []
     for day, group in groupby(sorted(items, key=lambda i: i.due), key=lambda i: i.due):
-        blocks.append(f"📅 <b>{day_label(day, today)}</b>\n" + "\n".join(_item_line(i, places) for i in group))
+        blocks.append(
+            f"📅 <b>{day_label(day, today)}</b>\n" + "\n".join(_item_line(i, places) for i in group)
+        )
     return blocks
 
 
@@ -64,7 +78,9 @@ def upcoming_html(items: Sequence, today: date, days: int, unit: str | None, pla
     if overdue:
         # the plans do not say what is done: the most recent overdue items, the rest counted
         recent = overdue[-MAX_OVERDUE:]
-        blocks.append(f"⚠️ <b>Đã quá hạn ({len(overdue)})</b> — các mục gần nhất, hãy kiểm tra đã hoàn thành chưa:")
+        blocks.append(
+            f"⚠️ <b>Đã quá hạn ({len(overdue)})</b> — các mục gần nhất, hãy kiểm tra đã hoàn thành chưa:"
+        )
         blocks += _grouped(recent, today, places)
         if len(overdue) > len(recent):
             blocks.append(f"<i>… và {len(overdue) - len(recent)} mục quá hạn trước đó.</i>")
@@ -80,8 +96,10 @@ def digest_html(items: Sequence, today: date, unit: str | None, places: dict[str
 
 def subscribed_html(unit: str | None) -> str:
     who = f" của <b>{esc(unit_label(unit))}</b>" if unit else ""
-    return (f"Đã bật nhắc việc: mỗi sáng lúc 7:30 tôi sẽ gửi các hạn chót{who} đến hạn "
-            "trong 7, 3, 1 ngày tới và hôm nay. Ngày nào không có hạn chót thì không gửi.")
+    return (
+        f"Đã bật nhắc việc: mỗi sáng lúc 7:30 tôi sẽ gửi các hạn chót{who} đến hạn "
+        "trong 7, 3, 1 ngày tới và hôm nay. Ngày nào không có hạn chót thì không gửi."
+    )
 
 
 def unsubscribed_html(was_on: bool) -> str:

@@ -1,4 +1,5 @@
 """Starting the bot: Telegram (polling or webhook) with a token, the console without."""
+
 from __future__ import annotations
 
 import argparse
@@ -29,26 +30,35 @@ def main(argv: list[str] | None = None) -> int:
         from ..service import Assistant
         from .console import run_console
         from .state import default_today
+
         for stream in (sys.stdin, sys.stdout):
             stream.reconfigure(encoding="utf-8", errors="replace")
         print("Đang nạp kế hoạch (lần đầu có thể mất 10–60 giây)...", file=sys.stderr)
-        run_console(Assistant.load(settings), sys.stdin, sys.stdout, default_today,
-                    settings.data_dir, prompt=sys.stdin.isatty())
+        run_console(
+            Assistant.load(settings),
+            sys.stdin,
+            sys.stdout,
+            default_today,
+            settings.data_dir,
+            prompt=sys.stdin.isatty(),
+        )
         return 0
     if not settings.telegram_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     from .app import run
+
     run(settings, port=int(os.environ.get("PORT", "8443")))
     return 0
-
-
 
 
 def chat() -> int:
     """The Telegram bot when a token is configured, otherwise the console chat."""
     if load_settings().telegram_token:
         return main([])
-    print("Chưa có TELEGRAM_BOT_TOKEN: mở trò chuyện trong cửa sổ dòng lệnh (xem README để chạy trên Telegram).",
-          file=sys.stderr)
+    print(
+        "Chưa có TELEGRAM_BOT_TOKEN: mở trò chuyện trong cửa sổ dòng lệnh "
+        "(xem README để chạy trên Telegram).",
+        file=sys.stderr,
+    )
     return main(["--console"])

@@ -1,4 +1,5 @@
 """Thin handlers: read the update, call the core off the event loop, render, send."""
+
 from __future__ import annotations
 
 import asyncio
@@ -36,16 +37,20 @@ async def _admit(update: Update, context: BotContext) -> bool:
     chat, user = update.effective_chat, update.effective_user
     if not state.access.allows(chat and chat.id, user and user.id):
         if update.callback_query:
-            await quietly(update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery")
+            await quietly(
+                update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery"
+            )
         elif chat and addressed(update) and state.store.first_refusal(chat.id):
             await quietly(chat.send_message(replies.REFUSED), "refusal")
         return False
     if not addressed(update):
-        return True     # a group's own talk: no handler answers it, nothing to limit
+        return True  # a group's own talk: no handler answers it, nothing to limit
     verdict = state.limiter.hit((chat and chat.id, user and user.id))
     if verdict is Verdict.WARN:
         if update.callback_query:
-            await quietly(update.callback_query.answer(replies.SLOW_DOWN, show_alert=True), "answerCallbackQuery")
+            await quietly(
+                update.callback_query.answer(replies.SLOW_DOWN, show_alert=True), "answerCallbackQuery"
+            )
         elif chat:
             await quietly(chat.send_message(replies.SLOW_DOWN), "slow down")
     return verdict is Verdict.OK
@@ -121,16 +126,30 @@ async def vote(update: Update, context: BotContext) -> None:
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
         return
     value = 1 if action == "up" else -1
-    context.state.store.add_feedback(Feedback(key, update.effective_user.id, update.effective_chat.id, value,
-                                              answer.question, answer.text, time.time()))
+    context.state.store.add_feedback(
+        Feedback(
+            key,
+            update.effective_user.id,
+            update.effective_chat.id,
+            value,
+            answer.question,
+            answer.text,
+            time.time(),
+        )
+    )
     await quietly(query.answer(replies.THANKS[value]), "answerCallbackQuery")
-    await quietly(query.edit_message_reply_markup(answer_keyboard(key, answer, value)), "editMessageReplyMarkup")
+    await quietly(
+        query.edit_message_reply_markup(answer_keyboard(key, answer, value)), "editMessageReplyMarkup"
+    )
 
 
 async def deadlines(update: Update, context: BotContext) -> None:
     state, arg = context.state, command_argument(update.message)
     unit_name = state.store.unit_of(update.effective_chat.id)
-    await send(update, await asyncio.to_thread(conversation.deadlines, state.assistant, state.today(), arg, unit_name))
+    await send(
+        update,
+        await asyncio.to_thread(conversation.deadlines, state.assistant, state.today(), arg, unit_name),
+    )
 
 
 async def reminders(update: Update, context: BotContext) -> None:
@@ -150,8 +169,10 @@ async def calendar(update: Update, context: BotContext) -> None:
     state = context.state
     unit_name = command_argument(update.message) or state.store.unit_of(update.effective_chat.id)
     ics = await asyncio.to_thread(conversation.calendar_file, state.assistant, state.today(), unit_name)
-    await with_retry(lambda: update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption),
-                     "sendDocument")
+    await with_retry(
+        lambda: update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption),
+        "sendDocument",
+    )
 
 
 async def on_error(update: object, context: BotContext) -> None:

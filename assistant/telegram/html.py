@@ -1,4 +1,5 @@
 """Telegram HTML: escaping, Markdown bold, splitting long messages, plain text for the console."""
+
 from __future__ import annotations
 
 import html
@@ -76,7 +77,7 @@ def _best_cut(text: str, limit: int) -> tuple[int, tuple[str, ...]]:
             pos += len(ch)
             if pos + closing > limit:
                 break
-            before = text[max(0, pos - 2):pos]
+            before = text[max(0, pos - 2) : pos]
             kind = 3 if before == "\n\n" and not stack else 2 if ch == "\n" else 1 if ch == " " else 0
             best[kind] = (pos, tuple(stack))
     for kind in (3, 2, 1):

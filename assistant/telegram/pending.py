@@ -1,21 +1,24 @@
 """Admin actions waiting for a button press. The button carries a short random id (Telegram
 allows 64 bytes of callback data); the action waits here, in a small store that forgets
 the oldest and the stale ones, and cleans up after them."""
+
 from __future__ import annotations
 
 import secrets
 import shutil
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, Hashable, TypeVar
+from typing import Generic, TypeVar
 
 
 @dataclass(frozen=True)
 class PendingUpload:
     """A downloaded plan file (under its original name, alone in a temporary folder)
     that would replace a plan already in the corpus."""
+
     path: Path
 
     @property
@@ -30,6 +33,7 @@ class PendingUpload:
 class PendingRemoval:
     """A plan to take out of the corpus: `key` for remove_plan (plan id or file name),
     `label` for people ("kế hoạch xã Tân Phú năm 2026")."""
+
     key: str
     label: str
 

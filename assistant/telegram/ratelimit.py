@@ -1,17 +1,18 @@
 """At most `limit` updates a minute per key (a chat and its sender): warn once, then stay
 silent until the minute passes."""
+
 from __future__ import annotations
 
 import enum
 import time
 from collections import deque
-from typing import Callable, Hashable
+from collections.abc import Callable, Hashable
 
 
 class Verdict(enum.Enum):
     OK = "ok"
-    WARN = "warn"   # over the limit: ask the user, once, to slow down
-    DROP = "drop"   # over the limit and already warned: ignore
+    WARN = "warn"  # over the limit: ask the user, once, to slow down
+    DROP = "drop"  # over the limit and already warned: ignore
 
 
 class RateLimiter:

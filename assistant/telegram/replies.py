@@ -1,4 +1,5 @@
 """What the bot says, as Telegram HTML (Vietnamese). Pure functions of core records."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,8 +17,10 @@ EXAMPLES = (
     "Ai chủ trì cải cách thể chế ở xã Thái Tân?",
 )
 
-REFUSED = ("Xin lỗi, trợ lý này chỉ phục vụ các đơn vị đã được đăng ký. "
-           "Vui lòng liên hệ quản trị viên nếu bạn cần sử dụng.")
+REFUSED = (
+    "Xin lỗi, trợ lý này chỉ phục vụ các đơn vị đã được đăng ký. "
+    "Vui lòng liên hệ quản trị viên nếu bạn cần sử dụng."
+)
 SLOW_DOWN = "Bạn đang hỏi quá nhanh. Vui lòng chờ khoảng một phút rồi hỏi tiếp."
 STALE = "Câu trả lời đã cũ, hãy hỏi lại."
 THANKS = {1: "Cảm ơn bạn đã đánh giá! 👍", -1: "Cảm ơn bạn, chúng tôi sẽ cải thiện câu trả lời."}
@@ -29,9 +32,12 @@ TELEGRAM_ONLY = "Lệnh này chỉ dùng được trong Telegram."
 
 
 def start_html(plans: list[PlanRecords]) -> str:
-    lines = ["Xin chào! Tôi là trợ lý tra cứu <b>kế hoạch cải cách hành chính</b> của xã, phường. "
-             "Hãy đặt câu hỏi bằng tiếng Việt, tôi trả lời kèm trích dẫn nguyên văn từ kế hoạch.",
-             "", f"<b>Tôi đang có {len(plans)} kế hoạch:</b>"]
+    lines = [
+        "Xin chào! Tôi là trợ lý tra cứu <b>kế hoạch cải cách hành chính</b> của xã, phường. "
+        "Hãy đặt câu hỏi bằng tiếng Việt, tôi trả lời kèm trích dẫn nguyên văn từ kế hoạch.",
+        "",
+        f"<b>Tôi đang có {len(plans)} kế hoạch:</b>",
+    ]
     lines += [f"• {esc(p.plan.place)} — {esc(p.plan.period)}" for p in plans]
     lines += ["", "<b>Ví dụ câu hỏi:</b>"] + [f"• {esc(q)}" for q in EXAMPLES]
     lines += ["", "Gõ /help để xem tất cả các lệnh."]
@@ -41,12 +47,17 @@ def start_html(plans: list[PlanRecords]) -> str:
 def help_html(admin: bool = False) -> str:
     """Every command; the admin commands and plan uploads too when an admin asks."""
     lines = ["<b>Các lệnh:</b>"] + [_command_line(c) for c in COMMANDS]
-    lines += ["", "Trong trò chuyện riêng, mọi tin nhắn đều là câu hỏi. Trong nhóm, hãy nhắc tên tôi "
-              "(@tên_bot), trả lời tin nhắn của tôi hoặc dùng /hoi."]
+    lines += [
+        "",
+        "Trong trò chuyện riêng, mọi tin nhắn đều là câu hỏi. Trong nhóm, hãy nhắc tên tôi "
+        "(@tên_bot), trả lời tin nhắn của tôi hoặc dùng /hoi.",
+    ]
     if admin:
         lines += ["", "<b>Dành cho quản trị viên:</b>"] + [_command_line(c) for c in ADMIN_COMMANDS]
-        lines.append("Gửi tệp kế hoạch (.docx, .pdf, .txt, .md; tối đa 20 MB) để thêm hoặc thay thế kế hoạch; "
-                     "trong nhóm, nhắc tên tôi trong chú thích của tệp.")
+        lines.append(
+            "Gửi tệp kế hoạch (.docx, .pdf, .txt, .md; tối đa 20 MB) để thêm hoặc thay thế kế hoạch; "
+            "trong nhóm, nhắc tên tôi trong chú thích của tệp."
+        )
     return "\n".join(lines)
 
 
@@ -61,10 +72,12 @@ def plans_html(plans: list[PlanRecords]) -> str:
     for i, rec in enumerate(plans, 1):
         p = rec.plan
         ref = ", ".join(x for x in (f"số {p.number}" if p.number else "", p.date or "") if x)
-        blocks.append(f"{i}. <b>{esc(p.title)}</b>{' (' + esc(ref) + ')' if ref else ''}\n"
-                      f"Địa bàn: {esc(p.place)} · Thời kỳ: {esc(p.period)}\n"
-                      f"{len(rec.tasks)} nhiệm vụ · {len(rec.duties)} trách nhiệm · "
-                      f"{len(rec.reports)} báo cáo · {len(rec.targets)} chỉ tiêu")
+        blocks.append(
+            f"{i}. <b>{esc(p.title)}</b>{' (' + esc(ref) + ')' if ref else ''}\n"
+            f"Địa bàn: {esc(p.place)} · Thời kỳ: {esc(p.period)}\n"
+            f"{len(rec.tasks)} nhiệm vụ · {len(rec.duties)} trách nhiệm · "
+            f"{len(rec.reports)} báo cáo · {len(rec.targets)} chỉ tiêu"
+        )
     return "\n\n".join(blocks)
 
 
@@ -84,8 +97,10 @@ def units_list_html(plans: list[PlanRecords]) -> str:
 
 
 def unit_usage_html(plans: list[PlanRecords]) -> str:
-    return (f"Cách dùng: <code>{esc(usage('donvi'))}</code>, ví dụ: /donvi Phòng Văn hóa – Xã hội\n\n"
-            + units_list_html(plans))
+    return (
+        f"Cách dùng: <code>{esc(usage('donvi'))}</code>, ví dụ: /donvi Phòng Văn hóa – Xã hội\n\n"
+        + units_list_html(plans)
+    )
 
 
 def unit_unknown_html(name: str, plans: list[PlanRecords]) -> str:
@@ -157,5 +172,7 @@ def alternatives_html(answer: Answer) -> str:
 
 def store_recovered(moved_to: str) -> str:
     """To the admins, when the bot's store was unreadable at start and was replaced."""
-    return (f"⚠️ Tệp dữ liệu của bot bị hỏng nên đã được chuyển sang «{esc(moved_to)}» và tạo tệp mới. "
-            "Các đăng ký nhắc việc và phản hồi trước đây không còn; hãy đăng ký lại /nhacviec nếu cần.")
+    return (
+        f"⚠️ Tệp dữ liệu của bot bị hỏng nên đã được chuyển sang «{esc(moved_to)}» và tạo tệp mới. "
+        "Các đăng ký nhắc việc và phản hồi trước đây không còn; hãy đăng ký lại /nhacviec nếu cần."
+    )

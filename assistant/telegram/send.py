@@ -1,14 +1,22 @@
 """Small Telegram helpers the handlers share: sending split HTML, non-essential calls,
 who a group message is addressed to, the answer keyboard."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 
-from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity,
-                      ReplyParameters, Update)
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
@@ -27,8 +35,8 @@ async def quietly(call: Awaitable, what: str) -> None:
         log.warning("%s failed, carrying on: %s", what, exc)
 
 
-RETRY_DELAYS = (1.0, 3.0, 9.0)   # seconds before each new try after a network error
-MAX_RETRY_AFTER = 60.0          # longer flood waits are not waited for
+RETRY_DELAYS = (1.0, 3.0, 9.0)  # seconds before each new try after a network error
+MAX_RETRY_AFTER = 60.0  # longer flood waits are not waited for
 
 
 async def with_retry(call: Callable[[], Awaitable], what: str, delays: tuple[float, ...] = RETRY_DELAYS):
@@ -38,12 +46,16 @@ async def with_retry(call: Callable[[], Awaitable], what: str, delays: tuple[flo
         try:
             return await call()
         except RetryAfter as exc:
-            wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+            wait = (
+                exc.retry_after.total_seconds()
+                if hasattr(exc.retry_after, "total_seconds")
+                else exc.retry_after
+            )
             if attempt == len(delays) or wait > MAX_RETRY_AFTER:
                 raise
             log.warning("%s: Telegram asks to wait %.0f s", what, wait)
             await asyncio.sleep(wait)
-        except NetworkError as exc:   # includes TimedOut; a BadRequest (also one) is not retried
+        except NetworkError as exc:  # includes TimedOut; a BadRequest (also one) is not retried
             if attempt == len(delays) or isinstance(exc, BadRequest):
                 raise
             log.warning("%s failed (%s), trying again in %.0f s", what, exc, delays[attempt])
@@ -60,9 +72,14 @@ async def send(update: Update, html: str, markup: InlineKeyboardMarkup | None = 
     parts = split_html(html)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await with_retry(lambda: chat.send_message(part, parse_mode=ParseMode.HTML,
-                                                   reply_markup=markup if last else None,
-                                                   reply_parameters=reply if i == 0 else None), "sendMessage")
+        send_part = partial(
+            chat.send_message,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if last else None,
+            reply_parameters=reply if i == 0 else None,
+        )
+        await with_retry(send_part, "sendMessage")
 
 
 def command_argument(message: Message) -> str:
@@ -88,8 +105,10 @@ class _Addressed(filters.MessageFilter):
         wanted = f"@{bot.username}".lower()
         kinds = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
         mentions = message.parse_entities(kinds) | message.parse_caption_entities(kinds)
-        return any(text.lower() == wanted or (entity.user and entity.user.id == bot.id)
-                   for entity, text in mentions.items())
+        return any(
+            text.lower() == wanted or (entity.user and entity.user.id == bot.id)
+            for entity, text in mentions.items()
+        )
 
 
 ADDRESSED = _Addressed(name="addressed")
@@ -116,6 +135,8 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMa
         first.append(InlineKeyboardButton("📄 Nguyên văn", callback_data=f"src:{key}"))
     if answer.found and answer.alternatives:
         first.append(InlineKeyboardButton("🔎 Kết quả khác", callback_data=f"alt:{key}"))
-    votes = [InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
-             InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}")]
+    votes = [
+        InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
+        InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}"),
+    ]
     return InlineKeyboardMarkup([row for row in (first, votes) if row])

@@ -1,12 +1,14 @@
 """The bot's shared state behind one typed accessor: `context.state`."""
+
 from __future__ import annotations
 
 import asyncio
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -42,6 +44,7 @@ class AnswerCache:
 def default_today() -> date:
     """Today's date in Vietnam (the calendar module's clock)."""
     from ..calendar import today_in_vietnam
+
     return today_in_vietnam()
 
 
@@ -49,8 +52,9 @@ def default_today() -> date:
 class BotState:
     """Created empty by the Application (as its bot_data), filled by `build_application`
     and `post_init`."""
-    settings: "Settings | None" = None
-    store: "Store | None" = None
+
+    settings: Settings | None = None
+    store: Store | None = None
     access: Access = field(default_factory=Access)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     answers: AnswerCache = field(default_factory=AnswerCache)
@@ -58,17 +62,17 @@ class BotState:
     uploads: Pending[PendingUpload] = field(default_factory=lambda: Pending(size=20))
     removals: Pending[PendingRemoval] = field(default_factory=lambda: Pending(size=200))
     refused_albums: Once = field(default_factory=Once)
-    updating: asyncio.Lock = field(default_factory=asyncio.Lock)   # one plan update (and reload) at a time
-    _assistant: "Assistant | None" = None
+    updating: asyncio.Lock = field(default_factory=asyncio.Lock)  # one plan update (and reload) at a time
+    _assistant: Assistant | None = None
 
     @property
-    def assistant(self) -> "Assistant":
+    def assistant(self) -> Assistant:
         if self._assistant is None:
             raise RuntimeError("the assistant is not loaded yet (post_init has not run)")
         return self._assistant
 
     @assistant.setter
-    def assistant(self, value: "Assistant") -> None:
+    def assistant(self, value: Assistant) -> None:
         """Swap in another assistant: one assignment on the event loop, so every handler
         sees either the old one or the new one; a question already running keeps the old."""
         self._assistant = value

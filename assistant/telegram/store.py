@@ -1,13 +1,14 @@
 """What the bot must remember across restarts, in SQLite: feedback, subscriptions, refusals."""
+
 from __future__ import annotations
 
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class Feedback:
     answer_id: str
     user_id: int
     chat_id: int
-    vote: int          # +1 or -1
+    vote: int  # +1 or -1
     question: str
     answer: str
     ts: float
@@ -46,10 +47,17 @@ class Store:
             self._create()
         except sqlite3.DatabaseError as exc:
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            self.recovered = next(p for n in range(1000) if not (p := self.path.with_name(
-                f"{name}.corrupt-{stamp}" + (f"-{n}" if n else ""))).exists())
-            log.error("the bot's store %s is unreadable (%s): moved to %s, starting a new one",
-                      self.path, exc, self.recovered)
+            self.recovered = next(
+                p
+                for n in range(1000)
+                if not (p := self.path.with_name(f"{name}.corrupt-{stamp}" + (f"-{n}" if n else ""))).exists()
+            )
+            log.error(
+                "the bot's store %s is unreadable (%s): moved to %s, starting a new one",
+                self.path,
+                exc,
+                self.recovered,
+            )
             self.path.replace(self.recovered)
             for suffix in ("-journal", "-wal", "-shm"):
                 self.path.with_name(name + suffix).unlink(missing_ok=True)
@@ -58,7 +66,7 @@ class Store:
     def _create(self) -> None:
         with self._db() as db:
             db.executescript(SCHEMA)
-            db.execute("SELECT count(*) FROM feedback").fetchone()   # reads a page: a garbled file fails here
+            db.execute("SELECT count(*) FROM feedback").fetchone()  # reads a page: a garbled file fails here
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -71,24 +79,31 @@ class Store:
         if fb.vote not in (1, -1):
             raise ValueError(f"vote must be 1 or -1, got {fb.vote!r}")
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (fb.answer_id, fb.user_id, fb.chat_id, fb.vote, fb.question, fb.answer, fb.ts))
+            db.execute(
+                "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (fb.answer_id, fb.user_id, fb.chat_id, fb.vote, fb.question, fb.answer, fb.ts),
+            )
 
     def feedback(self) -> list[Feedback]:
         with self._db() as db:
-            rows = db.execute("SELECT answer_id, user_id, chat_id, vote, question, answer, ts "
-                              "FROM feedback ORDER BY ts").fetchall()
+            rows = db.execute(
+                "SELECT answer_id, user_id, chat_id, vote, question, answer, ts FROM feedback ORDER BY ts"
+            ).fetchall()
         return [Feedback(*row) for row in rows]
 
     # subscriptions --------------------------------------------------------------
     def subscribe(self, chat_id: int, unit: str | None) -> None:
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO subscriptions VALUES (?, ?, 1, ?)", (chat_id, unit, time.time()))
+            db.execute(
+                "INSERT OR REPLACE INTO subscriptions VALUES (?, ?, 1, ?)", (chat_id, unit, time.time())
+            )
 
     def unsubscribe(self, chat_id: int) -> bool:
         """Stop the chat's digest (its unit is kept for /hanchot); False if it had none."""
         with self._db() as db:
-            cur = db.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ? AND active = 1", (chat_id,))
+            cur = db.execute(
+                "UPDATE subscriptions SET active = 0 WHERE chat_id = ? AND active = 1", (chat_id,)
+            )
             return cur.rowcount > 0
 
     def subscriptions(self) -> list[tuple[int, str | None]]:
