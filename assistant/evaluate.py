@@ -8,30 +8,15 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from .textnorm import OLD_TONES
+
 FACT_CHARS = 500
-_TONE = {
-    "oá": "óa",
-    "oà": "òa",
-    "oả": "ỏa",
-    "oã": "õa",
-    "oạ": "ọa",
-    "oé": "óe",
-    "oè": "òe",
-    "oẻ": "ỏe",
-    "oẽ": "õe",
-    "oẹ": "ọe",
-    "uý": "úy",
-    "uỳ": "ùy",
-    "uỷ": "ủy",
-    "uỹ": "ũy",
-    "uỵ": "ụy",
-}
 
 
 def norm(s: str) -> str:
     s = unicodedata.normalize("NFC", s or "").lower()
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    for a, b in _TONE.items():
+    for a, b in OLD_TONES.items():  # everywhere, as the shared scorer does
         s = s.replace(a, b)
     s = re.sub(r"[*_`]", "", s)
     return re.sub(r"\s+", " ", s).strip()

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
+OLD_TONES = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
     "oá": "óa",
     "oà": "òa",
     "oả": "ỏa",
@@ -23,7 +23,7 @@ _TONE = {  # old-style tone placement -> new style (hoá -> hóa, uỷ -> ủy)
     "uỹ": "ũy",
     "uỵ": "ụy",
 }
-_TONE_RE = re.compile("(?:" + "|".join(_TONE) + r")(?!\w)")  # only at a syllable's end
+_TONE_RE = re.compile("(?:" + "|".join(OLD_TONES) + r")(?!\w)")  # only at a syllable's end
 _DASH_RE = re.compile(r"[\u2010-\u2015\u2212]")
 # every nonspacing mark of the Basic Multilingual Plane (the accents NFD splits off)
 _MARKS_RE = re.compile(
@@ -37,7 +37,7 @@ def nfc(text: str) -> str:
 
 def new_tone(text: str) -> str:
     """Unify old tone placement with new (`hoá` -> `hóa`), both cases."""
-    return _TONE_RE.sub(lambda m: _TONE[m.group(0)], text)
+    return _TONE_RE.sub(lambda m: OLD_TONES[m.group(0)], text)
 
 
 def fold(text: str) -> str:

@@ -119,6 +119,19 @@ def lexical_index_dir(lexical_assistant):
     return lexical_assistant.settings.index_dir
 
 
+@pytest.fixture
+def settings(tg, tmp_path, lexical_index_dir):
+    """A bot's settings: the fake Bot API server, the lexical index, a fresh data folder."""
+    from botkit import bot_settings
+
+    return bot_settings(
+        index_dir=lexical_index_dir,
+        data_dir=tmp_path / "data",
+        telegram_token=tg.token,
+        telegram_api_base_url=tg.base_url,
+    )
+
+
 @pytest.fixture(scope="session")
 def dev_questions():
     from assistant.evaluate import read_jsonl

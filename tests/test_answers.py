@@ -96,6 +96,12 @@ def test_unknown_topic_is_not_found_with_closest_passages(assistant):
     assert answer.alternatives and "Không tìm thấy" in answer.text
 
 
+def _last_line(command: list[str], env: dict | None = None) -> str:
+    """The last line a command prints (a summary line), run from the project root."""
+    done = subprocess.run(command, text=True, capture_output=True, cwd=ROOT, env=env, timeout=300, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.slow
 def test_cli_jsonl_matches_the_shared_scorer(tmp_path, dev_questions):
     """`ask --jsonl` loads once and writes one line per question; our eval and the shared
@@ -125,38 +131,11 @@ def test_cli_jsonl_matches_the_shared_scorer(tmp_path, dev_questions):
     assert all(set(p) >= {"id", "found", "intent", "answer", "sources"} for p in preds)
     pred_file = tmp_path / "preds.jsonl"
     pred_file.write_text(out, "utf-8")
-    ours = (
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "assistant",
-                "eval",
-                str(DEV),
-                "--predictions",
-                str(tmp_path / "again.jsonl"),
-            ],
-            text=True,
-            capture_output=True,
-            cwd=ROOT,
-            env=env,
-            timeout=300,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    ours = _last_line(
+        [sys.executable, "-m", "assistant", "eval", str(DEV), "--predictions", str(tmp_path / "again.jsonl")],
+        env=env,
     )
-    shared = (
-        subprocess.run(
-            [sys.executable, str(SHARED / "eval" / "score.py"), str(DEV), str(pred_file)],
-            text=True,
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    shared = _last_line([sys.executable, str(SHARED / "eval" / "score.py"), str(DEV), str(pred_file)])
     assert ours == shared
 
 

@@ -18,7 +18,6 @@ import pytest
 from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
 from assistant.service import Assistant
-from assistant.settings import Settings
 from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
 from assistant.telegram.html import split_html
@@ -77,16 +76,6 @@ def special(tmp_path_factory) -> Assistant:
     (folder / "corpus" / "xa-hoa-binh-2026.txt").write_text(SPECIAL_PLAN, "utf-8")
     return Assistant.load(
         bot_settings(corpus_dir=folder / "corpus", index_dir=folder / "index", data_dir=folder / "data")
-    )
-
-
-@pytest.fixture
-def settings(tg, tmp_path, lexical_index_dir) -> Settings:
-    return bot_settings(
-        index_dir=lexical_index_dir,
-        data_dir=tmp_path / "data",
-        telegram_token=tg.token,
-        telegram_api_base_url=tg.base_url,
     )
 
 

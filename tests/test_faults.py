@@ -13,10 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from botkit import bot_settings, exchange, running
+from botkit import exchange, running
 from helpers import ROOT
 
 from assistant.service import Assistant
@@ -36,15 +37,9 @@ def assistant(lexical_assistant) -> Assistant:
 
 
 @pytest.fixture
-def settings(tg, tmp_path, lexical_index_dir) -> Settings:
-    return bot_settings(
-        index_dir=lexical_index_dir,
-        data_dir=tmp_path / "data",
-        telegram_token=tg.token,
-        telegram_api_base_url=tg.base_url,
-        telegram_allowed_chats=(str(ALLOWED),),
-        telegram_admins=(str(ADMIN),),
-    )
+def settings(settings) -> Settings:
+    """The bot's settings with one allowed chat and one admin."""
+    return replace(settings, telegram_allowed_chats=(str(ALLOWED),), telegram_admins=(str(ADMIN),))
 
 
 def _garble(path: Path) -> None:
@@ -279,10 +274,11 @@ print(json.dumps({"reason": reason, "seconds": time.perf_counter() - started, "r
 """
 
 
-def _read_measured(path: Path) -> dict:
-    """Read one file in a fresh process: the refusal, the time, the peak memory (MB)."""
+def _fresh_python(code: str, *args: str) -> dict:
+    """Run `code` in a fresh interpreter (no test process memory or heap around it); the
+    JSON it prints."""
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(path)],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -291,6 +287,11 @@ def _read_measured(path: Path) -> dict:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def _read_measured(path: Path) -> dict:
+    """Read one file in a fresh process: the refusal, the time, the peak memory (MB)."""
+    return _fresh_python(MEASURE, str(path))
 
 
 @pytest.mark.parametrize(
@@ -361,16 +362,7 @@ def test_prose_parsing_is_linear_in_the_number_of_lines():
     """16,000 wrapped lines without a full stop (one endless paragraph), and 16,000 items,
     parsed in a fresh process: under 2 s, and four times the lines take about four times
     as long (a quadratic parser took 84 s)."""
-    done = subprocess.run(
-        [sys.executable, "-c", PARSE_TIMES],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert done.returncode == 0, done.stderr
-    t = json.loads(done.stdout)
+    t = _fresh_python(PARSE_TIMES)
     for kind in ("prose", "items"):
         small, large = t[f"{kind} 4000"], t[f"{kind} 16000"]
         assert large < 2.0 and large < 8 * small + 0.2, t

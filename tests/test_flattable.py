@@ -407,19 +407,23 @@ def test_plan_name_does_not_matter(text, rows):
     assert key(again) == key(rows)
 
 
+# the column header of another commune's flattened table: other words, cut elsewhere
+OTHER_HEADER = [
+    "TT",
+    "1- Mục tiêu",
+    "2- Nhiệm vụ 3- Hoạt động",
+    "4- Kết quả",
+    "5- Chủ trì 6- Phối hợp",
+    "7- Thời",
+    "gian hoàn",
+    "thành",
+    "8- Kinh",
+    "phí",
+]
+
+
 def test_another_table_of_the_same_shape():
-    header = [
-        "TT",
-        "1- Mục tiêu",
-        "2- Nhiệm vụ 3- Hoạt động",
-        "4- Kết quả",
-        "5- Chủ trì 6- Phối hợp",
-        "7- Thời",
-        "gian hoàn",
-        "thành",
-        "8- Kinh",
-        "phí",
-    ]
+    header = OTHER_HEADER
     cells = [
         "I CẢI CÁCH TÀI CHÍNH CÔNG",
         "1",
@@ -452,18 +456,7 @@ def test_another_table_of_the_same_shape():
 
 
 def test_tasks_and_objectives_with_cells_of_their_own_in_another_table():
-    header = [
-        "TT",
-        "1- Mục tiêu",
-        "2- Nhiệm vụ 3- Hoạt động",
-        "4- Kết quả",
-        "5- Chủ trì 6- Phối hợp",
-        "7- Thời",
-        "gian hoàn",
-        "thành",
-        "8- Kinh",
-        "phí",
-    ]
+    header = OTHER_HEADER
     cells = [
         "II CẢI CÁCH THỂ CHẾ",
         "1",
