@@ -389,3 +389,19 @@ async def test_a_bad_request_is_not_sent_again(tg, settings, assistant):
         await tg.settle()
     answers = [c for c in tg.calls_to("sendMessage") if c.params.get("text", "").startswith("<b>")]
     assert [c.ok for c in answers] == [False]  # tried once: Telegram said the request is wrong
+
+
+def test_the_rate_limiter_forgets_idle_chats_and_keeps_limiting_busy_ones():
+    from assistant.telegram.ratelimit import Verdict
+
+    now = [0.0]
+    limiter = RateLimiter(limit=2, window=60.0, clock=lambda: now[0])
+    limiter.MAX_KEYS = 100
+    assert [limiter.hit(("busy", 1)) for _ in range(3)] == [Verdict.OK, Verdict.OK, Verdict.WARN]
+    for i in range(150):  # a crowd of one-off senders, one a second
+        now[0] = 61.0 + i
+        if i == 140:
+            assert [limiter.hit(("busy", 1)) for _ in range(2)] == [Verdict.OK, Verdict.OK]
+        limiter.hit(("crowd", i))
+    assert len(limiter) <= 100  # idle keys forgotten: memory stays bounded
+    assert limiter.hit(("busy", 1)) is Verdict.WARN  # the busy chat was not forgotten

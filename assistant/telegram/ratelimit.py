@@ -16,6 +16,8 @@ class Verdict(enum.Enum):
 
 
 class RateLimiter:
+    MAX_KEYS = 10_000  # past this many chats and senders, the idle ones are forgotten
+
     def __init__(self, limit: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
         if limit < 1 or window <= 0:
             raise ValueError(f"limit must be >= 1 and window > 0, got limit={limit}, window={window}")
@@ -25,6 +27,8 @@ class RateLimiter:
 
     def hit(self, key: Hashable) -> Verdict:
         now = self.clock()
+        if key not in self._hits and len(self._hits) >= self.MAX_KEYS:
+            self._forget(now)
         hits = self._hits.setdefault(key, deque())
         while hits and hits[0] <= now - self.window:
             hits.popleft()
@@ -36,3 +40,12 @@ class RateLimiter:
             return Verdict.DROP
         self._warned.add(key)
         return Verdict.WARN
+
+    def _forget(self, now: float) -> None:
+        """Drop the keys with no update inside the window (they would be allowed anyway)."""
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
+            del self._hits[key]
+            self._warned.discard(key)
+
+    def __len__(self) -> int:
+        return len(self._hits)
