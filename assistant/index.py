@@ -14,21 +14,18 @@ import logging
 import os
 import shutil
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
 from .embed import Embedder
+from .indexdisk import checksums, clean_stale, code_version, file_hashes, intact, swap_in
 from .load import LoadError
 from .passages import Passage, plan_passages
 from .records import PlanRecords
-from .segment import Segmenter, induce_lexicon, syllables, text_key
-from .textnorm import fold
+from .segment import Segmenter, induce_lexicon, restore_table, text_key
 
 log = logging.getLogger(__name__)
 FORMAT = 3
@@ -54,48 +51,6 @@ class Index:
     manifest: dict
 
 
-# The modules whose code decides what the index holds: reading, converting, parsing,
-# passages, segmentation, this one; with everything they import from the package.
-INDEX_ROOTS = ("index", "load", "convert", "planparse", "passages", "segment")
-
-
-def index_modules(package: Path = Path(__file__).parent, roots: tuple[str, ...] = INDEX_ROOTS) -> list[Path]:
-    """The package modules that shape the index: `roots` and their package imports, read
-    from the source (rewording a CLI line or an answer does not rebuild the index)."""
-    import ast
-
-    todo, seen = [package / f"{r}.py" for r in roots], set()
-    while todo:
-        path = todo.pop()
-        if path in seen or not path.is_file():
-            continue
-        seen.add(path)
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                names = [node.module] if node.module else [a.name for a in node.names]
-                todo += [package / f"{n.split('.')[0]}.py" for n in names]
-    return sorted(seen)
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The package version and a hash of the code that shapes the index: an index built
-    by other code is rebuilt (cheaply: vectors and word segmentation are reused by
-    content)."""
-    digest = hashlib.sha1(__version__.encode())
-    for path in index_modules():
-        digest.update(path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
-
-
-def file_hashes(corpus_dir: Path) -> dict[str, str]:
-    out = {}
-    if corpus_dir.is_dir():
-        for path in sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
-
-
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -106,17 +61,6 @@ def _bm25(corpus_tokens: list[list[str]]):
     retriever = bm25s.BM25()
     retriever.index([toks or [""] for toks in corpus_tokens], show_progress=False)
     return retriever
-
-
-def restore_table(texts: list[str]) -> dict[str, str]:
-    """Most frequent accented spelling of each folded syllable and syllable pair."""
-    counts: dict[str, Counter] = {}
-    for text in texts:
-        parts = syllables(text)
-        grams = parts + [" ".join(parts[i : i + 2]) for i in range(len(parts) - 1)]
-        for g in grams:
-            counts.setdefault(fold(g), Counter())[g] += 1
-    return {k: c.most_common(1)[0][0] for k, c in counts.items()}
 
 
 def _embed_cached(
@@ -135,23 +79,10 @@ def _embed_cached(
     return np.vstack([cache[_key(t)] for t in texts]).astype(np.float32)
 
 
-def _intact(folder: Path, *names: str) -> bool:
-    """Whether these files of the previous index still match its manifest's checksums
-    (a garbled file is never reused)."""
-    try:
-        recorded = json.loads((folder / "manifest.json").read_text("utf-8")).get("checksums") or {}
-        return all(
-            hashlib.blake2b((folder / n).read_bytes(), digest_size=16).hexdigest() == recorded.get(n)
-            for n in names
-        )
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
 def _load_json(path: Path) -> dict:
     """A cache file of the previous index, or nothing if it is missing, unreadable or
     garbled."""
-    if not _intact(path.parent, path.name):
+    if not intact(path.parent, path.name):
         return {}
     try:
         data = json.loads(path.read_text("utf-8"))
@@ -162,7 +93,7 @@ def _load_json(path: Path) -> dict:
 
 def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the previous index, reused for unchanged passages."""
-    if not _intact(folder, "vectors.npy", "vector_keys.json"):
+    if not intact(folder, "vectors.npy", "vector_keys.json"):
         return {}
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
@@ -280,60 +211,6 @@ def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
     if index.vectors is not None:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
         (tmp / "vector_keys.json").write_text(json.dumps([_key(t) for t in embed_texts]), "utf-8")
-
-
-def checksums(folder: Path) -> dict[str, str]:
-    """A fast hash of every file of an index folder but its manifest, by relative path."""
-    return {
-        path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "manifest.json"
-    }
-
-
-def swap_in(tmp: Path, folder: Path) -> None:
-    """Replace `folder` by `tmp`; readers see either the old or the new index."""
-    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    if folder.exists():
-        folder.rename(old)
-    try:
-        tmp.rename(folder)
-    except BaseException:
-        if old.exists() and not folder.exists():
-            old.rename(folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def clean_stale(folder: Path) -> None:
-    """Remove the temporary folders of builds whose process has died; if such a process
-    died between the two renames of `swap_in`, put its old index back in place."""
-    if not folder.parent.is_dir():
-        return
-    for path in sorted(
-        folder.parent.glob(f".{folder.name}.*-*"), key=lambda p: p.stat().st_mtime, reverse=True
-    ):
-        kind, _, pid = path.name[len(folder.name) + 2 :].rpartition("-")
-        if kind not in {"tmp", "old"} or not pid.isdigit() or not path.is_dir():
-            continue
-        if _alive(int(pid)):  # a build still running (this process cleans its own)
-            continue
-        if kind == "old" and not folder.exists():
-            path.rename(folder)
-            log.warning("index restored from %s", path.name)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
-            log.info("removed stale %s", path.name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Index:

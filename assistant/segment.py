@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from .textnorm import canon, fold, fold_word
@@ -94,3 +95,14 @@ class Segmenter:
 def _with_syllables(words: list[str]) -> list[str]:
     extra = [s for w in words if "_" in w for s in w.split("_")]
     return words + extra
+
+
+def restore_table(texts: list[str]) -> dict[str, str]:
+    """Most frequent accented spelling of each folded syllable and syllable pair."""
+    counts: dict[str, Counter] = {}
+    for text in texts:
+        parts = syllables(text)
+        grams = parts + [" ".join(parts[i : i + 2]) for i in range(len(parts) - 1)]
+        for g in grams:
+            counts.setdefault(fold(g), Counter())[g] += 1
+    return {k: c.most_common(1)[0][0] for k, c in counts.items()}
