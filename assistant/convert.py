@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from .load import UnreadableFile
@@ -29,7 +30,6 @@ MEMORY = 320 * MIB  # the child's address space
 CPU_SECONDS = 120
 WALL_SECONDS = 180
 _ROOT = Path(__file__).resolve().parent.parent
-_CONVERTERS = ("convert.py", "formats.py", "docxtext.py", "pdftext.py", "tables.py")
 _UNREADABLE = 3  # the child's exit code for an UnreadableFile (reason on stderr)
 _OUT_OF_MEMORY = 4
 
@@ -57,10 +57,15 @@ def check_docx_parts(path: Path) -> None:
         )
 
 
+@lru_cache(maxsize=1)
 def converter_version() -> str:
+    """A hash of the code that turns a binary plan into text (this module and what it
+    imports): cached text made by other code is converted again."""
+    from .indexdisk import PACKAGE, module_closure
+
     digest = hashlib.sha256()
-    for name in _CONVERTERS:
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for path in module_closure(PACKAGE, ("convert",)):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -247,12 +247,9 @@ def _verified(folder: Path, files: dict[str, str], embedder: Embedder | None) ->
         found = checksums(folder)
     except OSError as exc:
         raise IndexInvalid(f"unreadable index file ({exc})") from None
-    if found != manifest.get("checksums"):
-        bad = sorted(
-            k
-            for k in set(found) | set(manifest.get("checksums") or {})
-            if found.get(k) != (manifest.get("checksums") or {}).get(k)
-        )
+    recorded = manifest.get("checksums") or {}
+    if found != recorded:
+        bad = sorted(k for k in set(found) | set(recorded) if found.get(k) != recorded.get(k))
         raise IndexInvalid(f"index files do not match their checksums: {', '.join(bad[:5])}")
     try:
         return _read(folder, manifest, embedder)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .load import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +24,18 @@ log = logging.getLogger(__name__)
 INDEX_ROOTS = ("index", "load", "convert", "planparse", "passages", "segment")
 
 
-def index_modules(package: Path = Path(__file__).parent, roots: tuple[str, ...] = INDEX_ROOTS) -> list[Path]:
-    """The package modules that shape the index: `roots` and their package imports, read
-    from the source (rewording a CLI line or an answer does not rebuild the index)."""
+PACKAGE = Path(__file__).parent
+
+
+def index_modules() -> list[Path]:
+    """The package modules that shape the index (rewording a CLI line or an answer does
+    not rebuild the index)."""
+    return module_closure(PACKAGE, INDEX_ROOTS)
+
+
+def module_closure(package: Path, roots: tuple[str, ...]) -> list[Path]:
+    """The modules `roots` of `package` and every module of the package they import
+    (lazy imports inside functions included), read from the source."""
     import ast
 
     todo, seen = [package / f"{r}.py" for r in roots], set()
@@ -56,7 +66,7 @@ def file_hashes(corpus_dir: Path) -> dict[str, str]:
     out = {}
     if corpus_dir.is_dir():
         for path in sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            out[path.name] = file_sha256(path)
     return out
 
 
@@ -65,10 +75,7 @@ def intact(folder: Path, *names: str) -> bool:
     (a garbled file is never reused)."""
     try:
         recorded = json.loads((folder / "manifest.json").read_text("utf-8")).get("checksums") or {}
-        return all(
-            hashlib.blake2b((folder / n).read_bytes(), digest_size=16).hexdigest() == recorded.get(n)
-            for n in names
-        )
+        return all(_checksum(folder / n) == recorded.get(n) for n in names)
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -76,10 +83,14 @@ def intact(folder: Path, *names: str) -> bool:
 def checksums(folder: Path) -> dict[str, str]:
     """A fast hash of every file of an index folder but its manifest, by relative path."""
     return {
-        path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        path.relative_to(folder).as_posix(): _checksum(path)
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.name != "manifest.json"
     }
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 def swap_in(tmp: Path, folder: Path) -> None:

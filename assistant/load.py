@@ -89,9 +89,14 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | N
     return SourceDoc(path.name, path, text, digest)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (how plan files are identified); OSError if unreadable."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sha256_or_empty(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError:
         return ""
 
@@ -120,5 +125,5 @@ def load_corpus(
         try:
             docs.append(read_document(path, max_bytes, cache))
         except UnreadableFile as exc:
-            errors.append(LoadError(path.name, exc.reason, _sha256(path)))
+            errors.append(LoadError(path.name, exc.reason, _sha256_or_empty(path)))
     return docs, errors

@@ -95,6 +95,11 @@ class Question:
     period_plans: tuple[str, ...] = ()  # plans whose period the question names (a hint, not a scope)
     acronyms: tuple[str, ...] = ()  # long forms of initials the plans spell out ("DQTV")
 
+    @property
+    def spelled_out(self) -> str:
+        """The question followed by the long forms of its initials, for word matching."""
+        return " ".join((self.text, *self.acronyms))
+
 
 class InvalidQuestion(ValueError):
     """A question we cannot work with; the message is the Vietnamese reply."""

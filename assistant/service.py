@@ -63,7 +63,7 @@ def open_index(
             before_load()
         try:
             index = load_index(settings.index_dir, corpus_files(docs, errors), embedder)
-            return index, {d.name: d.text for d in docs}, embedder, False
+            return index, _sources(docs), embedder, False
         except IndexInvalid as exc:
             log.info("index needs a rebuild: %s", exc)
     with index_lock(settings.index_dir, wait=True):
@@ -71,12 +71,7 @@ def open_index(
         files = corpus_files(docs, errors)
         if not rebuild:
             try:  # an update that held the lock may have just built it
-                return (
-                    load_index(settings.index_dir, files, embedder),
-                    {d.name: d.text for d in docs},
-                    embedder,
-                    False,
-                )
+                return load_index(settings.index_dir, files, embedder), _sources(docs), embedder, False
             except IndexInvalid:
                 pass
         log.info("building the index from %s", settings.corpus_dir)
@@ -84,7 +79,12 @@ def open_index(
         index = build_index(
             plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress, files=files
         )
-    return index, {d.name: d.text for d in docs}, embedder, True
+    return index, _sources(docs), embedder, True
+
+
+def _sources(docs) -> dict[str, str]:
+    """The text of each plan file, by name: what quotes are checked against."""
+    return {d.name: d.text for d in docs}
 
 
 def _read_corpus(settings: Settings):

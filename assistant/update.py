@@ -12,7 +12,6 @@ file beside the index folder)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -26,7 +25,7 @@ import numpy as np
 from .embed import Embedder, make_embedder
 from .index import Progress, build_index, file_hashes
 from .indexlock import BUSY, UpdateBusy, index_lock
-from .load import LoadError, SourceDoc, UnreadableFile, load_corpus, read_document
+from .load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
 from .planparse import parse_plan
 from .records import PlanRecords
 from .settings import Settings
@@ -190,7 +189,7 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     files = {n: h for n, h in corpus.files.items() if n not in clashes}
     if staged is not None:
         shutil.copyfile(source, staged)
-    files[target.name] = _sha256(staged if staged is not None else target)
+    files[target.name] = file_sha256(staged if staged is not None else target)
     plans = [rec for n, rec in corpus.plans.items() if n not in clashes and n != target.name] + [record]
     errors = [e for e in corpus.errors if e.name not in clashes and e.name != target.name]
     try:
@@ -330,10 +329,6 @@ def _retire(settings: Settings, name: str) -> Path:
     dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
     shutil.move(str(settings.corpus_dir / name), dest)
     return dest
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def plan_warnings(rec: PlanRecords, text: str | None) -> tuple[list[str], list[str]]:

@@ -164,7 +164,7 @@ def test_a_garbled_index_file_of_the_same_size_is_detected_and_nothing_garbled_i
 
 def test_the_index_version_covers_the_code_that_shapes_it_and_nothing_else(tmp_path):
     """Rewording the CLI or an answer does not rebuild the index; changing a parser does."""
-    from assistant.indexdisk import index_modules
+    from assistant.indexdisk import index_modules, module_closure
 
     names = {p.name for p in index_modules()}
     assert {"index.py", "load.py", "planparse.py", "structure.py", "extract.py", "segment.py"} <= names
@@ -176,5 +176,5 @@ def test_the_index_version_covers_the_code_that_shapes_it_and_nothing_else(tmp_p
     (package / "helpers.py").write_text("")
     (package / "lazy.py").write_text("")
     (package / "cli.py").write_text("from .index import f\n")
-    found = [p.name for p in index_modules(package, ("index",))]
+    found = [p.name for p in module_closure(package, ("index",))]
     assert found == ["helpers.py", "index.py", "lazy.py", "parse.py"]

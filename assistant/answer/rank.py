@@ -32,7 +32,7 @@ class Hit:
 def lexical_scores(index: Index, q: Question) -> np.ndarray:
     """BM25 of the question with its abbreviations spelled out and its expressions'
     synonyms and the long forms of its initials added, over the real and the accent-folded tokens."""
-    text = expand(expand_abbreviations(" ".join((q.text, *q.acronyms))))
+    text = expand(expand_abbreviations(q.spelled_out))
     seg = index.segmenter
     return bm25_scores(index.bm25, seg.tokens(text)) + bm25_scores(index.bm25_folded, seg.folded_tokens(text))
 

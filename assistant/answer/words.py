@@ -46,7 +46,7 @@ class Words:
         """The question's words an answer's passage should contain: not its form words,
         place or period (`plan_words`, folded), abbreviations (their long forms count), nor
         the noun that names the kind of answer ("văn bản nào")."""
-        words = self.view(q).sequence(" ".join((q.text, *q.acronyms)))
+        words = self.view(q).sequence(q.spelled_out)
         out = []
         for i, w in enumerate(words):
             parts = [fold_word(p) for p in w.split("_")]
