@@ -5,9 +5,11 @@ asserted. Run alone with `python -m pytest -m faults`."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -135,6 +137,26 @@ async def test_a_stranger_gets_nothing_while_the_store_is_garbled(tg, settings, 
     assert "Phòng Văn hóa" in answer["text"]
     assert tg.sent(STRANGER) == []
     assert all(c.params.get("show_alert") for c in tg.calls_to("answerCallbackQuery"))
+
+
+async def test_a_stranger_gets_nothing_while_the_store_is_locked_and_others_are_not_held_up(
+    tg, settings, assistant
+):
+    async with running(settings, assistant):
+        locker = sqlite3.connect(settings.data_dir / "bot.sqlite3", timeout=0)
+        locker.execute("BEGIN EXCLUSIVE")  # another process holds the store
+        try:
+            tg.text(QUESTION, chat_id=STRANGER)
+            started = time.monotonic()
+            [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+            waited = time.monotonic() - started
+            await asyncio.sleep(11)  # past the store's 10 s timeout: the refusal cannot be recorded
+        finally:
+            locker.rollback()
+            locker.close()
+        await tg.settle()
+    assert "Phòng Văn hóa" in answer["text"] and waited < 8  # not behind the stranger's 10 s wait
+    assert tg.sent(STRANGER) == []
 
 
 async def test_a_group_not_allowed_gets_nothing_even_from_an_allowed_user_or_an_admin(

@@ -40,7 +40,8 @@ async def _admit(update: Update, context: BotContext) -> bool:
             await quietly(
                 update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery"
             )
-        elif chat and addressed(update) and state.store.first_refusal(chat.id):
+        # the store call runs off the event loop: a locked store must not hold other chats up
+        elif chat and addressed(update) and await asyncio.to_thread(state.store.first_refusal, chat.id):
             await quietly(chat.send_message(replies.REFUSED), "refusal")
         return False
     if not addressed(update):
