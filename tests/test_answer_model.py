@@ -8,12 +8,12 @@ import json
 import pytest
 
 from assistant.answer import Answerer, ParamsInvalid
+from assistant.answer.evaluate import score
 from assistant.answer.features import ABSTAIN_FEATURES, FEATURES, LEXICAL_FEATURES
 from assistant.answer.fit import by_plan, fit, samples
 from assistant.answer.model import FORMAT, PARAMS_FILE, dump_models, load_models
 from assistant.answer.statements import excerpt
-from assistant.evaluate import score
-from assistant.render import answer_json
+from assistant.present.answers import answer_json
 
 
 @pytest.fixture(scope="session")

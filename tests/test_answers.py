@@ -9,8 +9,8 @@ import sys
 import pytest
 from helpers import DEV, ROOT, SHARED, quote_in_source
 
-from assistant.evaluate import score
-from assistant.render import answer_json
+from assistant.answer.evaluate import score
+from assistant.present.answers import answer_json
 
 
 @pytest.fixture(scope="session")

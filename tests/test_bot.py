@@ -17,7 +17,7 @@ import icalendar
 import pytest
 from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
-from assistant.service import Assistant
+from assistant.serve.assistant import Assistant
 from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
 from assistant.telegram.html import split_html

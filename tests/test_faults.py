@@ -22,7 +22,7 @@ import pytest
 from botkit import exchange, running
 from helpers import ROOT
 
-from assistant.service import Assistant
+from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
 from assistant.telegram import replies
 from assistant.telegram.ratelimit import RateLimiter
@@ -282,7 +282,7 @@ def test_a_long_upload_name_keeps_its_extension_within_120_bytes():
 MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from assistant.load import UnreadableFile, read_document
+from assistant.read.load import UnreadableFile, read_document
 started = time.perf_counter()
 try:
     read_document(Path(sys.argv[1]))
@@ -338,7 +338,7 @@ def test_hostile_documents_are_refused_quickly_in_bounded_memory(tmp_path, make,
 
 
 def test_an_overlong_plan_is_refused_with_its_length(tmp_path):
-    from assistant.load import MAX_CHARS, UnreadableFile, read_document
+    from assistant.read.load import MAX_CHARS, UnreadableFile, read_document
 
     path = tmp_path / "dai.txt"
     path.write_text("Kế hoạch. " * (MAX_CHARS // 10 + 1), "utf-8")
@@ -350,7 +350,7 @@ def test_an_overlong_plan_is_refused_with_its_length(tmp_path):
 def test_a_binary_plan_is_converted_once_and_read_from_the_cache(tmp_path):
     from planfiles import make_docx, rach_gia_parts
 
-    from assistant.load import read_document
+    from assistant.read.load import read_document
 
     path, cache = make_docx(tmp_path / "phuong-rach-gia-2026.docx", rach_gia_parts()), tmp_path / "converted"
     first = read_document(path, cache=cache)
@@ -365,8 +365,8 @@ def test_a_binary_plan_is_converted_once_and_read_from_the_cache(tmp_path):
 PARSE_TIMES = """
 import json, sys, time
 from pathlib import Path
-from assistant.load import SourceDoc
-from assistant.planparse import parse_plan
+from assistant.read.load import SourceDoc
+from assistant.parse.plan import parse_plan
 out = {}
 for item in (False, True):
     for n in (4000, 16000):

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.flattable import FlatRow, find_flattened_table, parse_flattened_table
-from assistant.units import canonical_unit
+from assistant.lang.units import canonical_unit
+from assistant.parse.flattable import FlatRow, find_flattened_table, parse_flattened_table
 
 PLAN = Path(__file__).parent.parent / "corpus" / "xa-ky-lac-2025.txt"
 

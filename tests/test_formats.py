@@ -19,10 +19,11 @@ from planfiles import (
     unicode_font,
 )
 
-from assistant.formats import PlanTables, convert_binary
-from assistant.load import UnreadableFile, load_corpus, read_document
-from assistant.planparse import parse_plan
-from assistant.textnorm import has_diacritics
+from assistant.lang.normalize import has_diacritics
+from assistant.parse.plan import parse_plan
+from assistant.read.formats import convert_binary
+from assistant.read.layout import PlanTables
+from assistant.read.load import UnreadableFile, load_corpus, read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 

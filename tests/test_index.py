@@ -11,12 +11,12 @@ import pytest
 from conftest import make_settings
 from helpers import CORPUS
 
-from assistant.service import Assistant
+from assistant.serve.assistant import Assistant
 
 
 def distinct(passages) -> int:
     """Passages with the same text are embedded once."""
-    from assistant.index import EMBED_CHARS
+    from assistant.index.store import EMBED_CHARS
 
     return len({p.search_text[:EMBED_CHARS] for p in passages})
 
@@ -57,7 +57,7 @@ def corpus(tmp_path):
 @pytest.fixture()
 def counting(monkeypatch):
     embedder = CountingEmbedder()
-    monkeypatch.setattr("assistant.service.make_embedder", lambda *a, **k: embedder)
+    monkeypatch.setattr("assistant.serve.assistant.make_embedder", lambda *a, **k: embedder)
     return embedder
 
 
@@ -77,7 +77,7 @@ def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, c
     first = Assistant.load(settings)
     before = counting.embedded
     shutil.copy(CORPUS / "xa-thanh-an-2026.txt", corpus)
-    import assistant.segment as segment
+    import assistant.index.segment as segment
 
     segmented = []
     real = segment.text_words
@@ -164,17 +164,20 @@ def test_a_garbled_index_file_of_the_same_size_is_detected_and_nothing_garbled_i
 
 def test_the_index_version_covers_the_code_that_shapes_it_and_nothing_else(tmp_path):
     """Rewording the CLI or an answer does not rebuild the index; changing a parser does."""
-    from assistant.indexdisk import index_modules, module_closure
+    from assistant.index.disk import index_modules, module_closure
 
-    names = {p.name for p in index_modules()}
-    assert {"index.py", "load.py", "planparse.py", "structure.py", "extract.py", "segment.py"} <= names
-    assert not names & {"cli.py", "render.py", "facts.py", "service.py", "question.py", "evaluate.py"}
+    names = {"/".join(p.parts[-2:]) for p in index_modules()}
+    assert {"index/store.py", "read/load.py", "parse/plan.py", "parse/prose.py", "parse/extract.py"} <= names
+    assert {"index/segment.py", "read/docxtext.py", "parse/flattable.py"} <= names
+    assert not {n.split("/")[0] for n in names} & {"answer", "present", "cli", "telegram", "serve", "due"}
     package = tmp_path / "pkg"
-    package.mkdir()
-    (package / "index.py").write_text("from .parse import x\ndef f():\n    from .lazy import y\n")
-    (package / "parse.py").write_text("from . import helpers\n")
+    (package / "sub").mkdir(parents=True)
+    (package / "index.py").write_text("from .parse import x\ndef f():\n    from pkg.lazy import y\n")
+    (package / "parse.py").write_text("from . import helpers\nfrom .sub.deep import z\n")
     (package / "helpers.py").write_text("")
     (package / "lazy.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "deep.py").write_text("from ..helpers import h\nimport pkg.lazy\n")
     (package / "cli.py").write_text("from .index import f\n")
-    found = [p.name for p in module_closure(package, ("index",))]
-    assert found == ["helpers.py", "index.py", "lazy.py", "parse.py"]
+    found = ["/".join(p.relative_to(package).parts) for p in module_closure(("index",), package)]
+    assert found == ["helpers.py", "index.py", "lazy.py", "parse.py", "sub/__init__.py", "sub/deep.py"]

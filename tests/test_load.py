@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.load import LoadError, UnreadableFile, decode_text, load_corpus, read_document
-from assistant.textnorm import has_diacritics
+from assistant.lang.normalize import has_diacritics
+from assistant.read.load import LoadError, UnreadableFile, decode_text, load_corpus, read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -121,7 +121,7 @@ def test_missing_folder_is_one_named_error(tmp_path):
 
 
 def test_build_library_on_a_folder_with_bad_files(mixed_folder):
-    from assistant.library import build_library
+    from assistant.index.library import build_library
 
     lib = build_library(mixed_folder)
     assert sorted(p.plan.file for p in lib.plans) == sorted(GOOD)

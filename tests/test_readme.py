@@ -6,7 +6,7 @@ import argparse
 
 from helpers import ROOT
 
-from assistant.cli import build_parser
+from assistant.cli.main import build_parser
 
 
 def test_every_cli_subcommand_is_in_the_readme():

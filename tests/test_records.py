@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.deadlines import occurrences, parse_deadline
-from assistant.textnorm import collapse, fold
-from assistant.units import canonical_unit, find_units, fold_same_length, same_unit
+from assistant.lang.normalize import collapse, fold
+from assistant.lang.units import canonical_unit, find_units, fold_same_length, same_unit
+from assistant.parse.deadlines import occurrences, parse_deadline
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -81,7 +81,7 @@ def test_rach_gia_group_counts_match_the_stated_number(plans):
 
 
 def test_rach_gia_counts_agree_with_the_table_parser(plans):
-    from assistant.tables import parse_tsv_tables
+    from assistant.parse.tsv import parse_tsv_tables
 
     text = (CORPUS / f"{RG}.txt").read_text(encoding="utf-8")
     groups = parse_tsv_tables(text)

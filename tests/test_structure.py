@@ -9,9 +9,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from assistant.load import SourceDoc
-from assistant.planparse import parse_plan, structure
-from assistant.textnorm import collapse
+from assistant.lang.normalize import collapse
+from assistant.parse.plan import parse_plan, structure
+from assistant.read.load import SourceDoc
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

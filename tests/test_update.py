@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import index as index_module
-from assistant.index import build_index, file_hashes, load_index
-from assistant.indexlock import index_lock
-from assistant.load import load_corpus
-from assistant.passages import plan_passages
-from assistant.planparse import parse_plan
-from assistant.service import Assistant
+from assistant.index import store as index_module
+from assistant.index.lock import index_lock
+from assistant.index.passages import plan_passages
+from assistant.index.store import build_index, file_hashes, load_index
+from assistant.index.update import PlanSummary, add_plan, remove_plan
+from assistant.parse.plan import parse_plan
+from assistant.read.load import load_corpus
+from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
-from assistant.update import PlanSummary, add_plan, remove_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -283,9 +283,9 @@ def test_an_exception_during_the_build_leaves_the_old_index(settings, monkeypatc
 KILLED = """
 import sys, time
 from pathlib import Path
-import assistant.index as index
+import assistant.index.store as index
 from assistant.settings import Settings
-from assistant.update import add_plan
+from assistant.index.update import add_plan
 root = Path(sys.argv[1])
 def hang(tmp, folder):            # the new index is written, the swap has not happened
     (root / "ready").write_text(tmp.name)
@@ -333,7 +333,7 @@ def _assert_old_index_intact_but_stale(settings: Settings) -> None:
 def _cli(settings: Settings, *argv: str) -> int:
     import argparse
 
-    from assistant.cli_plans import add_plans_parser
+    from assistant.cli.plans import add_plans_parser
 
     parser = argparse.ArgumentParser()
     add_plans_parser(parser.add_subparsers(dest="command", required=True))
@@ -372,7 +372,7 @@ def test_an_add_between_a_start_reading_the_corpus_and_loading_the_index_is_neve
     """A start reads the corpus (four plans); before it loads the index, an add commits a
     fifth plan and its index. The start must not serve the new index with the old texts,
     nor record one corpus over an index of another: it loads again under the lock."""
-    from assistant.service import open_index
+    from assistant.serve.assistant import open_index
 
     added = []
     index, sources, _, rebuilt = open_index(
@@ -393,7 +393,7 @@ def test_a_start_that_must_rebuild_waits_for_a_running_update(settings):
     waits for it instead of building beside it, then builds from the corpus it reads."""
     import threading
 
-    from assistant.service import open_index
+    from assistant.serve.assistant import open_index
 
     shutil.copy(NEW, settings.corpus_dir / NEW.name)  # the index is now stale
     release, result = threading.Event(), {}

@@ -14,7 +14,7 @@ import pytest
 from helpers import DEV, ROOT
 
 from assistant.answer.variants import KINDS, THESAURUS, expand, load_thesaurus, variants
-from assistant.textnorm import collapse, fold
+from assistant.lang.normalize import collapse, fold
 
 _OLD_TONE = re.compile(r"(?<!q)(?:o[áàảãạ]|o[éèẻẽẹ]|u[ýỳỷỹỵ])(?!\w)", re.IGNORECASE)
 

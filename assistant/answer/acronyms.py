@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from ..textnorm import fold
+from assistant.lang.normalize import fold
 
 MIN_LETTERS, MAX_LETTERS = 2, 6
 MIN_COUNT = 2  # a phrase the plans use once is as likely a coincidence of initials

@@ -7,17 +7,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import facts as F
-from ..extract import strip_marker
-from ..index import Index
-from ..question import Question, parse_question
-from ..records import Duty, PlanRecords, Report, Target, Task
-from ..textnorm import fold
-from ..units import canonical_unit, find_units
-from .acronyms import expansions
-from .features import QuestionView, add_relative, featurize
-from .rank import POOL, Hit, rank
-from .statements import (
+from assistant.answer.acronyms import expansions
+from assistant.answer.features import QuestionView, add_relative, featurize
+from assistant.answer.question import Question, parse_question
+from assistant.answer.rank import POOL, Hit, rank
+from assistant.answer.statements import (
     Statement,
     canon_units,
     duty_statements,
@@ -29,7 +23,13 @@ from .statements import (
     target_statement,
     task_statements,
 )
-from .words import Words
+from assistant.answer.words import Words
+from assistant.index.store import Index
+from assistant.lang.normalize import fold
+from assistant.lang.units import canonical_unit, find_units
+from assistant.parse.extract import strip_marker
+from assistant.present import facts as F
+from assistant.records import Duty, PlanRecords, Report, Target, Task
 
 FACT_PASSAGES = 25  # passages whose statements are scored
 

@@ -3,11 +3,11 @@ one source span of the plan), the closest passages. Pure given the sources."""
 
 from __future__ import annotations
 
-from ..records import Answer, Block, Citation, PlanRecords
-from ..structure import clean_markup
-from ..textnorm import collapse
-from .candidates import Candidate, Corpus
-from .rank import Hit
+from assistant.answer.candidates import Candidate, Corpus
+from assistant.answer.rank import Hit
+from assistant.lang.normalize import collapse
+from assistant.parse.prose import clean_markup
+from assistant.records import Answer, Block, Citation, PlanRecords
 
 MORE_PLANS = 2  # other plans' answers added when the question names no plan
 MORE_PLANS_RATIO = 0.75  # ... when their probability is this close to the best one's

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..evaluate import correct
-from .candidates import Candidate, Corpus, gather
-from .features import ABSTAIN_FEATURES
-from .model import Linear, Model, decision_row
-from .pipeline import Gathered
-from .statements import KINDS
+from assistant.answer.candidates import Candidate, Corpus, gather
+from assistant.answer.evaluate import correct
+from assistant.answer.features import ABSTAIN_FEATURES
+from assistant.answer.model import Linear, Model, decision_row
+from assistant.answer.pipeline import Gathered
+from assistant.answer.statements import KINDS
 
 C = 1.0  # inverse regularisation strength of the logistic regression
 WRONG_COST = 0.25  # a wrong answer's cost, against 1 for a right one

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import ABSTAIN_FEATURES, FEATURES, LEXICAL_FEATURES
+from assistant.answer.features import ABSTAIN_FEATURES, FEATURES, LEXICAL_FEATURES
 
 FORMAT = 2
 PARAMS_FILE = Path(__file__).with_name("params.json")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..index import Index
-from ..question import InvalidQuestion, Question
-from ..records import Answer
-from .candidates import Candidate, Corpus, gather
-from .compose import compose, no_plan, not_found, select
-from .model import Model, load_models, model_key
-from .rank import Hit
-from .scope import missing_plan
+from assistant.answer.candidates import Candidate, Corpus, gather
+from assistant.answer.compose import compose, no_plan, not_found, select
+from assistant.answer.model import Model, load_models, model_key
+from assistant.answer.question import InvalidQuestion, Question
+from assistant.answer.rank import Hit
+from assistant.answer.scope import missing_plan
+from assistant.index.store import Index
+from assistant.records import Answer
 
 
 @dataclass(frozen=True)

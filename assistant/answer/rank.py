@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..index import Index
-from ..question import Question, expand_abbreviations
-from ..retrieve import bm25_scores, restore_diacritics, rrf, top
-from .variants import expand
+from assistant.answer.question import Question, expand_abbreviations
+from assistant.answer.retrieve import bm25_scores, restore_diacritics, rrf, top
+from assistant.answer.variants import expand
+from assistant.index.store import Index
 
 POOL = 40  # passages taken from each ranking
 DENSE_WEIGHT = 0.6

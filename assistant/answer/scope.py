@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..question import Question
-from ..textnorm import fold
+from assistant.answer.question import Question
+from assistant.lang.normalize import fold
 
 # A year the question asks about: "năm 2024", "kế hoạch 2025", "KH 2024", "CCHC 2024";
 # not a year inside a reference ("ISO 9001:2015", "NĐ 186/2025").

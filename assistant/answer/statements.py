@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import facts as F
-from ..records import Block, Duty, PlanRecords, Report, Target, Task
-from ..textnorm import fold
-from ..units import canonical_unit
+from assistant.lang.normalize import fold
+from assistant.lang.units import canonical_unit
+from assistant.present import facts as F
+from assistant.records import Block, Duty, PlanRecords, Report, Target, Task
 
 # The kinds of statement and the question intents each one naturally answers.
 KINDS: dict[str, tuple[str, ...]] = {

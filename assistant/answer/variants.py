@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..textnorm import collapse, fold, has_diacritics, new_tone, nfc
+from assistant.lang.normalize import collapse, fold, has_diacritics, new_tone, nfc
 
 THESAURUS = Path(__file__).with_name("thesaurus.json")
 KINDS = ("no_diacritics", "abbreviated", "polite", "typo", "synonym")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..index import Index
-from ..question import Question
-from ..retrieve import coverage, has_word
-from ..textnorm import fold, fold_word
-from ..units import ABBREVIATIONS
-from ..vocab import Vocabulary
+from assistant.answer.question import Question
+from assistant.answer.retrieve import coverage, has_word
+from assistant.answer.vocab import Vocabulary
+from assistant.index.store import Index
+from assistant.lang.normalize import fold, fold_word
+from assistant.lang.units import ABBREVIATIONS
 
 # Words that carry a question's form rather than its content (folded syllables): question
 # words, roles, units of measure, the names of the plan's own kind, forms of address and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..settings import Settings
+from assistant.settings import Settings
 
 
 def _ids(values: tuple[str, ...], variable: str) -> frozenset[int]:

@@ -16,12 +16,12 @@ from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from ..service import Assistant
-from ..update import UpdateResult, add_plan, find_plans, remove_plan
-from . import admin_replies as texts
-from .pending import PendingUpload
-from .send import command_argument, quietly, send
-from .state import BotContext, BotState
+from assistant.index.update import UpdateResult, add_plan, find_plans, remove_plan
+from assistant.serve.assistant import Assistant
+from assistant.telegram import admin_replies as texts
+from assistant.telegram.pending import PendingUpload
+from assistant.telegram.send import command_argument, quietly, send
+from assistant.telegram.state import BotContext, BotState
 
 
 async def document(update: Update, context: BotContext) -> None:

@@ -9,12 +9,12 @@ from pathlib import PurePosixPath
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from ..load import SUPPORTED_SUFFIXES
-from ..records import PlanRecords
-from ..update import UpdateResult
-from .commands import usage
-from .html import esc, shorten
-from .pending import PendingRemoval
+from assistant.index.update import UpdateResult
+from assistant.read.load import SUPPORTED_SUFFIXES
+from assistant.records import PlanRecords
+from assistant.telegram.commands import usage
+from assistant.telegram.html import esc, shorten
+from assistant.telegram.pending import PendingRemoval
 
 MAX_WARNINGS = 20
 REPLACE, DELETE, CANCEL = "✅ Thay thế", "✅ Xóa", "❌ Hủy"

@@ -24,15 +24,15 @@ from telegram.ext import (
     filters,
 )
 
-from ..settings import Settings
-from . import admin, digest, replies
-from . import handlers as h
-from .access import Access
-from .commands import ADMIN_COMMANDS, COMMANDS
-from .send import ADDRESSED, quietly
-from .state import BotContext, BotState
-from .store import Store
-from .webhook import webhook_secret
+from assistant.settings import Settings
+from assistant.telegram import admin, digest, replies
+from assistant.telegram import handlers as h
+from assistant.telegram.access import Access
+from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
+from assistant.telegram.send import ADDRESSED, quietly
+from assistant.telegram.state import BotContext, BotState
+from assistant.telegram.store import Store
+from assistant.telegram.webhook import webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ async def post_init(app: Application) -> None:
     schedule the stored digests."""
     state: BotState = app.bot_data
     if not state.loaded:
-        from ..service import Assistant
+        from assistant.serve.assistant import Assistant
 
         log.info("loading the assistant (the first run builds the index: 10-60 s)")
         started = time.perf_counter()

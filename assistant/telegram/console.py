@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ..service import Assistant
-from . import conversation, replies
-from .html import esc, to_plain
+from assistant.serve.assistant import Assistant
+from assistant.telegram import conversation, replies
+from assistant.telegram.html import esc, to_plain
 
 
 def respond(assistant: Assistant, line: str, today: Callable[[], date], out_dir: Path) -> str:

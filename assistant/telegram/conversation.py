@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..service import Assistant
-from . import due, replies
+from assistant.serve.assistant import Assistant
+from assistant.telegram import due, replies
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -50,7 +50,7 @@ def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None
     days = parse_days(arg)
     if days is None:
         return due.DAYS_USAGE
-    from ..calendar import upcoming
+    from assistant.due.schedule import upcoming
 
     items = upcoming(assistant.index.plans, today, days=days, unit=unit_name)
     return due.upcoming_html(items, today, days, unit_name, _places(assistant))
@@ -58,7 +58,7 @@ def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None
 
 def digest(assistant: Assistant, today: date, unit_name: str | None) -> str | None:
     """The morning digest for a chat, or None when nothing is due."""
-    from ..calendar import digest_items
+    from assistant.due.schedule import digest_items
 
     items = digest_items(assistant.index.plans, today, unit=unit_name)
     return due.digest_html(items, today, unit_name, _places(assistant)) if items else None
@@ -73,8 +73,8 @@ class CalendarFile:
 
 def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> CalendarFile:
     """The .ics of the deadlines in the coming year (for one unit, if given)."""
-    from ..calendar import upcoming
-    from ..ics import to_ics
+    from assistant.due.ics import to_ics
+    from assistant.due.schedule import upcoming
 
     items = upcoming(assistant.index.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
     title = f"Hạn chót CCHC — {unit_name}" if unit_name else "Hạn chót CCHC"

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from telegram.constants import ParseMode
 from telegram.ext import Application
 
-from . import conversation
-from .html import split_html
-from .send import with_retry
-from .state import BotContext, BotState
+from assistant.telegram import conversation
+from assistant.telegram.html import split_html
+from assistant.telegram.send import with_retry
+from assistant.telegram.state import BotContext, BotState
 
 log = logging.getLogger(__name__)
 

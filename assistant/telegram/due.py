@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
 
-from ..textnorm import fold
-from ..units import canonical_unit
-from .commands import usage
-from .html import esc, shorten
+from assistant.lang.normalize import fold
+from assistant.lang.units import canonical_unit
+from assistant.telegram.commands import usage
+from assistant.telegram.html import esc, shorten
 
 MAX_OVERDUE = 5
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from ..settings import load_settings
+from assistant.settings import load_settings
 
 NO_TOKEN = """Chưa có mã bot Telegram (TELEGRAM_BOT_TOKEN).
 Cách lấy mã:
@@ -27,9 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = load_settings()
     if args.console:
-        from ..service import Assistant
-        from .console import run_console
-        from .state import default_today
+        from assistant.serve.assistant import Assistant
+        from assistant.telegram.console import run_console
+        from assistant.telegram.state import default_today
 
         for stream in (sys.stdin, sys.stdout):
             stream.reconfigure(encoding="utf-8", errors="replace")
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.telegram_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    from .app import run
+    from assistant.telegram.app import run
 
     run(settings, port=int(os.environ.get("PORT", "8443")))
     return 0

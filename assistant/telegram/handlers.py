@@ -10,11 +10,19 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop
 
-from . import conversation, digest, due, replies
-from .ratelimit import Verdict
-from .send import addressed, answer_keyboard, command_argument, quietly, send, with_retry, without_mention
-from .state import BotContext
-from .store import Feedback
+from assistant.telegram import conversation, digest, due, replies
+from assistant.telegram.ratelimit import Verdict
+from assistant.telegram.send import (
+    addressed,
+    answer_keyboard,
+    command_argument,
+    quietly,
+    send,
+    with_retry,
+    without_mention,
+)
+from assistant.telegram.state import BotContext
+from assistant.telegram.store import Feedback
 
 log = logging.getLogger(__name__)
 

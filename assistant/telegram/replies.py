@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..records import Answer, Citation, PlanRecords, Task
-from ..units import canonical_unit, lexicon_names
-from .commands import ADMIN_COMMANDS, COMMANDS, Command, usage
-from .html import bold, esc, shorten
+from assistant.lang.units import canonical_unit, lexicon_names
+from assistant.records import Answer, Citation, PlanRecords, Task
+from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
+from assistant.telegram.html import bold, esc, shorten
 
 QUOTE_LIMIT = 700
 

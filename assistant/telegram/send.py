@@ -21,8 +21,8 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
 
-from ..records import Answer
-from .html import split_html
+from assistant.records import Answer
+from assistant.telegram.html import split_html
 
 log = logging.getLogger(__name__)
 

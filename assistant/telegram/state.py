@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from ..records import Answer
-from .access import Access
-from .pending import Once, Pending, PendingRemoval, PendingUpload
-from .ratelimit import RateLimiter
+from assistant.records import Answer
+from assistant.telegram.access import Access
+from assistant.telegram.pending import Once, Pending, PendingRemoval, PendingUpload
+from assistant.telegram.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
-    from ..service import Assistant
-    from ..settings import Settings
-    from .store import Store
+    from assistant.serve.assistant import Assistant
+    from assistant.settings import Settings
+    from assistant.telegram.store import Store
 
 
 class AnswerCache:
@@ -43,7 +43,7 @@ class AnswerCache:
 
 def default_today() -> date:
     """Today's date in Vietnam (the calendar module's clock)."""
-    from ..calendar import today_in_vietnam
+    from assistant.due.schedule import today_in_vietnam
 
     return today_in_vietnam()
 

@@ -1,0 +1,221 @@
+"""Understanding a question: validation, normalisation, plan filter, intent, units. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lang.normalize import collapse, fold, fold_word, has_diacritics, nfc
+from assistant.lang.units import ABBREVIATIONS, find_units
+
+MAX_CHARS = 1000
+
+_INTENT_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "cooperating_units",
+        r"phoi hop\b.*\b(?:ai|voi ai|nhung ai|don vi nao|co quan nao|phong nao|nhung don vi|nhung co quan|"
+        r"nhung phong|ben nao)\b"
+        r"|\b(?:ai|don vi nao|co quan nao|phong nao|nhung ai)\b.*\bphoi hop\b|"
+        r"\bphoi hop (?:voi )?(?:nhung )?(?:ai|don vi nao|co quan nao)\b|\bcung (?:voi )?(?:nhung )?(?:ai|"
+        r"don vi nao|co quan nao)\b",
+    ),
+    (
+        "unit_duties",
+        r"\b(?:lam gi|lam nhung gi|viec gi|nhung viec|nhiem vu gi|nhiem vu nao|trach nhiem gi|"
+        r"duoc giao (?:lam )?(?:gi|viec gi|nhiem vu)|phan viec|lo (?:phan )?(?:viec )?gi|"
+        r"phai thuc hien (?:nghiem )?(?:gi|nhung gi|quyet dinh nao|van ban nao)|phu trach (?:gi|nhung gi|"
+        r"mang nao)|vai tro (?:gi|the nao|nhu the nao)|nhiem vu (?:cua .{2,60} )?la gi)\b",
+    ),
+    (
+        "lead_unit",
+        r"\b(?:chu tri|dau moi|don vi nao|phong nao|co quan nao|(?<!van )ban nao|ai (?:lam|lo|phu trach|"
+        r"dam nhiem|dam nhan|chiu trach nhiem|thuc hien|tham muu|trien khai|ban hanh|xay dung)|^ai\b|do ai|"
+        r"giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$)\b",
+    ),
+    (
+        "report_deadline",
+        r"^(?=.*\b(?:bao cao|bc)\b).*\b(?:khi nao|(?<!dung )(?<!truoc )(?<!qua )han|truoc ngay|ngay nao|"
+        r"ngay may|bao lau|may lan|dinh ky|thoi gian|thang may|thoi han|luc nao|bao gio|hang (?:quy|thang|"
+        r"nam))\b",
+    ),
+    (
+        "target",
+        r"\b(?:chi tieu|bao nhieu|phan tram|ty le|toi thieu|it nhat|may sang kien|muc tieu|dat muc)\b|%",
+    ),
+    (
+        "deadline",
+        r"\b(?:han cuoi|thoi diem|den khi nao|truoc khi nao|khi nao|(?<!dung )(?<!truoc )(?<!qua )han|"
+        r"thoi han|bao gio|thoi gian|xong|hoan thanh|ngay nao|ngay may|quy may|quy nao|thang may|thang nao|"
+        r"dinh ky|bao lau|may lan|luc nao|truoc ngay)\b",
+    ),
+)
+_WANTS = (
+    (
+        "money",
+        r"\b(?:bao nhieu tien|trieu dong|ty dong|nghin dong|kinh phi (?:la )?bao nhieu|duoc cap bao nhieu|"
+        r"tong kinh phi)\b",
+    ),
+    ("date", r"\b(?:ngay nao|ngay may|truoc ngay|han chot|ngay bao nhieu)\b"),
+    ("percent", r"\b(?:bao nhieu %|bao nhieu phan tram|phan tram)\b|%"),
+    ("number", r"\b(?:bao nhieu|may)\b(?!\s+(?:lan|gio))"),
+)
+_ENGLISH = re.compile(
+    r"\b(?:the|what|who|when|which|how|does|is|are|of|for|plan|report|deadline|leads?|please|can|you)\b"
+)
+_VIET_HINT = re.compile(r"\b(?:ai|nao|gi|khi|bao|nhieu|cua|va|la|thi|phong|xa|phuong|ke hoach|chu tri|han)\b")
+
+
+_CAP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ"
+_PLACE = re.compile(rf"\b(xã|phường|thị trấn)\s+([{_CAP}][\w]*(?:\s+[{_CAP}][\w]*){{0,3}})")
+
+
+def unknown_place(text: str, places: dict[str, str]) -> str | None:
+    """A commune or ward the question names (capitalised, so only with diacritics or
+    capitals) for which no plan is loaded: `xã Tân Phú`."""
+    known = {fold(p) for p in places.values()}
+    for kind, name in _PLACE.findall(text):
+        place = f"{kind} {name}"
+        if fold(place) not in known and not any(k.startswith(fold(place)) for k in known):
+            return place
+    return None
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # NFC, white space collapsed
+    folded: str
+    search_text: str  # with abbreviations expanded, for lexical search
+    intent: str
+    plan_ids: tuple[str, ...]
+    units: tuple[str, ...]  # canonical units named in the question
+    unit_mentions: tuple[str, ...]
+    wants: str | None
+    has_diacritics: bool
+    unknown_place: str | None = None
+    period_plans: tuple[str, ...] = ()  # plans whose period the question names (a hint, not a scope)
+    acronyms: tuple[str, ...] = ()  # long forms of initials the plans spell out ("DQTV")
+
+    @property
+    def spelled_out(self) -> str:
+        """The question followed by the long forms of its initials, for word matching."""
+        return " ".join((self.text, *self.acronyms))
+
+
+class InvalidQuestion(ValueError):
+    """A question we cannot work with; the message is the Vietnamese reply."""
+
+
+def validate(raw: str | None) -> str:
+    text = collapse(nfc(raw or ""))
+    if not text:
+        raise InvalidQuestion(
+            "Bạn chưa nhập câu hỏi. Hãy hỏi ví dụ: «Ai chủ trì kế hoạch chuyển đổi số năm 2026?»"
+        )
+    if len(text) > MAX_CHARS:
+        raise InvalidQuestion(
+            f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới {MAX_CHARS} ký tự, mỗi lần một ý."
+        )
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 2:
+        raise InvalidQuestion(
+            "Tôi chưa hiểu câu hỏi. Hãy hỏi bằng chữ, ví dụ: «Báo cáo năm về CCHC gửi trước ngày nào?»"
+        )
+    folded = fold(text)
+    if not has_diacritics(text) and len(_ENGLISH.findall(folded)) >= 2 and not _VIET_HINT.search(folded):
+        raise InvalidQuestion(
+            "Xin lỗi, tôi chỉ trả lời câu hỏi bằng tiếng Việt về các kế hoạch cải cách hành chính. "
+            "Ví dụ: «Phòng nào chủ trì cải cách thể chế?»"
+        )
+    return text
+
+
+def expand_abbreviations(text: str) -> str:
+    """Append the long form of each abbreviation, keeping the original words."""
+    extra = []
+    for word in re.findall(r"\w+", text.lower()):
+        long = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(fold_word(word))
+        if long:
+            extra.append(long)
+    return text + (" " + " ".join(extra) if extra else "")
+
+
+def matching_intents(folded: str) -> tuple[str, ...]:
+    """Every intent whose pattern the question matches, in the rules' order."""
+    return tuple(intent for intent, pattern in _INTENT_RULES if re.search(pattern, folded))
+
+
+def detect_intent(folded: str) -> str:
+    return next(iter(matching_intents(folded)), "general")
+
+
+def detect_wants(folded: str) -> str | None:
+    for kind, pattern in _WANTS:
+        if re.search(pattern, folded):
+            return kind
+    return None
+
+
+def period_key(text: str) -> str:
+    """`Sáu tháng cuối năm 2025` and `06 tháng cuối năm 2025` -> `6 thang cuoi nam 2025`."""
+    return re.sub(r"\b(?:sau|06)\b", "6", fold(text))
+
+
+def detect_plans(
+    folded: str, places: dict[str, str], periods: dict[str, str] | None = None
+) -> tuple[str, ...]:
+    """Plan ids whose place name the question mentions; failing that, the plans of the
+    one kind of unit it names (`phường` or `xã`). A period ("6 tháng cuối năm 2025") does
+    not restrict: another plan may have a task of that name (`period_plans`)."""
+    found = []
+    for plan_id, place in places.items():
+        name = fold(re.sub(r"^(?:xã|phường|thị trấn)\s+", "", place, flags=re.IGNORECASE)).strip()
+        if name and re.search(rf"\b{re.escape(name)}\b", folded):
+            found.append(plan_id)
+    if found:
+        return tuple(found)
+    kinds = {
+        k
+        for k, pat in (
+            ("xa", r"\bxa\b(?!\s+hoi)"),
+            ("phuong", r"\bphuong\b(?!\s+(?:thuc|an|tien|phap|cham|huong))"),
+        )
+        if re.search(pat, folded)
+    }
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        matching = tuple(pid for pid, place in places.items() if fold(place).startswith(kind + " "))
+        if 0 < len(matching) < len(places):
+            return matching
+    return ()
+
+
+def period_plans(folded: str, periods: dict[str, str] | None) -> tuple[str, ...]:
+    """Plans whose distinctive period (one that names months) the question names."""
+    key = period_key(folded)
+    return tuple(
+        pid
+        for pid, period in (periods or {}).items()
+        if re.search(r"\bthang\b", period_key(period)) and period_key(period) in key
+    )
+
+
+def parse_question(
+    raw: str | None, places: dict[str, str], periods: dict[str, str] | None = None
+) -> Question:
+    text = validate(raw)
+    folded = fold(text)
+    expanded = expand_abbreviations(text)
+    units = find_units(expanded, loose=True)
+    return Question(
+        text=text,
+        folded=folded,
+        search_text=expanded,
+        intent=detect_intent(folded),
+        plan_ids=detect_plans(folded, places, periods),
+        units=tuple(dict.fromkeys(u.unit for u in units)),
+        unit_mentions=tuple(u.text for u in units),
+        wants=detect_wants(folded),
+        has_diacritics=has_diacritics(text),
+        unknown_place=unknown_place(text, places),
+        period_plans=period_plans(folded, periods),
+    )

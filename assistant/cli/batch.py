@@ -1,0 +1,55 @@
+"""`ask --jsonl`: one output line for every input line, whatever the line holds. A line
+that is not a JSON object with a text question gets `"found": false` and an `error`
+saying why (in Vietnamese); the batch never stops early. Pure given `ask`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from assistant.present.answers import answer_json
+from assistant.records import Answer
+
+log = logging.getLogger(__name__)
+
+
+def _clean(value):
+    """Text with lone surrogates and other unencodable code points replaced, so the
+    output line can always be written as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value if isinstance(value, (int, float, bool)) or value is None else _clean(str(value))
+
+
+def _error(qid, message: str) -> dict:
+    return {"id": qid, "found": False, "error": message}
+
+
+def answer_line(raw: bytes, ask: Callable[[str], Answer]) -> dict:
+    """The output object for one input line (bytes as read, without decoding first)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _error(None, "dòng không phải văn bản UTF-8")
+    if not text.strip():
+        return _error(None, "dòng trống")
+    try:
+        item = json.loads(text)
+    except ValueError:
+        return _error(None, 'dòng không phải JSON; cần dạng {"id": ..., "question": "..."}')
+    if not isinstance(item, dict):
+        return _error(None, 'dòng không phải đối tượng JSON; cần dạng {"id": ..., "question": "..."}')
+    qid = _clean(item.get("id"))
+    question = item.get("question")
+    if not isinstance(question, str):
+        return _error(qid, 'thiếu câu hỏi dạng văn bản (trường "question")')
+    try:
+        return answer_json(ask(_clean(question)), qid)
+    except Exception as exc:  # one bad line must not end the batch
+        log.exception("question %r failed", qid)
+        return _error(qid, f"lỗi khi trả lời: {type(exc).__name__}")
+
+
+def dump(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,142 @@
+"""Command line for measuring and fitting the answering: `eval` (plain, `--by-plan`,
+`--variants`) and `fit`. Parsing and printing only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from assistant.cli.progress import progress_bar
+
+SHARED_GOLD = ("../shared/eval/dev.jsonl", "../shared/eval/round1.jsonl")
+
+
+def _gold(files: list[str]) -> list[dict]:
+    from assistant.answer.evaluate import read_jsonl
+
+    return [g for f in files for g in read_jsonl(Path(f))]
+
+
+def _predictions(answers: dict) -> dict[str, dict]:
+    from assistant.present.answers import answer_json
+
+    return {qid: answer_json(a, qid) for qid, a in answers.items()}
+
+
+def cmd_eval(args, settings) -> int:
+    from assistant.answer.evaluate import report, score
+    from assistant.serve.assistant import Assistant
+
+    assistant = Assistant.load(settings, progress=progress_bar())
+    gold = _gold(args.files)
+    if args.by_plan:
+        return _by_plan(assistant, gold)
+    if args.variants:
+        return _variants(assistant, gold, args.verbose)
+    preds = _predictions({g["id"]: assistant.ask(g["question"]) for g in gold})
+    if args.predictions:
+        Path(args.predictions).write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds.values()), "utf-8"
+        )
+    print(report(score(gold, preds), verbose=args.verbose))
+    return 0
+
+
+def _by_plan(assistant, gold: list[dict]) -> int:
+    """Fit on the questions of all plans but one, score that one; each fold, then the mean."""
+    from assistant.answer.evaluate import score
+    from assistant.answer.features import FEATURES, LEXICAL_FEATURES
+    from assistant.answer.fit import by_plan, samples
+
+    answerer = assistant.answerer
+    dense = answerer.embedder is not None
+    data = samples(answerer.corpus, answerer.embedder, answerer.parse, gold)
+    models = by_plan(data, FEATURES if dense else LEXICAL_FEATURES)
+    results = []
+    for doc, model in models.items():
+        fold = [s for s in data if s.group == doc]
+        preds = _predictions({s.gold["id"]: answerer.decide(s.gathered, model) for s in fold})
+        r = score([s.gold for s in fold], preds)
+        results.append(r)
+        print(
+            f"fold {doc}: n {r['n']} accuracy {r['accuracy']:.3f} citation {r['citation']:.3f} "
+            f"not found {r['answerable_not_found']}/{r['answerable']} "
+            f"out of scope answered {r['out_of_scope_answered']}/{r['out_of_scope']} "
+            f"threshold {model.threshold:.3f}"
+        )
+    acc = sum(r["accuracy"] for r in results) / len(results)
+    cit = sum(r["citation"] for r in results) / len(results)
+    print(
+        f"by plan: mean accuracy {acc:.3f} citation {cit:.3f}, "
+        f"worst fold {min(r['accuracy'] for r in results):.3f}"
+    )
+    return 0
+
+
+def _variants(assistant, gold: list[dict], verbose: bool) -> int:
+    from assistant.answer.evaluate import report, score
+    from assistant.answer.variants import variants
+
+    items = [v for g in gold for v in variants(g)]
+    preds = _predictions({v["id"]: assistant.ask(v["question"]) for v in items})
+    for kind in sorted({v["variant"] for v in items}):
+        part = [v for v in items if v["variant"] == kind]
+        r = score(part, preds)
+        print(
+            f"variant {kind:14s} n {r['n']:4d} accuracy {r['accuracy']:.3f} citation {r['citation']:.3f} "
+            f"not found {r['answerable_not_found']}/{r['answerable']} "
+            f"out of scope answered {r['out_of_scope_answered']}/{r['out_of_scope']}"
+        )
+    print(report(score(items, preds), verbose=verbose))
+    return 0
+
+
+def cmd_fit(args, settings) -> int:
+    """Fit the scoring models (with and without the embedder) and write the parameters file."""
+    from assistant.answer.candidates import Corpus
+    from assistant.answer.features import FEATURES, LEXICAL_FEATURES
+    from assistant.answer.fit import fit, samples
+    from assistant.answer.model import PARAMS_FILE, dump_models
+    from assistant.serve.assistant import open_index
+
+    index, _, embedder, _ = open_index(settings, progress=progress_bar())
+    if embedder is None or index.vectors is None:
+        print(
+            "Cần bộ mã hóa (ASSISTANT_EMBEDDER) để khớp mô hình có độ tương đồng ngữ nghĩa.", file=sys.stderr
+        )
+        return 1
+    corpus = Corpus(index)
+    gold = _gold(args.files)
+    models = {
+        "dense": fit(samples(corpus, embedder, corpus.parse, gold), FEATURES),
+        "lexical": fit(samples(corpus, None, corpus.parse, gold), LEXICAL_FEATURES),
+    }
+    meta = {"embedder": embedder.name, "gold": [Path(f).name for f in args.files], "questions": len(gold)}
+    out = Path(args.out) if args.out else PARAMS_FILE
+    out.write_text(dump_models(models, meta), "utf-8")
+    print(
+        f"Đã ghi tham số vào {out} ({len(gold)} câu hỏi; ngưỡng {models['dense'].threshold:.3f} / "
+        f"{models['lexical'].threshold:.3f})."
+    )
+    return 0
+
+
+def add_eval_parsers(sub) -> None:
+    p = sub.add_parser("eval", help="chấm điểm trên bộ câu hỏi mẫu")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument(
+        "--by-plan", action="store_true", help="khớp trên các kế hoạch khác, chấm trên từng kế hoạch"
+    )
+    p.add_argument(
+        "--variants",
+        action="store_true",
+        help="chấm trên các biến thể của câu hỏi (không dấu, viết tắt, lời lẽ, lỗi gõ, đồng nghĩa)",
+    )
+    p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
+    p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("fit", help="khớp tham số chấm điểm câu trả lời từ bộ câu hỏi mẫu")
+    p.add_argument("files", nargs="*", metavar="FILE", default=list(SHARED_GOLD))
+    p.add_argument("--out", help="tệp tham số (mặc định: tệp đi kèm mã nguồn)")
+    p.set_defaults(func=cmd_fit)

@@ -1,0 +1,182 @@
+"""Command line: `python -m assistant <command>`. Parsing and printing only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from assistant.cli.deadlines import add_deadlines_parser
+from assistant.cli.evaluate import add_eval_parsers
+from assistant.cli.plans import add_plans_parser
+from assistant.cli.progress import progress_bar
+from assistant.settings import load_settings
+
+
+def _library(settings):
+    from assistant.index.library import build_library
+
+    lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
+    for err in lib.errors:
+        print(f"Bỏ qua tệp {err}", file=sys.stderr)
+    return lib
+
+
+def _deadline_json(deadline):
+    if not deadline:
+        return None
+    return {
+        "raw": deadline.raw,
+        "kind": deadline.kind,
+        "due": deadline.due.isoformat() if deadline.due else None,
+    }
+
+
+def task_json(task) -> dict:
+    return {
+        "plan": task.plan,
+        "content": task.content,
+        "product": task.product,
+        "lead": list(task.lead),
+        "cooperating": list(task.cooperating),
+        "deadline": _deadline_json(task.deadline),
+        "section": " > ".join(task.section),
+        "lines": [task.span.line_start, task.span.line_end],
+    }
+
+
+def cmd_plans(args, settings) -> int:
+    lib = _library(settings)
+    rows = [
+        {
+            "id": p.plan.id,
+            "file": p.plan.file,
+            "place": p.plan.place,
+            "period": p.plan.period,
+            "tasks": len(p.tasks),
+            "duties": len(p.duties),
+            "reports": len(p.reports),
+            "targets": len(p.targets),
+        }
+        for p in lib.plans
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(
+            f"{r['id']:24s} {r['place']:18s} {r['period']:24s} nhiệm vụ {r['tasks']:3d}  "
+            f"trách nhiệm {r['duties']:3d}  báo cáo {r['reports']:2d}  chỉ tiêu {r['targets']:3d}"
+        )
+    return 0
+
+
+def cmd_tasks(args, settings) -> int:
+    lib = _library(settings)
+    if args.plan and not lib.plan(args.plan):
+        print(f"Không tìm thấy kế hoạch «{args.plan}».", file=sys.stderr)
+        return 1
+    tasks = lib.tasks(plan=args.plan, unit=args.unit)
+    if args.json:
+        print(json.dumps([task_json(t) for t in tasks], ensure_ascii=False, indent=2))
+        return 0
+    for t in tasks:
+        due = t.deadline.raw if t.deadline else "—"
+        print(
+            f"[{t.plan} dòng {t.span.line_start}] {t.content[:90]}\n"
+            f"    Chủ trì: {', '.join(t.lead) or '—'} | Phối hợp: {', '.join(t.cooperating) or '—'}"
+            f" | Thời hạn: {due}"
+        )
+    if not tasks:
+        print("Không có nhiệm vụ phù hợp.")
+    return 0
+
+
+def cmd_units(args, settings) -> int:
+    lib = _library(settings)
+    for name, plans in sorted(lib.units(args.plan).items()):
+        print(f"{name}  ({', '.join(sorted(plans))})")
+    return 0
+
+
+def _assistant(settings, rebuild: bool = False):
+    from assistant.serve.assistant import Assistant
+
+    return Assistant.load(settings, rebuild=rebuild, progress=progress_bar())
+
+
+def cmd_index(args, settings) -> int:
+    assistant = _assistant(settings, rebuild=args.rebuild)
+    m = assistant.index.manifest
+    state = "đã xây dựng lại" if assistant.rebuilt else "đã có sẵn, khớp với kho kế hoạch"
+    print(
+        f"Chỉ mục {state}: {m['passages']} đoạn, {len(m['plans'])} kế hoạch, "
+        f"bộ mã hóa {m['embedder']['name'] if m['embedder'] else 'không dùng'} ({settings.index_dir})."
+    )
+    for err in assistant.index.errors:
+        print(f"Bỏ qua tệp {err}", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args, settings) -> int:
+    from assistant.present.answers import answer_json, answer_text
+
+    assistant = _assistant(settings)
+    if args.jsonl:
+        from assistant.cli.batch import answer_line, dump
+
+        out = sys.stdout.buffer
+        for line in sys.stdin.buffer:
+            out.write(dump(answer_line(line.rstrip(b"\r\n"), assistant.ask)).encode("utf-8") + b"\n")
+            out.flush()
+        return 0
+    question = " ".join(args.question)
+    answer = assistant.ask(question)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer_text(answer))
+    return 0
+
+
+def cmd_chat(args, settings) -> int:
+    from assistant.telegram.entry import chat
+
+    return chat()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="Trợ lý tra cứu kế hoạch cải cách hành chính."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("plans", help="danh sách kế hoạch")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plans)
+    p = sub.add_parser("tasks", help="nhiệm vụ (lọc theo kế hoạch, đơn vị)")
+    p.add_argument("--plan")
+    p.add_argument("--unit")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tasks)
+    p = sub.add_parser("units", help="các đơn vị được nêu trong kế hoạch")
+    p.add_argument("--plan")
+    p.set_defaults(func=cmd_units)
+    p = sub.add_parser("index", help="xây dựng hoặc kiểm tra chỉ mục")
+    p.add_argument("--rebuild", action="store_true", help="xây dựng lại từ đầu")
+    p.set_defaults(func=cmd_index)
+    p = sub.add_parser("ask", help="đặt câu hỏi")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="một đối tượng JSON")
+    p.add_argument("--jsonl", action="store_true", help='đọc các dòng {"id","question"} từ stdin')
+    p.set_defaults(func=cmd_ask)
+    add_eval_parsers(sub)
+    add_deadlines_parser(sub)
+    add_plans_parser(sub)
+    p = sub.add_parser("chat", help="chạy bot Telegram (có mã) hoặc trò chuyện trong cửa sổ dòng lệnh")
+    p.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args, load_settings())

@@ -1,0 +1,59 @@
+"""`python -m assistant add FILE [--replace]` and `remove PLAN`: parsing and printing only."""
+
+from __future__ import annotations
+
+import sys
+
+from assistant.cli.progress import progress_bar
+
+
+def add_plans_parser(subparsers) -> None:
+    p = subparsers.add_parser("add", help="thêm một kế hoạch (.txt, .md, .docx, .pdf) và cập nhật chỉ mục")
+    p.add_argument("file", help="đường dẫn tệp kế hoạch")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="thay thế kế hoạch đã có của cùng xã/phường và cùng kỳ (hoặc cùng tên tệp)",
+    )
+    p.set_defaults(func=cmd_add)
+    p = subparsers.add_parser("remove", help="gỡ một kế hoạch (theo mã, tên tệp hoặc tên xã/phường)")
+    p.add_argument("plan", help="mã kế hoạch, tên tệp hoặc tên xã/phường")
+    p.set_defaults(func=cmd_remove)
+
+
+def cmd_add(args, settings) -> int:
+    from assistant.index.update import add_plan
+
+    result = add_plan(settings, args.file, replace=args.replace, progress=progress_bar("Mã hóa đoạn văn mới"))
+    if not result.ok:
+        print(result.message, file=sys.stderr)
+        if result.status == "exists":
+            print("Chạy lại với --replace để thay thế.", file=sys.stderr)
+        return 1
+    print(describe(result))
+    return 0
+
+
+def cmd_remove(args, settings) -> int:
+    from assistant.index.update import remove_plan
+
+    result = remove_plan(settings, args.plan, progress=progress_bar("Mã hóa đoạn văn mới"))
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def describe(result) -> str:
+    """What was read from the added plan, one fact a line."""
+    s = result.plan
+    verb = "Đã thay thế" if result.status == "replaced" else "Đã thêm"
+    lines = [f"{verb} {s.name} (tệp {s.file}, mã {s.id})."]
+    lines += [f"  {label + ':':18s}{value}" for label, value in s.facts()]
+    if s.warnings:
+        lines.append("  Cần kiểm tra:")
+        lines += [f"    - {w}" for w in s.warnings]
+    if result.others:
+        lines.append(f"  Đã thay thế: {', '.join(o.file for o in result.others)}")
+    lines.append(
+        f"Chỉ mục: {result.passages} đoạn, mã hóa mới {result.embedded} đoạn, {result.seconds} giây."
+    )
+    return "\n".join(lines)

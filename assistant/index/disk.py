@@ -1,0 +1,118 @@
+"""The index folder on disk: which code and which corpus it was built from, a checksum of
+each of its files, and the atomic swap that replaces one folder by the next (with the
+clean-up of builds that died half-way). Pure file-system helpers; `index.py` builds and
+loads what is inside."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from assistant import __version__
+from assistant.read.codehash import module_closure
+from assistant.read.load import file_sha256
+
+log = logging.getLogger(__name__)
+
+
+# The modules whose code decides what the index holds: reading, converting, parsing,
+# passages, segmentation, this one; with everything they import from the package.
+INDEX_ROOTS = ("index.store", "read.load", "read.convert", "parse.plan", "index.passages", "index.segment")
+
+
+def index_modules() -> list[Path]:
+    """The package modules that shape the index (rewording a CLI line or an answer does
+    not rebuild the index)."""
+    return module_closure(INDEX_ROOTS)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package version and a hash of the code that shapes the index: an index built
+    by other code is rebuilt (cheaply: vectors and word segmentation are reused by
+    content)."""
+    digest = hashlib.sha1(__version__.encode())
+    for path in index_modules():
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def file_hashes(corpus_dir: Path) -> dict[str, str]:
+    out = {}
+    if corpus_dir.is_dir():
+        for path in sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+            out[path.name] = file_sha256(path)
+    return out
+
+
+def intact(folder: Path, *names: str) -> bool:
+    """Whether these files of the previous index still match its manifest's checksums
+    (a garbled file is never reused)."""
+    try:
+        recorded = json.loads((folder / "manifest.json").read_text("utf-8")).get("checksums") or {}
+        return all(_checksum(folder / n) == recorded.get(n) for n in names)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """A fast hash of every file of an index folder but its manifest, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): _checksum(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != "manifest.json"
+    }
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def swap_in(tmp: Path, folder: Path) -> None:
+    """Replace `folder` by `tmp`; readers see either the old or the new index."""
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        folder.rename(old)
+    try:
+        tmp.rename(folder)
+    except BaseException:
+        if old.exists() and not folder.exists():
+            old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove the temporary folders of builds whose process has died; if such a process
+    died between the two renames of `swap_in`, put its old index back in place."""
+    if not folder.parent.is_dir():
+        return
+    for path in sorted(
+        folder.parent.glob(f".{folder.name}.*-*"), key=lambda p: p.stat().st_mtime, reverse=True
+    ):
+        kind, _, pid = path.name[len(folder.name) + 2 :].rpartition("-")
+        if kind not in {"tmp", "old"} or not pid.isdigit() or not path.is_dir():
+            continue
+        if _alive(int(pid)):  # a build still running (this process cleans its own)
+            continue
+        if kind == "old" and not folder.exists():
+            path.rename(folder)
+            log.warning("index restored from %s", path.name)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            log.info("removed stale %s", path.name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True

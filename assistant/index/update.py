@@ -1,0 +1,384 @@
+"""Adding and removing one plan while the assistant keeps answering.
+
+The order makes every crash safe: read and parse the new file; stage it in the corpus
+folder under a hidden name (ignored by loading and by the manifest); build the new
+index beside the live one, reusing the vector of every unchanged passage, and swap it
+in; only then move the staged file into place (and retired files out). Killed during
+the build, the corpus and the live index are as before; killed between the swap and the
+commit, the manifest no longer matches the corpus and the next start rebuilds (cheaply:
+the vectors are cached). A running `Assistant` keeps its own Index in memory and answers
+from it until the caller reloads it (`Assistant.load`). One update at a time (a lock
+file beside the index folder)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from assistant.index.embed import Embedder, make_embedder
+from assistant.index.store import Progress, build_index, file_hashes
+from assistant.index.lock import BUSY, UpdateBusy, index_lock
+from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
+from assistant.parse.plan import parse_plan
+from assistant.records import PlanRecords
+from assistant.settings import Settings
+from assistant.parse.tsv import parse_tsv_tables
+from assistant.lang.normalize import fold
+
+Status = Literal[
+    "added", "replaced", "exists", "removed", "not_found", "ambiguous", "refused", "unreadable", "busy"
+]
+STAGED = ".incoming-"  # staged files: ".incoming-<pid>-<name>", hidden from loading
+_FROM_SETTINGS = object()
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What was read from one plan, as an official would check it."""
+
+    id: str
+    file: str
+    place: str
+    period: str
+    tasks: int
+    duties: int
+    reports: int
+    targets: int
+    incomplete_rows: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, rec: PlanRecords, text: str | None = None) -> PlanSummary:
+        rows, other = plan_warnings(rec, text)
+        p = rec.plan
+        return cls(
+            p.id,
+            p.file,
+            p.place,
+            p.period,
+            len(rec.tasks),
+            len(rec.duties),
+            len(rec.reports),
+            len(rec.targets),
+            len(rows),
+            tuple(rows + other),
+        )
+
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, value) pairs, in the order an official checks them."""
+        return [
+            ("Xã/phường", self.place or "(không nhận ra)"),
+            ("Kỳ kế hoạch", self.period or "(không nhận ra)"),
+            ("Nhiệm vụ", str(self.tasks)),
+            ("Trách nhiệm", str(self.duties)),
+            ("Báo cáo", str(self.reports)),
+            ("Chỉ tiêu", str(self.targets)),
+            ("Dòng chưa đọc đủ", str(self.incomplete_rows)),
+        ]
+
+    @property
+    def name(self) -> str:
+        return " ".join(
+            x for x in (f"kế hoạch {self.place}".strip() if self.place else "kế hoạch", self.period) if x
+        )
+
+    def counts(self) -> str:
+        return (
+            f"{self.tasks} nhiệm vụ, {self.duties} trách nhiệm của đơn vị, {self.reports} báo cáo, "
+            f"{self.targets} chỉ tiêu"
+        )
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    status: Status
+    message: str  # Vietnamese, ready to show
+    plan: PlanSummary | None = None  # the plan added, or the one removed
+    others: tuple[PlanSummary, ...] = ()  # plans replaced, existing, or candidates
+    embedded: int = 0  # passages embedded by this update
+    passages: int = 0  # passages in the new index
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in {"added", "replaced", "removed"}
+
+
+def add_plan(
+    settings: Settings,
+    path: Path | str,
+    replace: bool = False,
+    embedder=_FROM_SETTINGS,
+    progress: Progress | None = None,
+) -> UpdateResult:
+    """Copy the plan file at `path` into the corpus and update the index.
+
+    A plan of the same place and period (or a file of the same name) is replaced only
+    with `replace=True`; otherwise the result has status "exists" so the caller can ask."""
+    try:
+        with index_lock(settings.index_dir):
+            return _add(settings, Path(path), replace, embedder, progress)
+    except UpdateBusy:
+        return UpdateResult("busy", BUSY)
+
+
+def remove_plan(
+    settings: Settings, key: str, embedder=_FROM_SETTINGS, progress: Progress | None = None
+) -> UpdateResult:
+    """Take the plan named by id, file name or place out of the corpus and the index
+    (the file is moved to <data>/removed/, not deleted)."""
+    try:
+        with index_lock(settings.index_dir):
+            return _remove(settings, key, embedder, progress)
+    except UpdateBusy:
+        return UpdateResult("busy", BUSY)
+
+
+# ------------------------------------------------------------------ the two updates
+
+
+@dataclass
+class _Corpus:
+    plans: dict[str, PlanRecords]  # file name -> records
+    errors: list[LoadError]
+    files: dict[str, str]  # file name -> sha256, as the manifest records it
+
+
+def _read_corpus(settings: Settings) -> _Corpus:
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    for staged in settings.corpus_dir.glob(f"{STAGED}*"):  # left by a killed update (we hold the lock)
+        staged.unlink(missing_ok=True)
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
+    return _Corpus({d.name: parse_plan(d) for d in docs}, errors, file_hashes(settings.corpus_dir))
+
+
+def _add(settings: Settings, source: Path, replace: bool, embedder, progress) -> UpdateResult:
+    started = time.time()
+    if not source.is_file():
+        return UpdateResult("unreadable", f"Không tìm thấy tệp «{source}».")
+    if source.name.startswith((".", "~$")):  # hidden, or Word's lock file: never loaded
+        return UpdateResult(
+            "refused",
+            f"Tên tệp «{source.name}» không dùng được; hãy đổi tên tệp (không bắt đầu bằng dấu chấm hay ~$).",
+        )
+    target = settings.corpus_dir / source.name
+    try:
+        doc = read_document(source, settings.max_file_bytes, settings.converted_dir)
+    except UnreadableFile as exc:
+        return UpdateResult("unreadable", f"Không đọc được tệp {source.name}: {exc.reason}.")
+    record = parse_plan(SourceDoc(target.name, target, doc.text))
+    summary = PlanSummary.of(record, doc.text)
+    corpus = _read_corpus(settings)
+    in_place = target.exists() and source.resolve() == target.resolve()
+    clashes = _clashes(corpus, record, target.name, in_place)
+    if clashes and not replace:
+        return UpdateResult(
+            "exists",
+            _exists_message(summary, clashes, corpus),
+            summary,
+            tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans),
+        )
+    staged = None if in_place else settings.corpus_dir / f"{STAGED}{os.getpid()}-{target.name}"
+    files = {n: h for n, h in corpus.files.items() if n not in clashes}
+    if staged is not None:
+        shutil.copyfile(source, staged)
+    files[target.name] = file_sha256(staged if staged is not None else target)
+    plans = [rec for n, rec in corpus.plans.items() if n not in clashes and n != target.name] + [record]
+    errors = [e for e in corpus.errors if e.name not in clashes and e.name != target.name]
+    try:
+        counted, index = _build(
+            settings, sorted(plans, key=lambda r: r.plan.file), errors, files, embedder, progress
+        )
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    _commit(settings, staged, target, clashes)
+    replaced = tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans)
+    status: Status = "replaced" if clashes else "added"
+    return UpdateResult(
+        status,
+        _added_message(summary, clashes, status),
+        summary,
+        replaced,
+        counted,
+        len(index.passages),
+        round(time.time() - started, 1),
+    )
+
+
+def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
+    started = time.time()
+    corpus = _read_corpus(settings)
+    matches = find_plans(list(corpus.plans.values()), key)
+    names = [m.plan.file for m in matches] or [n for n in corpus.files if fold(n) == fold(key.strip())]
+    if not names:
+        known = ", ".join(f"{r.plan.id} ({r.plan.place})" for r in corpus.plans.values()) or "không có"
+        return UpdateResult("not_found", f"Không tìm thấy kế hoạch «{key}». Các kế hoạch hiện có: {known}.")
+    if len(names) > 1:
+        candidates = tuple(PlanSummary.of(m) for m in matches)
+        listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+        return UpdateResult(
+            "ambiguous",
+            f"«{key}» khớp với {len(names)} kế hoạch: {listed}. Hãy ghi rõ mã kế hoạch.",
+            others=candidates,
+        )
+    name = names[0]
+    files = {n: h for n, h in corpus.files.items() if n != name}
+    plans = [rec for n, rec in corpus.plans.items() if n != name]
+    if not plans:
+        return UpdateResult(
+            "refused",
+            f"Không gỡ được tệp {name}: đây là kế hoạch duy nhất còn lại, kho phải có ít nhất một kế hoạch.",
+        )
+    errors = [e for e in corpus.errors if e.name != name]
+    _, index = _build(settings, plans, errors, files, embedder, progress)
+    where = _retire(settings, name).name
+    gone = PlanSummary.of(corpus.plans[name]) if name in corpus.plans else None
+    what = gone.name if gone else f"tệp {name}"
+    return UpdateResult(
+        "removed",
+        f"Đã gỡ {what} (tệp {name}); tệp được lưu lại là «{where}» trong thư mục removed "
+        f"của thư mục dữ liệu.",
+        gone,
+        passages=len(index.passages),
+        seconds=round(time.time() - started, 1),
+    )
+
+
+def _build(settings: Settings, plans, errors, files, embedder, progress):
+    if embedder is _FROM_SETTINGS:
+        embedder = make_embedder(
+            settings.embedder,
+            settings.embed_query_prefix,
+            settings.embed_passage_prefix,
+            settings.embed_word_segmented,
+        )
+    counting = _Counting(embedder) if embedder is not None else None
+    index = build_index(
+        plans, errors, settings.corpus_dir, settings.index_dir, counting, progress, files=files
+    )
+    return (counting.count if counting else 0), index
+
+
+class _Counting:
+    """The embedder, counting the passages it is asked to embed."""
+
+    def __init__(self, inner: Embedder):
+        self.inner, self.name, self.dim, self.count = inner, inner.name, inner.dim, 0
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.count += len(texts)
+        return self.inner.embed_passages(texts)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def find_plans(plans: list[PlanRecords], key: str) -> list[PlanRecords]:
+    """Plans named by `key`: id or file name first, then place (with or without diacritics)."""
+    k = fold(key).strip()
+    if not k:
+        return []
+    exact = [r for r in plans if k in {fold(r.plan.id), fold(r.plan.file), fold(Path(r.plan.file).stem)}]
+    if exact:
+        return exact
+    place = [r for r in plans if r.plan.place and fold(r.plan.place) == k]
+    return place or [r for r in plans if r.plan.place and k in fold(r.plan.place)]
+
+
+def _same_plan(a: PlanRecords, b: PlanRecords) -> bool:
+    if not a.plan.place or fold(a.plan.place) != fold(b.plan.place):
+        return False
+    return fold(a.plan.period) == fold(b.plan.period) and a.plan.year == b.plan.year
+
+
+def _clashes(corpus: _Corpus, record: PlanRecords, name: str, in_place: bool) -> list[str]:
+    """Corpus files the new plan would replace: same file name, or same place and period."""
+    out = [n for n, rec in corpus.plans.items() if n != name and _same_plan(rec, record)]
+    if name in corpus.files and not in_place:
+        out.insert(0, name)
+    return out
+
+
+def _commit(settings: Settings, staged: Path | None, target: Path, clashes: list[str]) -> None:
+    """Put the corpus in the state the new manifest records, the new file first."""
+    if target.name in clashes:
+        _retire(settings, target.name)
+    if staged is not None:
+        os.replace(staged, target)
+    for name in clashes:
+        if name != target.name:
+            _retire(settings, name)
+
+
+def _retire(settings: Settings, name: str) -> Path:
+    """Move a corpus file to <data>/removed/ (a replaced or removed plan is kept)."""
+    folder = settings.data_dir / "removed"
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
+    shutil.move(str(settings.corpus_dir / name), dest)
+    return dest
+
+
+def plan_warnings(rec: PlanRecords, text: str | None) -> tuple[list[str], list[str]]:
+    """(rows not read fully, other doubts) in Vietnamese."""
+    rows = list(rec.warnings)
+    warned = {w.split(":", 1)[0] for w in rows}
+    for t in rec.tasks:
+        where = f"dòng {t.span.line_start}"
+        if where not in warned and (not t.lead or t.deadline is None):
+            missing = " và ".join(
+                x for x, ok in (("đơn vị chủ trì", t.lead), ("thời hạn", t.deadline)) if not ok
+            )
+            label = f" {t.label}" if t.label else ""
+            rows.append(f"{where}: nhiệm vụ{label} thiếu {missing}")
+    other = []
+    for group in parse_tsv_tables(text) if text else []:
+        if group.stated_count is not None and group.stated_count != len(group.rows):
+            other.append(
+                f"nhóm «{group.title}»: kế hoạch ghi {group.stated_count} nhiệm vụ, "
+                f"đọc được {len(group.rows)}"
+            )
+    if not rec.plan.place:
+        other.append("không nhận ra tên xã/phường ở phần đầu kế hoạch")
+    if not rec.plan.period:
+        other.append("không nhận ra năm hoặc kỳ của kế hoạch")
+    if not (rec.tasks or rec.duties or rec.reports or rec.targets):
+        other.append(
+            "không đọc được nhiệm vụ, trách nhiệm, báo cáo hay chỉ tiêu nào; "
+            "có thể tệp không phải kế hoạch cải cách hành chính"
+        )
+    return rows, other
+
+
+def _added_message(summary: PlanSummary, replaced: list[str], status: Status) -> str:
+    verb = "Đã thay thế" if status == "replaced" else "Đã thêm"
+    lines = [f"{verb} {summary.name} (tệp {summary.file}, mã {summary.id}): {summary.counts()}."]
+    if replaced:
+        lines.append(f"Tệp cũ đã được chuyển ra khỏi kho: {', '.join(replaced)}.")
+    if summary.incomplete_rows:
+        lines.append(f"{summary.incomplete_rows} dòng bảng chưa đọc đầy đủ.")
+    lines += [f"- {w}" for w in summary.warnings]
+    return "\n".join(lines)
+
+
+def _exists_message(summary: PlanSummary, clashes: list[str], corpus: _Corpus) -> str:
+    described = []
+    for name in clashes:
+        rec = corpus.plans.get(name)
+        described.append(f"{PlanSummary.of(rec).name} (tệp {name})" if rec else f"tệp {name}")
+    return (
+        f"Đã có {'; '.join(described)} trong kho. Tệp mới {summary.file} là {summary.name}: "
+        f"{summary.counts()}. Cần xác nhận để thay thế."
+    )

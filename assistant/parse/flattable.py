@@ -1,0 +1,318 @@
+"""Rebuild appendix tables that PDF extraction flattened cell by cell.
+
+A plan's appendix is a table: TT | 1- objective (1.x) | 2- task (2.x) | 3- activity (3.x) |
+4- product | 5- lead | 6- cooperating | 7- deadline | 8- budget. Extraction emits it one
+cell after another, each wrapped line of a cell on its own line, and repeats the column
+header at every page break, sometimes in the middle of a row. This module reads that
+shape alone (never a plan's name) and returns one record per activity, and one per task
+(or objective) whose cell carries a product, unit, deadline or budget cell of its own
+instead of 3.x activities. Pure: no I/O, and it never raises on any string. The cells of
+one row are read in flatcells.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from assistant.lang.units import fold_same_length as _fold
+from assistant.parse.flatcells import Cells, Line, cell_lines, join_lines, read_cells
+
+
+@dataclass(frozen=True)
+class FlatRow:
+    label: str  # the activity number, e.g. "3.4" (a task's "2.1" when it has none)
+    group: str  # e.g. "II CẢI CÁCH THỂ CHẾ"
+    objective: str  # text of the 1.x cell this activity belongs to ("" if unknown)
+    task: str  # text of the 2.x cell this activity belongs to ("" if unknown)
+    content: str  # the activity (or task, objective) text, without its number
+    product: str  # column 4 (may be "")
+    lead: str  # column 5 as written, lines joined
+    cooperating: str  # column 6 as written, lines joined ("" if none)
+    deadline: str  # column 7 as written, lines joined
+    budget: str  # column 8 ("" if none)
+    start: int  # character offset where the row's quote starts
+    end: int  # character offset where it ends (exclusive)
+    line_start: int  # 1-based line numbers of start and end
+    line_end: int
+    complete: bool  # False when lead or deadline could not be read
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str  # group | rownum | obj | task | act | text
+    line: Line
+    label: str = ""
+    body: Line | None = None  # text after the label, if any
+
+
+@dataclass
+class _Part:  # an objective or task cell
+    lines: list[Line]
+    used: bool = False
+    label: str = ""
+    body: Line | None = None
+
+
+@dataclass
+class _Draft:  # a row (mostly an activity) while the table is read
+    label: str
+    group: str
+    objective: _Part | None
+    task: _Part | None
+    first_of_task: bool
+    head: Line
+    lines: list[Line] = field(default_factory=list)  # the activity cell and what follows
+    next_is_act: bool = False
+    cells: Cells = Cells()
+    share: _Draft | None = None
+
+
+_HEADER_PART = re.compile(
+    r"s?tt|\d{1,2}\s*-\s*\S.*|(?:noi\s+)?dung|qua,?\s*san|(?:san\s+)?pham|gian(?:\s+hoan)?"
+    r"|(?:hoan\s+)?thanh|(?:kinh\s+)?phi"
+)
+_LEAD_NUM = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s|$)")
+_INNER_LABEL = re.compile(r"(?<=\s)[123]\.\d{1,2}\.(?=\s*\S)")
+_LABEL_DOT = re.compile(r"([123])\.(\d{1,2})\.\s*(.*)", re.S)
+_LABEL_SPACE = re.compile(r"([123])\.(\d{1,2})\s+(?=[^\W\d_])(.*)", re.S)
+_ROWNUM = re.compile(r"[1-9]\d?(?:\.\d{1,2})*")
+_GROUP = re.compile(r"([IVXL]{1,6})\.?\s+(\S.*)", re.S)
+_SUBGROUP = re.compile(r"[1-9]\d?\.?\s+(\S.*)", re.S)
+_KINDS = {"1": "obj", "2": "task", "3": "act"}
+
+
+def find_flattened_table(text: str) -> tuple[int, int] | None:
+    """Character range of a flattened appendix (detected by its column header), or None."""
+    lines = _raw_lines(text, 0, len(text))
+    first = next((i for i in range(len(lines)) if _header_len(lines, i)), None)
+    return None if first is None else (lines[first].start, lines[-1].end)
+
+
+def parse_flattened_table(text: str, start: int = 0, end: int | None = None) -> list[FlatRow]:
+    """One FlatRow per activity (3.x) found in text[start:end]; never raises on any input.
+
+    A task (2.x) or objective (1.x) cell followed directly by cells of its own (a deadline
+    or a budget among them) rather than by activities is a row too, labelled by its number.
+
+    Pass the range from find_flattened_table: a plan's body has numbered "3.x." lines too.
+    """
+    if not isinstance(text, str):
+        return []
+    start = max(0, min(int(start or 0), len(text)))
+    end = len(text) if end is None else max(start, min(int(end), len(text)))
+    walker = _Walker()
+    for line in _drop_headers(_raw_lines(text, start, end)):
+        for piece in _split_inline(line):
+            walker.feed(_classify(piece))
+    drafts = walker.finish()
+    for i in range(len(drafts) - 2, -1, -1):  # no cells of its own, straight before another
+        if drafts[i].next_is_act and not drafts[i].cells.deadline and not drafts[i].cells.budget:
+            drafts[i].share = drafts[i + 1].share or drafts[i + 1]  # the last of a chain
+    return [_to_row(d) for d in drafts]
+
+
+def _raw_lines(text: str, start: int, end: int) -> list[Line]:
+    """Non-blank lines of text[start:end], stripped, with exact offsets."""
+    out: list[Line] = []
+    pos, lineno = start, text.count("\n", 0, start) + 1
+    for seg in text[start:end].split("\n"):
+        if stripped := seg.strip():
+            s = pos + len(seg) - len(seg.lstrip())
+            out.append(Line(stripped, s, s + len(stripped), lineno))
+        pos, lineno = pos + len(seg) + 1, lineno + 1
+    return out
+
+
+def _header_len(lines: list[Line], i: int) -> int:
+    """How many lines the repeated column header starting at lines[i] spans (0: none)."""
+    if len(lines[i].text) > 3 or _fold(lines[i].text) not in ("tt", "stt"):
+        return 0
+    n = i + 1
+    while n < len(lines) and n - i < 16 and _HEADER_PART.fullmatch(_fold(lines[n].text)):
+        n += 1
+        if re.search(r"\bphi$", _fold(lines[n - 1].text)):
+            break
+    block = " ".join(_fold(x.text) for x in lines[i:n])
+    if "chu tri" in block and ("nhiem vu" in block or "hoat dong" in block):
+        return n - i
+    return 0
+
+
+def _drop_headers(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    i, brk = 0, False
+    while i < len(lines):
+        n = _header_len(lines, i)
+        if n:
+            i, brk = i + n, True
+            continue
+        out.append(replace(lines[i], brk=True) if brk else lines[i])
+        i, brk = i + 1, False
+    return out
+
+
+def _split_inline(line: Line) -> list[Line]:
+    """`2.2  Báo cáo 3.2. Báo cáo` -> two lines; only lines opening with a number."""
+    if not _LEAD_NUM.match(line.text):
+        return [line]
+    out: list[Line] = []
+    while (m := _INNER_LABEL.search(line.text)) is not None:
+        head = line.text[: m.start()].rstrip()
+        out.append(Line(head, line.start, line.start + len(head), line.lineno, line.brk))
+        line = Line(line.text[m.start() :], line.start + m.start(), line.end, line.lineno)
+    return out + [line]
+
+
+def _classify(line: Line) -> _Item:
+    t = line.text
+    m = _LABEL_DOT.fullmatch(t) or _LABEL_SPACE.fullmatch(t)
+    if m and (m.re is _LABEL_DOT or t[m.start(3)].isupper()):
+        rest = m.group(3)
+        body = Line(rest, line.start + m.start(3), line.end, line.lineno, line.brk) if rest else None
+        return _Item(_KINDS[m.group(1)], line, f"{m.group(1)}.{m.group(2)}", body)
+    if _ROWNUM.fullmatch(t):
+        return _Item("rownum", line)
+    m = _GROUP.fullmatch(t)
+    letters = [c for c in (m.group(2) if m else "") if c.isalpha()]
+    if len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return _Item("group", line, join_lines([line]))
+    m = _SUBGROUP.fullmatch(t)
+    if m and m.group(1)[0].isupper() and len(t.split()) >= 5:
+        return _Item("rownum", line)
+    return _Item("text", line)
+
+
+class _Walker:
+    """Feeds classified lines through a small state machine, one draft per row."""
+
+    def __init__(self) -> None:
+        self.group = ""
+        self.objective: _Part | None = None
+        self.tasks: list[_Part] = []
+        self.pending: _Part | None = None  # unlabeled objective text after a row number
+        self.mode = "idle"
+        self.current: _Draft | None = None
+        self.drafts: list[_Draft] = []
+
+    def feed(self, item: _Item) -> None:
+        getattr(self, "_on_" + item.kind)(item)
+
+    def finish(self) -> list[_Draft]:
+        self._close("end")
+        return self.drafts
+
+    def _close(self, next_kind: str) -> _Draft | None:
+        self._close_own()
+        done, self.current = self.current, None
+        if done is not None:
+            done.next_is_act = next_kind == "act"
+            done.cells = read_cells(done.lines)
+            self.drafts.append(done)
+        return done
+
+    def _close_own(self) -> None:
+        """A task or objective cell ends here: a row of its own if cells follow its text."""
+        is_task = self.mode == "task" and bool(self.tasks)
+        part = self.tasks[-1] if is_task else (self.objective if self.mode == "obj" else None)
+        if part is None or not part.label:
+            return
+        head = part.lines[0]
+        tail = ([part.body] if part.body else []) + part.lines[1:]
+        cells = read_cells(tail, own=True)
+        if not (cells.deadline or cells.budget):
+            return
+        part.lines = [head, *(x for x in cells.content if x.start >= head.end)]  # its text only
+        if is_task:
+            self.tasks.pop()  # no activity of a later row belongs to it
+        self.drafts.append(
+            _Draft(
+                part.label,
+                self.group,
+                self.objective,
+                part if is_task else None,
+                False,
+                head,
+                tail,
+                cells=cells,
+            )
+        )
+
+    def _new_row_objective(self) -> None:
+        if self.mode == "row":
+            self.objective, self.tasks, self.pending = self.pending, [], None
+
+    def _on_group(self, item: _Item) -> None:
+        self._close("group")
+        self.group, self.objective, self.tasks, self.pending = item.label, None, [], None
+        self.mode = "idle"
+
+    def _on_rownum(self, item: _Item) -> None:
+        self._close("rownum")
+        self.mode, self.pending = "row", None
+
+    def _on_obj(self, item: _Item) -> None:
+        self._close("obj")
+        self.objective = _Part([item.line], label=item.label, body=item.body)
+        self.tasks, self.pending, self.mode = [], None, "obj"
+
+    def _on_task(self, item: _Item) -> None:
+        self._close("task")
+        self._new_row_objective()
+        if self.mode != "task":
+            self.tasks = []
+        self.tasks.append(_Part([item.line], label=item.label, body=item.body))
+        self.mode = "task"
+
+    def _on_act(self, item: _Item) -> None:
+        prev = self._close("act")
+        self._new_row_objective()
+        had_cells = prev is not None and bool(prev.cells.deadline or prev.cells.lead)
+        if self.mode == "act" and had_cells and len(self.tasks) > 1 and self.tasks[0].used:
+            self.tasks.pop(0)  # tasks listed together, then their activities in turn
+        task = self.tasks[0] if self.tasks else None
+        first = task is not None and not task.used
+        if task is not None:
+            task.used = True
+        self.current = _Draft(
+            item.label, self.group, self.objective, task, first, item.line, [item.body] if item.body else []
+        )
+        self.mode = "act"
+
+    def _on_text(self, item: _Item) -> None:
+        if self.mode == "row" and self.pending is None:
+            self.pending = _Part([])
+        target = {
+            "act": self.current,
+            "obj": self.objective,
+            "row": self.pending,
+            "task": self.tasks[-1] if self.tasks else None,
+        }.get(self.mode)
+        if target is not None:
+            target.lines.append(item.line)
+
+
+def _to_row(d: _Draft) -> FlatRow:
+    cells = (d.share or d).cells
+    content = d.lines if d.share is not None else d.cells.content
+    quoted = [d.head, *content, *cell_lines(d.cells), *cell_lines(cells)]
+    first = d.task.lines[0] if d.first_of_task and d.task is not None else d.head
+    last = max(quoted, key=lambda x: x.end)
+    lead, deadline = join_lines(cells.lead), join_lines(cells.deadline)
+    return FlatRow(
+        label=d.label,
+        group=d.group,
+        objective=join_lines(d.objective.lines) if d.objective else "",
+        task=join_lines(d.task.lines) if d.task else "",
+        content=join_lines(content),
+        product=join_lines(cells.product),
+        lead=lead,
+        cooperating=join_lines(cells.coop),
+        deadline=deadline,
+        budget=join_lines(cells.budget),
+        start=first.start,
+        end=max(last.end, first.start),
+        line_start=first.lineno,
+        line_end=max(last.lineno, first.lineno),
+        complete=bool(lead and deadline),
+    )

@@ -1,0 +1,116 @@
+"""A PDF plan -> plan text: the text layer page by page (line-wrapped; the structure
+module unwraps it) with each plan table as tab-separated rows in its place."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from assistant.read.errors import UnreadableFile
+from assistant.read.layout import PlanTables
+
+log = logging.getLogger(__name__)
+
+_PAGE_NUMBER = re.compile(r"^(?:[-–]\s*)?(\d{1,3})(?:\s*[-–])?$|^[Tt]rang\s+(\d{1,3})(?:\s*/\s*\d{1,3})?$")
+MAX_PAGES = 500  # a plan is tens of pages; thousands take minutes to lay out
+_PASSWORD = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
+
+
+def pdf_text(path: Path) -> str:
+    pdf = _open(path)
+    try:
+        with pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise UnreadableFile(f"tệp PDF quá nhiều trang ({len(pdf.pages)} trang, tối đa {MAX_PAGES})")
+            tables = PlanTables()
+            pages, chars, images = [], 0, 0
+            for page in pdf.pages:
+                chars += len(page.chars)
+                images += len(page.images)
+                pages.append(page_text(page, tables))
+                page.close()  # drop the page's parsed objects: long plans stay small in memory
+    except UnreadableFile:
+        raise
+    except MemoryError:  # the bounded converter reports it
+        raise
+    except Exception as exc:  # a broken content stream or object table
+        if _cause(exc) == "MemoryError":  # wrapped by pdfplumber
+            raise MemoryError from exc
+        log.warning("cannot read %s: %r", path, exc)
+        raise UnreadableFile(f"tệp PDF bị hỏng, không đọc được nội dung ({_cause(exc)})") from None
+    if not chars:
+        if images:
+            raise UnreadableFile(
+                "tệp PDF không có lớp chữ (bản quét, chỉ có hình ảnh); "
+                "hãy nhận dạng chữ (OCR) hoặc gửi bản .docx/.pdf xuất từ Word"
+            )
+        raise UnreadableFile("tệp PDF không có nội dung chữ (trang trắng)")
+    return "\n".join(p for p in pages if p.strip()) + "\n"
+
+
+def _open(path: Path):
+    try:
+        import pdfplumber
+    except ImportError:
+        raise UnreadableFile("máy chủ thiếu thư viện pdfplumber để đọc tệp .pdf") from None
+    try:
+        return pdfplumber.open(path)
+    except MemoryError:  # the bounded converter reports it
+        raise
+    except Exception as exc:
+        cause = _cause(exc)
+        if cause in _PASSWORD:
+            raise UnreadableFile("tệp PDF được đặt mật khẩu; hãy gửi bản không đặt mật khẩu") from None
+        log.warning("cannot open %s: %r", path, exc)
+        raise UnreadableFile(f"tệp PDF bị hỏng hoặc không phải PDF ({cause})") from None
+
+
+def _cause(exc: Exception) -> str:
+    """Name of the pdfminer error inside pdfplumber's wrapper."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    return type(inner).__name__
+
+
+def _centre_y(obj) -> float:
+    return (obj["top"] + obj["bottom"]) / 2
+
+
+def _inside(obj, boxes) -> bool:
+    x, y = (obj["x0"] + obj["x1"]) / 2, _centre_y(obj)
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _band_text(page, top: float, bottom: float) -> str:
+    band = page.filter(lambda obj: top <= _centre_y(obj) < bottom)
+    return band.extract_text() or ""
+
+
+def page_text(page, tables: PlanTables) -> str:
+    """The page's text with every plan table replaced by its tab-separated rows."""
+    found = []
+    for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+        rendered = tables.render(table.extract())
+        if rendered is not None:
+            found.append((table.bbox, rendered))
+    if not found:
+        return _drop_page_number(page.extract_text() or "", page.page_number)
+    boxes = [bbox for bbox, _ in found]
+    text_only = page.filter(lambda obj: not _inside(obj, boxes))
+    parts, top = [], float("-inf")
+    for bbox, (before, lines) in found:
+        # text above this table (and beside the previous one), then the table itself
+        parts += [_band_text(text_only, top, bbox[1]), *before, "\n".join(lines)]
+        top = bbox[1]
+    parts.append(_band_text(text_only, top, float("inf")))
+    return _drop_page_number("\n".join(p for p in parts if p.strip()), page.page_number)
+
+
+def _drop_page_number(text: str, number: int) -> str:
+    """Without a first or last line that is only this page's number ("2", "- 2 -", "Trang 2")."""
+    lines = text.split("\n")
+    for i in (0, -1):
+        m = _PAGE_NUMBER.match(lines[i].strip()) if lines else None
+        if m and int(m.group(1) or m.group(2)) == number:
+            lines.pop(i)
+    return "\n".join(lines)

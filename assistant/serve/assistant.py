@@ -1,0 +1,120 @@
+"""The assistant as one object: load or build the index, then answer, list, look up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answer import Answerer
+from assistant.index.embed import make_embedder
+from assistant.index.lock import index_lock
+from assistant.index.store import Index, IndexInvalid, Progress, build_index, load_index
+from assistant.lang.units import canonical_unit, unit_matches
+from assistant.parse.plan import parse_plan
+from assistant.read.load import corpus_files, load_corpus
+from assistant.records import Answer, Duty, PlanRecords, Task
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    index: Index
+    answerer: Answerer
+    rebuilt: bool = False
+
+    @classmethod
+    def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> Assistant:
+        index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
+        return cls(settings, index, Answerer(index, sources, embedder), rebuilt)
+
+    def ask(self, question: str) -> Answer:
+        return self.answerer.ask(question)
+
+    def unit(self, name: str) -> tuple[str, list[UnitPlanView]]:
+        return unit_view(self.index.plans, name)
+
+
+def open_index(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    before_load: Callable[[], None] | None = None,
+):
+    """The index of the corpus (loaded, or built when missing, stale or corrupt), the
+    source texts for quoting, the embedder, and whether it was rebuilt.
+
+    The index must record exactly the corpus read for quoting. When it does not (or
+    `rebuild`), the corpus is read again and the index built under the lock plan updates
+    take, so an update running meanwhile is waited for, never half-seen. `before_load`
+    runs between reading the corpus and loading the index (tests force a race with it)."""
+    embedder = make_embedder(
+        settings.embedder,
+        settings.embed_query_prefix,
+        settings.embed_passage_prefix,
+        settings.embed_word_segmented,
+    )
+    if not rebuild:
+        docs, errors = _read_corpus(settings)
+        if before_load:
+            before_load()
+        try:
+            index = load_index(settings.index_dir, corpus_files(docs, errors), embedder)
+            return index, _sources(docs), embedder, False
+        except IndexInvalid as exc:
+            log.info("index needs a rebuild: %s", exc)
+    with index_lock(settings.index_dir, wait=True):
+        docs, errors = _read_corpus(settings)
+        files = corpus_files(docs, errors)
+        if not rebuild:
+            try:  # an update that held the lock may have just built it
+                return load_index(settings.index_dir, files, embedder), _sources(docs), embedder, False
+            except IndexInvalid:
+                pass
+        log.info("building the index from %s", settings.corpus_dir)
+        plans = [parse_plan(d) for d in docs]
+        index = build_index(
+            plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress, files=files
+        )
+    return index, _sources(docs), embedder, True
+
+
+def _sources(docs) -> dict[str, str]:
+    """The text of each plan file, by name: what quotes are checked against."""
+    return {d.name: d.text for d in docs}
+
+
+def _read_corpus(settings: Settings):
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
+    for err in errors:
+        log.warning("Bỏ qua tệp %s", err)
+    return docs, errors
+
+
+@dataclass(frozen=True)
+class UnitPlanView:
+    """What one unit owes in one plan: its duties, the tasks it leads and those it joins."""
+
+    plan: PlanRecords
+    duties: tuple[Duty, ...]
+    leads: tuple[Task, ...]
+    joins: tuple[Task, ...]
+
+
+def unit_view(plans: list[PlanRecords], name: str) -> tuple[str, list[UnitPlanView]]:
+    """The canonical name of the unit written as `name` (any alias, with or without
+    diacritics) and, per plan that names it, its duties and tasks."""
+    canonical = canonical_unit(name) or name.strip()
+    views = []
+    for rec in plans:
+        duties = tuple(d for d in rec.duties if unit_matches(d.unit, name))
+        leads = tuple(t for t in rec.tasks if any(unit_matches(u, name) for u in t.lead))
+        joins = tuple(
+            t for t in rec.tasks if t not in leads and any(unit_matches(u, name) for u in t.cooperating)
+        )
+        if duties or leads or joins:
+            views.append(UnitPlanView(rec, duties, leads, joins))
+    return canonical, views
