@@ -138,12 +138,69 @@ class Citation(Record):
     end: int
 
 
+FactKind = Literal[
+    "task_lead",
+    "task_cooperating",
+    "task_deadline",
+    "duty",
+    "duty_cooperating",
+    "report",
+    "report_frequency",
+    "target",
+    "sentence",
+    "identity",
+    "unit_tasks",
+]
+
+
+class Fact(Record):
+    """One stated fact, as data: what kind of fact, about which plan, from which record.
+    The wording is the presentation layer's (`present.facts`)."""
+
+    kind: FactKind
+    plan: str
+    place: str = ""  # the plan's place ("xã Vĩnh Thịnh"), named when the question named none
+    task: Task | None = None  # task_lead, task_cooperating, task_deadline
+    duty: Duty | None = None  # duty, duty_cooperating
+    named_units: tuple[str, ...] = ()  # duty_cooperating: the units the question names
+    excerpt: str = ""  # the part of a duty, or the sentence, the question is about
+    reports: tuple[Report, ...] = ()  # report: the one chosen; report_frequency: all of them
+    target: Target | None = None
+    intent: str = ""  # sentence: what the question asks for (leads with it)
+    identity: Plan | None = None  # identity: the plan's number and date
+    unit: str = ""  # unit_tasks: the unit as the plan writes it
+    owed: Literal["duties", "tasks"] = "duties"  # unit_tasks: what the items are
+    owed_count: int = 0  # unit_tasks: how many the unit owes in all
+    items: tuple[str, ...] = ()  # unit_tasks: the parts of the items the question is about
+
+
+class MissingPlan(Record):
+    """What a question names that no loaded plan covers: a place, or a year (of a place)."""
+
+    place: str = ""
+    years: tuple[int, ...] = ()
+    of_places: tuple[str, ...] = ()  # the places whose plans lack those years
+
+
+QuestionProblem = Literal["empty", "too_long", "no_letters", "not_vietnamese"]
+
+
 class Answer(Record):
+    """The answer as data: the facts stated (none when nothing was found), their sources,
+    the closest passages, and why nothing was stated. The wording is `present`'s."""
+
     question: str
     found: bool
     intent: str
-    text: str  # the facts, first line first (Markdown bold)
+    facts: tuple[Fact, ...] = ()  # best first
+    named_plan: bool = False  # the question named its plan (no place shown with the fact)
     citations: tuple[Citation, ...] = ()  # the sources of the stated facts
     alternatives: tuple[Citation, ...] = ()  # next candidates / closest passages
-    plans: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()  # the plans stated from or, when not found, searched
+    places: tuple[str, ...] = ()  # their places, in the same order
     status: Literal["answer", "not_found", "invalid"] = "answer"
+    missing: MissingPlan | None = None  # no plan for the place or year asked about
+    available: tuple[tuple[str, str], ...] = ()  # with `missing`: (place, period) loaded
+    problem: QuestionProblem | None = None  # why the question was invalid
+    limit: int = 0  # with problem "too_long": the longest question accepted
+    length: int = 0  # with problem "too_long": the question's length

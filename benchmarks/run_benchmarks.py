@@ -59,6 +59,7 @@ def main() -> int:
     from assistant.answer import Answerer
     from assistant.answer.evaluate import read_jsonl, score
     from assistant.present.answers import answer_json
+    from assistant.present.facts import say
     from assistant.serve.assistant import Assistant
     from assistant.settings import load_settings
 
@@ -93,7 +94,7 @@ def main() -> int:
             embedder.embed_queries([g["question"]])
             embeds.append((time.perf_counter() - started) * 1000)
         results["embed_ms_p50"] = percentile(embeds, 0.5)
-        lexical = Answerer(assistant.index, assistant.answerer.sources, None)
+        lexical = Answerer(assistant.index, assistant.answerer.sources, say)
         ablation = {}
         for name, answerer in (("lexical", lexical), ("dense", assistant.answerer)):
             preds = {g["id"]: answer_json(answerer.ask(g["question"]), g["id"]) for g in gold}

@@ -13,7 +13,8 @@ from assistant.answer.features import ABSTAIN_FEATURES, FEATURES, LEXICAL_FEATUR
 from assistant.answer.fit import by_plan, fit, samples
 from assistant.answer.model import FORMAT, PARAMS_FILE, dump_models, load_models
 from assistant.answer.statements import excerpt
-from assistant.present.answers import answer_json
+from assistant.present.answers import answer_json, answer_markdown
+from assistant.present.facts import say
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +54,7 @@ def test_missing_or_foreign_parameters_are_refused(tmp_path, assistant):
     with pytest.raises(ParamsInvalid, match="other features"):
         load_models(other)
     with pytest.raises(ParamsInvalid):
-        Answerer(assistant.index, {}, None, models=load_models(other))
+        Answerer(assistant.index, {}, say, models=load_models(other))
 
 
 def test_leave_one_plan_out_accuracy(assistant, gold_samples):
@@ -86,7 +87,7 @@ def test_leave_one_plan_out_accuracy(assistant, gold_samples):
 def test_a_year_without_a_plan_is_named(assistant, question, missing):
     answer = assistant.ask(question)
     assert not answer.found and not answer.citations
-    assert f"Chưa có kế hoạch {missing}" in answer.text and "hiện có" in answer.text
+    assert f"Chưa có kế hoạch {missing}" in answer_markdown(answer) and "hiện có" in answer_markdown(answer)
 
 
 def test_a_year_inside_a_reference_is_not_a_plan_year(assistant):
@@ -109,7 +110,7 @@ def test_a_question_about_one_duty_states_that_duty_first(assistant):
         "Văn phòng HĐND và UBND xã Thạnh An chủ trì việc gửi, nhận văn bản điện tử thế nào?"
     )
     assert answer.found
-    assert "văn bản điện tử" in answer.text[:500]
+    assert "văn bản điện tử" in answer_markdown(answer)[:500]
 
 
 def test_a_period_the_question_names_is_a_hint_not_a_scope(assistant):

@@ -10,7 +10,7 @@ import pytest
 from helpers import DEV, ROOT, SHARED, quote_in_source
 
 from assistant.answer.evaluate import score
-from assistant.present.answers import answer_json
+from assistant.present.answers import answer_json, answer_markdown
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +54,7 @@ def test_every_quote_is_the_plans_own_text(gold_questions, gold_answers):
 def test_fact_comes_first_and_names_the_unit(assistant):
     answer = assistant.ask("Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?")
     assert answer.found
-    first = answer.text.splitlines()[0]
+    first = answer_markdown(answer).splitlines()[0]
     assert first.startswith("**Phòng Văn hóa") and "31/01/2026" in first
     assert answer.citations[0].plan == "phuong-rach-gia-2026"
     assert "Kế hoạch Chuyển đổi số năm 2026" in answer.citations[0].quote
@@ -65,12 +65,12 @@ def test_questions_without_diacritics_find_the_same_fact(assistant):
     without = assistant.ask("phong nao chu tri tham muu cai cach the che o xa thai tan")
     assert with_marks.found and without.found
     assert with_marks.citations[0].lines == without.citations[0].lines
-    assert "Văn phòng Hội đồng nhân dân" in without.text
+    assert "Văn phòng Hội đồng nhân dân" in answer_markdown(without)
 
 
 def test_report_deadline_is_stated_as_a_date(assistant):
     answer = assistant.ask("Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?")
-    assert answer.found and "08/12" in answer.text
+    assert answer.found and "08/12" in answer_markdown(answer)
 
 
 @pytest.mark.parametrize(
@@ -87,13 +87,13 @@ def test_report_deadline_is_stated_as_a_date(assistant):
 def test_bad_questions_get_a_clear_vietnamese_reply(assistant, question):
     answer = assistant.ask(question)
     assert answer.found is False and answer.status == "invalid"
-    assert answer.text and any(ch in answer.text for ch in "ảạăâđêôơư")
+    assert answer_markdown(answer) and any(ch in answer_markdown(answer) for ch in "ảạăâđêôơư")
 
 
 def test_unknown_topic_is_not_found_with_closest_passages(assistant):
     answer = assistant.ask("Xã Vĩnh Thịnh giao chỉ tiêu trồng bao nhiêu cây xanh năm 2026?")
     assert not answer.found and answer.status == "not_found"
-    assert answer.alternatives and "Không tìm thấy" in answer.text
+    assert answer.alternatives and "Không tìm thấy" in answer_markdown(answer)
 
 
 def _last_line(command: list[str], env: dict | None = None) -> str:
@@ -141,7 +141,7 @@ def test_cli_jsonl_matches_the_shared_scorer(tmp_path, dev_questions):
 
 def test_a_commune_without_a_plan_is_named_not_guessed(assistant):
     answer = assistant.ask("Cơ quan thường trực tham mưu về CCHC của xã Tân Phú là đơn vị nào?")
-    assert not answer.found and "xã Tân Phú" in answer.text and not answer.citations
+    assert not answer.found and "xã Tân Phú" in answer_markdown(answer) and not answer.citations
 
 
 def test_a_report_the_plan_does_not_date_is_not_answered_with_another(assistant):
@@ -149,10 +149,10 @@ def test_a_report_the_plan_does_not_date_is_not_answered_with_another(assistant)
     answer = assistant.ask("Báo cáo quý về CCHC của các đơn vị ở xã Thái Tân gửi khi nào?")
     assert not answer.found
     yearly = assistant.ask("Báo cáo năm về CCHC của xã Thái Tân gửi trước ngày nào?")
-    assert yearly.found and "10/12" in yearly.text
+    assert yearly.found and "10/12" in answer_markdown(yearly)
 
 
 def test_a_unit_without_duties_is_shown_the_tasks_it_leads(assistant):
     answer = assistant.ask("Trung tâm Phục vụ hành chính công phường Rạch Giá chủ trì những nhiệm vụ nào?")
-    assert answer.found and answer.text.startswith("**Trung tâm phục vụ hành chính công**")
+    assert answer.found and answer_markdown(answer).startswith("**Trung tâm phục vụ hành chính công**")
     assert all(c.plan == "phuong-rach-gia-2026" for c in answer.citations) and len(answer.citations) == 3

@@ -17,6 +17,7 @@ import icalendar
 import pytest
 from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
+from assistant.present.answers import answer_markdown
 from assistant.serve.assistant import Assistant
 from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
@@ -164,7 +165,7 @@ async def test_plans_and_help(tg, bot, assistant):
 
 async def test_invalid_question_is_sent_as_is(tg, bot, assistant):
     [reply] = await exchange(tg, "hello how are you")
-    assert reply["text"] == html.escape(assistant.ask("hello how are you").text, quote=False)
+    assert reply["text"] == html.escape(answer_markdown(assistant.ask("hello how are you")), quote=False)
     assert "reply_markup" not in reply
 
 

@@ -27,7 +27,6 @@ from helpers import CORPUS, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.due.ics import to_ics
 from assistant.due.schedule import (
     DueItem,
     calendar_items,
@@ -37,6 +36,7 @@ from assistant.due.schedule import (
     upcoming,
 )
 from assistant.lang.normalize import fold
+from assistant.present.ics import to_ics
 
 RACH_GIA = "phuong-rach-gia-2026"
 VINH_THINH = "xa-vinh-thinh-2026"

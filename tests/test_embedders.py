@@ -16,6 +16,7 @@ from assistant.index.embed import (
     SentenceTransformerEmbedder,
     make_embedder,
 )
+from assistant.present.answers import answer_markdown
 from assistant.serve.assistant import Assistant
 
 pytestmark = pytest.mark.slow  # loads sentence-transformers and builds indexes
@@ -70,7 +71,7 @@ def test_index_with_sentence_transformers_answers(tmp_path, small_corpus):
     assert assistant.index.manifest["embedder"]["name"].startswith("st:")
     assert assistant.index.vectors.shape == (len(assistant.index.passages), 384)
     answer = assistant.ask("Báo cáo năm về CCHC gửi trước ngày nào?")
-    assert answer.found and "08/12" in answer.text
+    assert answer.found and "08/12" in answer_markdown(answer)
     # a different embedder must not reuse this index
     other = Assistant.load(make_settings(tmp_path, embedder="none", corpus=small_corpus))
     assert other.rebuilt and other.index.manifest["embedder"] is None

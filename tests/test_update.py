@@ -24,6 +24,7 @@ from assistant.index.passages import plan_passages
 from assistant.index.store import build_index, file_hashes, load_index
 from assistant.index.update import PlanSummary, add_plan, remove_plan
 from assistant.parse.plan import parse_plan
+from assistant.present.answers import answer_markdown
 from assistant.read.load import load_corpus
 from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
@@ -78,7 +79,9 @@ def settings(base, tmp_path) -> Settings:
 
 def _answers_old_question(assistant: Assistant) -> bool:
     answer = assistant.ask(Q_OLD)
-    return answer.found and "95" in answer.text and answer.citations[0].doc == "xa-thai-tan-2025.txt"
+    return (
+        answer.found and "95" in answer_markdown(answer) and answer.citations[0].doc == "xa-thai-tan-2025.txt"
+    )
 
 
 def _corpus(settings: Settings) -> list[str]:
@@ -115,7 +118,7 @@ def test_add_answers_from_the_old_index_during_and_the_new_one_after(settings, m
     new = Assistant.load(settings)
     assert not new.rebuilt  # the manifest matches the corpus: no second build at start
     answer = new.ask(Q_NEW)
-    assert answer.found and "Văn phòng HĐND" in answer.text
+    assert answer.found and "Văn phòng HĐND" in answer_markdown(answer)
     assert answer.citations[0].doc == NEW.name
     assert _answers_old_question(old)  # the old object still answers from memory
 

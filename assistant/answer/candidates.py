@@ -3,7 +3,9 @@ its features. Pure given the loaded index (`Corpus`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from assistant.answer.statements import (
     report_statements,
     sentence_statement,
     sentences,
+    stated,
     target_statement,
     task_statements,
 )
@@ -28,8 +31,7 @@ from assistant.index.store import Index
 from assistant.lang.normalize import fold
 from assistant.lang.units import canonical_unit, find_units
 from assistant.parse.extract import strip_marker
-from assistant.present import facts as F
-from assistant.records import Duty, PlanRecords, Report, Target, Task
+from assistant.records import Duty, Fact, PlanRecords, Report, Target, Task
 
 FACT_PASSAGES = 25  # passages whose statements are scored
 
@@ -43,8 +45,9 @@ class Candidate:
 class Corpus:
     """What candidates are read from: the index, its records by source span, word sets."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, say: Callable[[Fact], str]):
         self.index = index
+        self.say = say  # the wording of a fact (scored for coverage, checked by `fit`)
         self.plans = {p.plan.id: p for p in index.plans}
         self.places = {p.plan.id: p.plan.place for p in index.plans}
         self.periods = {p.plan.id: p.plan.period for p in index.plans}
@@ -107,6 +110,7 @@ def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candi
 
 
 def _candidate(corpus: Corpus, view: QuestionView, st: Statement, hit: Hit) -> Candidate:
+    st = stated(st, corpus.say)
     q, words = view.q, view.words
     cov = corpus.words.coverage_in(q, words, hit.passage) if words else float(bool(q.plan_ids))
     own = cov
@@ -187,7 +191,7 @@ def unit_task_statements(corpus: Corpus, q: Question, hits: list[Hit], words: li
     out = []
     for pid in plan_ids[:3]:
         rec = corpus.plans[pid]
-        owed, verb = _owed(rec, unit)
+        owed, owed_kind = _owed(rec, unit)
         if not owed:
             continue
         owed.sort(key=lambda r: -corpus.words.coverage_of(q, words, _text_of(r)))
@@ -197,16 +201,21 @@ def unit_task_statements(corpus: Corpus, q: Question, hits: list[Hit], words: li
             if isinstance(chosen[0], Duty)
             else next(u for u in chosen[0].lead if canon_units([u])[0] == unit)
         )
-        body = " ".join(
-            f"({i}) {F.short(_focus(corpus, q, words, _text_of(r)), 150)}" for i, r in enumerate(chosen, 1)
-        )
         blocks = tuple(next(b for b in rec.blocks if b.span.start == r.span.start) for r in chosen)
         passage = corpus.passage_at.get((pid, chosen[0].span.start), hits[0].passage if hits else 0)
-        verb = verb if verb else f"chủ trì {len(owed)} nhiệm vụ, trong đó"
+        fact = Fact(
+            kind="unit_tasks",
+            plan=pid,
+            place=rec.plan.place,
+            unit=name,
+            owed=owed_kind,
+            owed_count=len(owed),
+            items=tuple(_focus(corpus, q, words, _text_of(r)) for r in chosen),
+        )
         out.append(
             Statement(
                 "unit_tasks",
-                f"{F.b(name)} ({rec.plan.place}) {verb}: {body}",
+                fact,
                 plan=pid,
                 passage=passage,
                 blocks=blocks,
@@ -223,11 +232,11 @@ def _focus(corpus: Corpus, q: Question, words: list[str], text: str) -> str:
     return excerpt(text, lambda s: corpus.words.coverage_of(q, words, s)) or text
 
 
-def _owed(rec: PlanRecords, unit: str) -> tuple[list, str]:
+def _owed(rec: PlanRecords, unit: str) -> tuple[list, Literal["duties", "tasks"]]:
     duties = [d for d in rec.duties if canon_units([d.unit])[0] == unit]
     if duties:
-        return duties, "được giao"
-    return [t for t in rec.tasks if unit in canon_units(t.lead)], ""
+        return duties, "duties"
+    return [t for t in rec.tasks if unit in canon_units(t.lead)], "tasks"
 
 
 def _text_of(record) -> str:

@@ -7,7 +7,7 @@ from assistant.answer.candidates import Candidate, Corpus
 from assistant.answer.rank import Hit
 from assistant.lang.normalize import collapse
 from assistant.parse.prose import clean_markup
-from assistant.records import Answer, Block, Citation, PlanRecords
+from assistant.records import Answer, Block, Citation, MissingPlan, PlanRecords
 
 MORE_PLANS = 2  # other plans' answers added when the question names no plan
 MORE_PLANS_RATIO = 0.75  # ... when their probability is this close to the best one's
@@ -42,21 +42,20 @@ def compose(
     hits: list[Hit],
 ) -> Answer:
     picked = [cands[i].statement for i in chosen]
-    if len(picked) == 1:
-        st = picked[0]
-        text = st.text if named_plan else f"{st.text} [{corpus.places[st.plan]}]"
-    else:
-        text = "\n".join(f"• {corpus.places[st.plan]}: {st.text}" for st in picked)
+    facts = tuple(st.fact.model_copy(update={"place": corpus.places[st.plan]}) for st in picked)
+    plans = tuple(dict.fromkeys(st.plan for st in picked))
     used = {(st.plan, b.span.start) for st in picked for b in st.blocks}
     rest = [h for h in hits if _key(corpus, h.passage) not in used][:3]
     return Answer(
         question=question,
         found=True,
         intent=intent,
-        text=text,
+        facts=facts,
+        named_plan=named_plan,
         citations=tuple(cite(sources, corpus.plans[st.plan], b) for st in picked for b in st.blocks),
         alternatives=tuple(_passage_citation(corpus, sources, h.passage) for h in rest),
-        plans=tuple(dict.fromkeys(st.plan for st in picked)),
+        plans=plans,
+        places=tuple(corpus.places[p] for p in plans),
     )
 
 
@@ -68,25 +67,26 @@ def not_found(
     plan_ids: tuple[str, ...],
     hits: list[Hit],
 ) -> Answer:
-    where = f" của {', '.join(corpus.places[p] for p in plan_ids)}" if plan_ids else ""
-    text = (
-        f"Không tìm thấy thông tin này trong kế hoạch{where}. "
-        "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra."
-    )
     return Answer(
         question=question,
         found=False,
         intent=intent,
-        text=text,
         status="not_found",
+        plans=plan_ids,
+        places=tuple(corpus.places[p] for p in plan_ids),
         alternatives=tuple(_passage_citation(corpus, sources, h.passage) for h in hits[:3]),
     )
 
 
-def no_plan(corpus: Corpus, question: str, intent: str, missing: str) -> Answer:
-    known = "; ".join(f"{corpus.places[p]} ({corpus.periods[p]})" for p in sorted(corpus.places))
-    text = f"Chưa có kế hoạch {missing} trong hệ thống. Các kế hoạch hiện có: {known}."
-    return Answer(question=question, found=False, intent=intent, text=text, status="not_found")
+def no_plan(corpus: Corpus, question: str, intent: str, missing: MissingPlan) -> Answer:
+    return Answer(
+        question=question,
+        found=False,
+        intent=intent,
+        status="not_found",
+        missing=missing,
+        available=tuple((corpus.places[p], corpus.periods[p]) for p in sorted(corpus.places)),
+    )
 
 
 def _key(corpus: Corpus, idx: int) -> tuple[str, int]:

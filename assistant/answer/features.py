@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.kinds import has_kind
 from assistant.answer.question import Question, matching_intents
 from assistant.answer.rank import POOL, Hit
 from assistant.answer.statements import KINDS, Statement
-from assistant.present.facts import has_kind
 
 DENSE = ("dense_gap", "dense_rr")
 INTENTS = (

@@ -3,16 +3,17 @@ select or abstain -> compose."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.candidates import Candidate, Corpus, gather
 from assistant.answer.compose import compose, no_plan, not_found, select
 from assistant.answer.model import Model, load_models, model_key
-from assistant.answer.question import InvalidQuestion, Question
+from assistant.answer.question import MAX_CHARS, InvalidQuestion, Question
 from assistant.answer.rank import Hit
 from assistant.answer.scope import missing_plan
 from assistant.index.store import Index
-from assistant.records import Answer
+from assistant.records import Answer, Fact
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,15 @@ class Answerer:
     """Holds what answering needs from a loaded index; `ask` is pure given that state."""
 
     def __init__(
-        self, index: Index, sources: dict[str, str], embedder=None, models: dict[str, Model] | None = None
+        self,
+        index: Index,
+        sources: dict[str, str],
+        say: Callable[[Fact], str],
+        embedder=None,
+        models: dict[str, Model] | None = None,
     ):
-        self.corpus = Corpus(index)
+        """`say`: the wording of a fact, which scoring reads (`present.facts.say`)."""
+        self.corpus = Corpus(index, say)
         self.sources = sources
         self.embedder = embedder if index.vectors is not None else None
         self.model = (models or load_models())[model_key(self.embedder is not None)]
@@ -46,7 +53,15 @@ class Answerer:
         try:
             q = self.parse(raw)
         except InvalidQuestion as exc:
-            return Answer(question=raw or "", found=False, intent="invalid", text=str(exc), status="invalid")
+            return Answer(
+                question=raw or "",
+                found=False,
+                intent="invalid",
+                status="invalid",
+                problem=exc.problem,
+                length=exc.length,
+                limit=MAX_CHARS,
+            )
         missing = missing_plan(q, self.corpus.places, self.corpus.periods)
         if missing:
             return no_plan(self.corpus, q.text, q.intent, missing)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from assistant.lang.normalize import collapse, fold, fold_word, has_diacritics, nfc
 from assistant.lang.units import ABBREVIATIONS, find_units
+from assistant.records import QuestionProblem
 
 MAX_CHARS = 1000
 
@@ -102,30 +103,27 @@ class Question:
 
 
 class InvalidQuestion(ValueError):
-    """A question we cannot work with; the message is the Vietnamese reply."""
+    """A question we cannot work with: `problem` says why ("empty", "too_long",
+    "no_letters", "not_vietnamese"); `length` is the question's length."""
+
+    def __init__(self, problem: QuestionProblem, length: int = 0):
+        super().__init__(problem)
+        self.problem = problem
+        self.length = length
 
 
 def validate(raw: str | None) -> str:
     text = collapse(nfc(raw or ""))
     if not text:
-        raise InvalidQuestion(
-            "Bạn chưa nhập câu hỏi. Hãy hỏi ví dụ: «Ai chủ trì kế hoạch chuyển đổi số năm 2026?»"
-        )
+        raise InvalidQuestion("empty")
     if len(text) > MAX_CHARS:
-        raise InvalidQuestion(
-            f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới {MAX_CHARS} ký tự, mỗi lần một ý."
-        )
+        raise InvalidQuestion("too_long", len(text))
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2:
-        raise InvalidQuestion(
-            "Tôi chưa hiểu câu hỏi. Hãy hỏi bằng chữ, ví dụ: «Báo cáo năm về CCHC gửi trước ngày nào?»"
-        )
+        raise InvalidQuestion("no_letters", len(text))
     folded = fold(text)
     if not has_diacritics(text) and len(_ENGLISH.findall(folded)) >= 2 and not _VIET_HINT.search(folded):
-        raise InvalidQuestion(
-            "Xin lỗi, tôi chỉ trả lời câu hỏi bằng tiếng Việt về các kế hoạch cải cách hành chính. "
-            "Ví dụ: «Phòng nào chủ trì cải cách thể chế?»"
-        )
+        raise InvalidQuestion("not_vietnamese", len(text))
     return text
 
 

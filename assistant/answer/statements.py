@@ -5,12 +5,11 @@ question's detected intent; which one answers is decided by the scoring stage.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.lang.normalize import fold
 from assistant.lang.units import canonical_unit
-from assistant.present import facts as F
-from assistant.records import Block, Duty, PlanRecords, Report, Target, Task
+from assistant.records import Block, Duty, Fact, PlanRecords, Report, Target, Task
 
 # The kinds of statement and the question intents each one naturally answers.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -32,7 +31,7 @@ _REPORT_KIND_Q = re.compile(r"\b(?:bao cao|bc)\s+(quy|6 thang|sau thang|nam|than
 @dataclass(frozen=True)
 class Statement:
     kind: str
-    text: str  # the fact, with Markdown bold marks
+    fact: Fact
     plan: str
     passage: int  # the ranked passage it comes from
     blocks: tuple[Block, ...]  # what to quote
@@ -41,6 +40,13 @@ class Statement:
     leads: int = 0  # how many of `units` lead (or own the duty)
     empty: bool = False  # the field the kind states is not given in the plan
     report_kind: int = 0  # +1 the report the question names, -1 another one
+    text: str = ""  # the fact as the user reads it (set by `stated`; scored for coverage)
+
+
+def stated(st: Statement, say) -> Statement:
+    """The statement with its wording: `say(fact)`, injected by whoever assembles the
+    answering (the wording is the presentation layer's, and scoring reads it)."""
+    return replace(st, text=say(st.fact))
 
 
 def canon_units(names) -> tuple[str, ...]:
@@ -59,9 +65,19 @@ def task_statements(task: Task, plan: str, passage: int, block: Block) -> list[S
         plan=plan, passage=passage, blocks=(block,), basis=task.content, units=units, leads=len(leads)
     )
     return [
-        Statement("task_lead", F.task_lead(task), empty=not task.lead, **common),
-        Statement("task_cooperating", F.task_cooperating(task), empty=not task.cooperating, **common),
-        Statement("task_deadline", F.task_deadline(task), empty=task.deadline is None, **common),
+        Statement("task_lead", Fact(kind="task_lead", plan=plan, task=task), empty=not task.lead, **common),
+        Statement(
+            "task_cooperating",
+            Fact(kind="task_cooperating", plan=plan, task=task),
+            empty=not task.cooperating,
+            **common,
+        ),
+        Statement(
+            "task_deadline",
+            Fact(kind="task_deadline", plan=plan, task=task),
+            empty=task.deadline is None,
+            **common,
+        ),
     ]
 
 
@@ -73,10 +89,10 @@ def duty_statements(
     units = canon_units((duty.unit, *duty.partners))
     common = dict(plan=plan, passage=passage, blocks=blocks, basis=excerpt or duty.text, units=units, leads=1)
     return [
-        Statement("duty", F.duty_line(duty, excerpt), **common),
+        Statement("duty", Fact(kind="duty", plan=plan, duty=duty, excerpt=excerpt), **common),
         Statement(
             "duty_cooperating",
-            F.duty_cooperating(duty, named_units, excerpt),
+            Fact(kind="duty_cooperating", plan=plan, duty=duty, named_units=named_units, excerpt=excerpt),
             empty=not (duty.partners or duty.role == "cooperate"),
             **common,
         ),
@@ -110,10 +126,16 @@ def report_statements(
     common = dict(plan=plan, passage=passage, blocks=(block,), basis=best.text)
     dated = bool(best.due and (best.due.day_of_month or best.due.due))
     return [
-        Statement("report", F.report_line(best), empty=not dated, report_kind=match(best), **common),
+        Statement(
+            "report",
+            Fact(kind="report", plan=plan, reports=(best,)),
+            empty=not dated,
+            report_kind=match(best),
+            **common,
+        ),
         Statement(
             "report_frequency",
-            F.report_frequency(reports),
+            Fact(kind="report_frequency", plan=plan, reports=tuple(reports)),
             empty=not any(r.frequency for r in reports),
             report_kind=max(match(r) for r in reports),
             **common,
@@ -123,14 +145,19 @@ def report_statements(
 
 def target_statement(target: Target, plan: str, passage: int, block: Block) -> Statement:
     return Statement(
-        "target", F.target_line(target), plan=plan, passage=passage, blocks=(block,), basis=target.indicator
+        "target",
+        Fact(kind="target", plan=plan, target=target),
+        plan=plan,
+        passage=passage,
+        blocks=(block,),
+        basis=target.indicator,
     )
 
 
 def sentence_statement(sentence: str, intent: str, plan: str, passage: int, block: Block) -> Statement:
     return Statement(
         "sentence",
-        F.sentence_fact(sentence, intent),
+        Fact(kind="sentence", plan=plan, excerpt=sentence, intent=intent),
         plan=plan,
         passage=passage,
         blocks=(block,),
@@ -154,7 +181,7 @@ def identity_statement(rec: PlanRecords, passage: int) -> Statement | None:
         return None
     return Statement(
         "identity",
-        F.plan_identity(rec.plan),
+        Fact(kind="identity", plan=rec.plan.id, identity=rec.plan),
         plan=rec.plan.id,
         passage=passage,
         blocks=tuple(blocks[:2]),

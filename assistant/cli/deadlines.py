@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.present.words import day_label, lines_label
+
 if TYPE_CHECKING:  # the calendar (pydantic records) loads only when the command runs
     from assistant.due.schedule import DueItem
-
-_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
 def add_deadlines_parser(subparsers) -> None:
@@ -46,7 +46,7 @@ def cmd_deadlines(args, settings) -> int:
         places = {p.plan.id: p.plan.place for p in lib.plans}
         print(format_items(items, today, args.days, places))
     if args.ics:
-        from assistant.due.ics import to_ics
+        from assistant.present.ics import to_ics
 
         events = select_items(lib.plans, unit=args.unit, plan=args.plan)
         Path(args.ics).write_bytes(to_ics(events, _calendar_name(lib, args)))
@@ -82,17 +82,7 @@ def format_items(items: list[DueItem], today: date, days: int, places: dict[str,
 
 
 def _date_heading(due: date, today: date, overdue: bool) -> str:
-    gap = (due - today).days
-    when = (
-        "hôm nay"
-        if gap == 0
-        else "ngày mai"
-        if gap == 1
-        else f"quá {-gap} ngày"
-        if gap < 0
-        else f"còn {gap} ngày"
-    )
-    label = f"{_WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y} ({when})"
+    label = day_label(due, today)
     return f"⚠️ Quá hạn — {label}" if overdue else f"📅 {label}"
 
 
@@ -100,10 +90,7 @@ def _item_lines(item: DueItem, places: dict[str, str]) -> list[str]:
     role = "Đơn vị gửi" if item.kind == "report" else "Chủ trì"
     lead = ", ".join(item.lead) or ("các cơ quan, đơn vị" if item.kind == "report" else "chưa nêu")
     where = places.get(item.plan, item.plan)
-    lines = (
-        f"dòng {item.lines[0]}" if item.lines[0] == item.lines[1] else f"dòng {item.lines[0]}–{item.lines[1]}"
-    )
-    return [f"  • {item.what}", f"    {role}: {lead} — {where}, {lines}"]
+    return [f"  • {item.what}", f"    {role}: {lead} — {where}, {lines_label(item.lines)}"]
 
 
 def _calendar_name(lib, args) -> str:

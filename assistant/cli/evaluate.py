@@ -98,6 +98,7 @@ def cmd_fit(args, settings) -> int:
     from assistant.answer.features import FEATURES, LEXICAL_FEATURES
     from assistant.answer.fit import fit, samples
     from assistant.answer.model import PARAMS_FILE, dump_models
+    from assistant.present.facts import say
     from assistant.serve.assistant import open_index
 
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
@@ -106,7 +107,7 @@ def cmd_fit(args, settings) -> int:
             "Cần bộ mã hóa (ASSISTANT_EMBEDDER) để khớp mô hình có độ tương đồng ngữ nghĩa.", file=sys.stderr
         )
         return 1
-    corpus = Corpus(index)
+    corpus = Corpus(index, say)
     gold = _gold(args.files)
     models = {
         "dense": fit(samples(corpus, embedder, corpus.parse, gold), FEATURES),

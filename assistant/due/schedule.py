@@ -21,10 +21,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from assistant.index.library import Library
-from assistant.lang.normalize import collapse, fold
+from assistant.lang.normalize import collapse, fold, short
 from assistant.lang.units import canonical_unit, unit_matches
 from assistant.parse.deadlines import occurrences
-from assistant.present.facts import short
 from assistant.records import Deadline, PlanRecords, Report, Task
 
 TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -66,3 +66,12 @@ def collapse(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower().replace("đ", "d")
+
+
+def short(text: str, limit: int = 160) -> str:
+    """`text` on one line, cut at a word before `limit` characters, ending with "…"."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

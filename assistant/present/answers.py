@@ -1,36 +1,89 @@
-"""Rendering answers for the terminal and as JSON."""
+"""An `Answer` in words: its first lines (the facts, or why there are none) in Markdown
+bold for JSON and Telegram, plain text with its quotes for the console, and the JSON
+object of `ask --json` / `--jsonl`. Pure functions."""
 
 from __future__ import annotations
 
-from assistant.records import Answer
+from assistant.present.facts import say
+from assistant.records import Answer, Citation
+
+_INVALID = {
+    "empty": "Bạn chưa nhập câu hỏi. Hãy hỏi ví dụ: «Ai chủ trì kế hoạch chuyển đổi số năm 2026?»",
+    "no_letters": "Tôi chưa hiểu câu hỏi. Hãy hỏi bằng chữ, ví dụ: «Báo cáo năm về CCHC gửi trước ngày nào?»",
+    "not_vietnamese": (
+        "Xin lỗi, tôi chỉ trả lời câu hỏi bằng tiếng Việt về các kế hoạch cải cách hành chính. "
+        "Ví dụ: «Phòng nào chủ trì cải cách thể chế?»"
+    ),
+}
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer's first lines, values bold in Markdown (`**...**`)."""
+    if answer.status == "invalid":
+        if answer.problem == "too_long":
+            return (
+                f"Câu hỏi quá dài ({answer.length} ký tự). Hãy hỏi ngắn gọn, dưới {answer.limit} ký tự, "
+                "mỗi lần một ý."
+            )
+        return _INVALID[answer.problem or "empty"]
+    if answer.missing is not None:
+        return _no_plan(answer)
+    if not answer.found:
+        where = f" của {', '.join(answer.places)}" if answer.places else ""
+        return (
+            f"Không tìm thấy thông tin này trong kế hoạch{where}. "
+            "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra."
+        )
+    if len(answer.facts) == 1:
+        fact = answer.facts[0]
+        return say(fact) if answer.named_plan else f"{say(fact)} [{fact.place}]"
+    return "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+
+
+def _no_plan(answer: Answer) -> str:
+    missing = answer.missing
+    if missing.place:
+        what = f"của {missing.place}"
+    else:
+        what = "năm " + ", ".join(str(y) for y in missing.years)
+        what += f" của {', '.join(missing.of_places)}" if missing.of_places else ""
+    known = "; ".join(f"{place} ({period})" for place, period in answer.available)
+    return f"Chưa có kế hoạch {what} trong hệ thống. Các kế hoạch hiện có: {known}."
+
+
+def answer_plain(answer: Answer) -> str:
+    """The answer's first lines without markup."""
+    return answer_markdown(answer).replace("**", "")
+
+
+def _citation_json(c: Citation) -> dict:
+    return {"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote, "lines": list(c.lines)}
 
 
 def answer_json(answer: Answer, qid: str | None = None) -> dict:
     out = {
         "found": answer.found,
         "intent": answer.intent,
-        "answer": answer.text,
-        "sources": [
-            {"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote, "lines": list(c.lines)}
-            for c in answer.citations
-        ],
+        "answer": answer_markdown(answer),
+        "sources": [_citation_json(c) for c in answer.citations],
     }
     if not answer.found:
-        out["closest"] = [
-            {"doc": c.doc, "plan": c.plan, "section": c.section, "quote": c.quote, "lines": list(c.lines)}
-            for c in answer.alternatives
-        ]
+        out["closest"] = [_citation_json(c) for c in answer.alternatives]
     return ({"id": qid} | out) if qid is not None else out
 
 
 def answer_text(answer: Answer) -> str:
     """Plain text for the console: the fact first, then each source and its quote."""
-    lines = [answer.text.replace("**", "")]
+    lines = [answer_plain(answer)]
     for c in answer.citations:
-        lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} (dòng {c.lines[0]}–{c.lines[1]})")
+        lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({_dash_lines(c)})")
         lines.append(f"   «{c.quote}»")
     if not answer.found and answer.alternatives:
         for c in answer.alternatives:
-            lines.append(f"\n🔎 {c.plan_title} — {c.section} (dòng {c.lines[0]}–{c.lines[1]})")
+            lines.append(f"\n🔎 {c.plan_title} — {c.section} ({_dash_lines(c)})")
             lines.append(f"   «{c.quote[:400]}»")
     return "\n".join(lines)
+
+
+def _dash_lines(c: Citation) -> str:
+    return f"dòng {c.lines[0]}–{c.lines[1]}"

@@ -1,23 +1,16 @@
-"""Stating facts from records and sentences: short Vietnamese lines. Pure functions."""
+"""The wording of one fact: a `Fact` in, one short Vietnamese line out, with the values
+the question asks about marked bold in Markdown (`**...**`), which `answers` keeps for
+JSON, strips for plain text and turns into Telegram HTML. Pure functions."""
 
 from __future__ import annotations
 
 import re
 
-from assistant.parse.deadlines import format_due
-from assistant.records import Deadline, Duty, Report, Target, Task
-
-_FREQ = re.compile(
-    r"\b(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ(?:\s+(?:quý|tháng|năm|"
-    r"6 tháng)(?:[, ]+(?:và\s+)?(?:quý|tháng|năm|6 tháng))*)?|\bthường xuyên\b|\bđột xuất\b",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b(?:tháng|quý)\s+[\dIVX]+\b(?:/\d{4}|\s+năm\s+\d{4})?",
-    re.IGNORECASE,
-)
-_MONEY = re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)\s*đồng", re.IGNORECASE)
-_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+from assistant.answer.kinds import leading_expression
+from assistant.lang.normalize import short
+from assistant.lang.units import canonical_unit
+from assistant.parse.extract import strip_marker
+from assistant.records import Deadline, Duty, Fact, Plan, Report, Target, Task
 
 
 def b(text: str) -> str:
@@ -28,12 +21,15 @@ def units_text(units) -> str:
     return ", ".join(units)
 
 
-def short(text: str, limit: int = 160) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+def format_due(deadline: Deadline) -> str:
+    """A deadline as written, with its last day when the plan gives a period."""
+    if deadline.kind == "date" and deadline.due:
+        return deadline.due.strftime("%d/%m/%Y")
+    if deadline.kind == "ongoing":
+        return "thường xuyên"
+    if deadline.kind in {"month", "quarter", "halfyear", "year"} and deadline.due:
+        return f"{deadline.raw} (hạn cuối {deadline.due.strftime('%d/%m/%Y')})"
+    return deadline.raw
 
 
 def deadline_text(deadline: Deadline | None) -> str:
@@ -77,16 +73,14 @@ def task_deadline(task: Task) -> str:
 def duty_line(duty: Duty, excerpt: str = "") -> str:
     """The unit and what it must do: `excerpt` (the part the question is about) or the
     duty's opening."""
-    return f"{b(duty.unit)} — {short(excerpt or _strip(duty.text), 300)}"
+    return f"{b(duty.unit)} — {short(excerpt or strip_marker(duty.text), 300)}"
 
 
 def duty_cooperating(duty: Duty, named: tuple[str, ...], excerpt: str = "") -> str:
     """Name the other side of a cooperation: the duty's unit or its partners."""
-    from assistant.lang.units import canonical_unit
-
     unit_named = (canonical_unit(duty.unit) or duty.unit) in named
     partners = [p for p in duty.partners if p not in named]
-    text = short(excerpt or _strip(duty.text), 280)
+    text = short(excerpt or strip_marker(duty.text), 280)
     if unit_named and partners:
         return f"Phối hợp với {b(', '.join(partners))} — {duty.unit}: {text}"
     return f"{b(duty.unit)} phối hợp — {text}"
@@ -105,7 +99,7 @@ def report_line(report: Report) -> str:
     return " ".join(parts) + "."
 
 
-def report_frequency(reports: list[Report]) -> str:
+def report_frequency(reports: tuple[Report, ...]) -> str:
     """All report kinds of one passage: "Báo cáo định kỳ: quý, 6 tháng, năm"."""
     kinds = []
     for r in reports:
@@ -119,27 +113,17 @@ def report_frequency(reports: list[Report]) -> str:
 
 
 def target_line(target: Target) -> str:
-    return f"Chỉ tiêu: {b(target.value)} — {short(_strip(target.indicator), 220)}"
-
-
-def _strip(text: str) -> str:
-    from assistant.parse.extract import strip_marker
-
-    return strip_marker(text)
+    return f"Chỉ tiêu: {b(target.value)} — {short(strip_marker(target.indicator), 220)}"
 
 
 def sentence_fact(sentence: str, intent: str) -> str:
     """Lead with the temporal or numeric expression the question asks for, then the sentence."""
-    clean = short(_strip(sentence), 420)
-    patterns = {"deadline": (_FREQ, _DATE), "report_deadline": (_DATE, _FREQ), "target": (_PERCENT, _MONEY)}
-    for pattern in patterns.get(intent, ()):
-        m = pattern.search(sentence)
-        if m:
-            return f"{b(m.group(0))} — {clean}"
-    return clean
+    clean = short(strip_marker(sentence), 420)
+    lead = leading_expression(sentence, intent)
+    return f"{b(lead)} — {clean}" if lead else clean
 
 
-def plan_identity(plan) -> str:
+def plan_identity(plan: Plan) -> str:
     """`Kế hoạch số 29/KH-UBND ngày 03/02/2026` or, for a plan issued with a decision,
     `ban hành kèm theo Quyết định số 08/QĐ-UBND ngày 06/01/2026`."""
     parts = []
@@ -151,14 +135,31 @@ def plan_identity(plan) -> str:
     return f"{plan.title}: " + " ".join(parts) + "."
 
 
-def has_kind(text: str, wants: str | None) -> bool:
-    """Whether `text` holds the kind of value the question asks for."""
-    if wants == "money":
-        return bool(_MONEY.search(text))
-    if wants == "percent":
-        return bool(_PERCENT.search(text))
-    if wants == "number":
-        return bool(re.search(r"\d", text))
-    if wants == "date":
-        return bool(_DATE.search(text)) or bool(re.search(r"\d{1,2}/\d{1,2}", text))
-    return True
+def unit_tasks(fact: Fact) -> str:
+    """What a unit owes in one plan: its duties (or the tasks it leads), the closest first."""
+    verb = "được giao" if fact.owed == "duties" else f"chủ trì {fact.owed_count} nhiệm vụ, trong đó"
+    body = " ".join(f"({i}) {short(item, 150)}" for i, item in enumerate(fact.items, 1))
+    return f"{b(fact.unit)} ({fact.place}) {verb}: {body}"
+
+
+def say(fact: Fact) -> str:
+    """The fact in one line, values bold in Markdown."""
+    if fact.task is not None and fact.kind.startswith("task_"):
+        return {"task_lead": task_lead, "task_cooperating": task_cooperating, "task_deadline": task_deadline}[
+            fact.kind
+        ](fact.task)
+    if fact.kind == "duty" and fact.duty is not None:
+        return duty_line(fact.duty, fact.excerpt)
+    if fact.kind == "duty_cooperating" and fact.duty is not None:
+        return duty_cooperating(fact.duty, fact.named_units, fact.excerpt)
+    if fact.kind == "report":
+        return report_line(fact.reports[0])
+    if fact.kind == "report_frequency":
+        return report_frequency(fact.reports)
+    if fact.kind == "target" and fact.target is not None:
+        return target_line(fact.target)
+    if fact.kind == "identity" and fact.identity is not None:
+        return plan_identity(fact.identity)
+    if fact.kind == "unit_tasks":
+        return unit_tasks(fact)
+    return sentence_fact(fact.excerpt, fact.intent)

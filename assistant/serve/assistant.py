@@ -12,6 +12,7 @@ from assistant.index.lock import index_lock
 from assistant.index.store import Index, IndexInvalid, Progress, build_index, load_index
 from assistant.lang.units import canonical_unit, unit_matches
 from assistant.parse.plan import parse_plan
+from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
 from assistant.records import Answer, Duty, PlanRecords, Task
 from assistant.settings import Settings
@@ -29,7 +30,7 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> Assistant:
         index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
-        return cls(settings, index, Answerer(index, sources, embedder), rebuilt)
+        return cls(settings, index, Answerer(index, sources, say, embedder), rebuilt)
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)

@@ -73,8 +73,8 @@ class CalendarFile:
 
 def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> CalendarFile:
     """The .ics of the deadlines in the coming year (for one unit, if given)."""
-    from assistant.due.ics import to_ics
     from assistant.due.schedule import upcoming
+    from assistant.present.ics import to_ics
 
     items = upcoming(assistant.index.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
     title = f"Hạn chót CCHC — {unit_name}" if unit_name else "Hạn chót CCHC"

@@ -9,11 +9,11 @@ from itertools import groupby
 
 from assistant.lang.normalize import fold
 from assistant.lang.units import canonical_unit
+from assistant.present.words import day_label
 from assistant.telegram.commands import usage
 from assistant.telegram.html import esc, shorten
 
 MAX_OVERDUE = 5
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 DAYS_USAGE = (
     f"Cách dùng: <code>{esc(usage('hanchot'))}</code>, ví dụ: /hanchot 60 "
     "(số ngày từ 1 đến 366; mặc định 30)."
@@ -28,20 +28,6 @@ NHACVIEC_USAGE = (
 
 def unit_label(unit: str | None) -> str:
     return (canonical_unit(unit) or unit.strip()) if unit else ""
-
-
-def day_label(day: date, today: date) -> str:
-    delta = (day - today).days
-    rel = (
-        "hôm nay"
-        if delta == 0
-        else "ngày mai"
-        if delta == 1
-        else f"còn {delta} ngày"
-        if delta > 0
-        else f"quá hạn {-delta} ngày"
-    )
-    return f"{WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y} ({rel})"
 
 
 def _item_line(item, places: dict[str, str]) -> str:

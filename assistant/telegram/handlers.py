@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop
 
+from assistant.present.answers import answer_markdown
 from assistant.telegram import conversation, digest, due, replies
 from assistant.telegram.ratelimit import Verdict
 from assistant.telegram.send import (
@@ -142,7 +143,7 @@ async def vote(update: Update, context: BotContext) -> None:
             update.effective_chat.id,
             value,
             answer.question,
-            answer.text,
+            answer_markdown(answer),
             time.time(),
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from assistant.lang.units import canonical_unit, lexicon_names
+from assistant.present.answers import answer_markdown
 from assistant.records import Answer, Citation, PlanRecords, Task
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
 from assistant.telegram.html import bold, esc, shorten
@@ -149,7 +150,7 @@ def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
 
 def answer_html(answer: Answer) -> str:
     """The fact first, then each source with its quote; when nothing was found, the closest."""
-    blocks = [bold(answer.text)]
+    blocks = [bold(answer_markdown(answer))]
     blocks += [_quoted(c, "📄") for c in answer.citations]
     if not answer.found and answer.alternatives:
         blocks.append("<b>Các đoạn gần nhất:</b>")

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from assistant.due.schedule import TIMEZONE, DueItem
-from assistant.present.facts import short
+from assistant.lang.normalize import short
+from assistant.present.words import lines_label
 from assistant.records import stable_id
 
 PRODID = "-//cchc-assistant//lich-han-cong-viec//VI"
@@ -51,9 +52,7 @@ def _event(item: DueItem, stamp: datetime) -> Event:
 def _description(item: DueItem) -> str:
     role = "Đơn vị gửi" if item.kind == "report" else "Chủ trì"
     lead = ", ".join(item.lead) or ("các cơ quan, đơn vị" if item.kind == "report" else "chưa nêu")
-    lines = (
-        f"dòng {item.lines[0]}" if item.lines[0] == item.lines[1] else f"dòng {item.lines[0]}–{item.lines[1]}"
-    )
+    lines = lines_label(item.lines)
     return "\n".join(
         [
             f"{role}: {lead}",
