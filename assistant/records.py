@@ -113,6 +113,20 @@ class Target(Record):
     span: Span
 
 
+class Doubt(Record):
+    """Something an official should check in a plan as read: a table row read without
+    its lead unit or deadline, a task missing them, a group whose stated count differs
+    from the rows read, no place or period recognised, nothing read at all."""
+
+    kind: Literal["row_incomplete", "task_incomplete", "group_count", "no_place", "no_period", "nothing_read"]
+    line: int = 0  # row_incomplete, task_incomplete
+    label: str = ""  # the row's or task's label ("1", "a")
+    missing: tuple[Literal["lead", "deadline"], ...] = ()  # task_incomplete
+    group: str = ""  # group_count: the group's title
+    stated: int = 0  # group_count: the count the plan states
+    read: int = 0  # group_count: the rows read
+
+
 class PlanRecords(Record):
     """Everything read from one plan file."""
 
@@ -122,7 +136,7 @@ class PlanRecords(Record):
     duties: tuple[Duty, ...] = ()
     reports: tuple[Report, ...] = ()
     targets: tuple[Target, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Doubt, ...] = ()  # rows the parser could not read fully
 
 
 class Citation(Record):

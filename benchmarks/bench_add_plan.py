@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.index.update import add_plan  # noqa: E402
+from assistant.present.updates import update_message  # noqa: E402
 from assistant.serve.assistant import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -61,7 +62,7 @@ def main() -> int:
         reloaded = Assistant.load(settings)
         reload_seconds = time.perf_counter() - started
     if not result.ok or reloaded.rebuilt:
-        print(result.message, file=sys.stderr)
+        print(update_message(result), file=sys.stderr)
         return 1
     print(
         json.dumps(

@@ -22,9 +22,11 @@ from assistant.index import store as index_module
 from assistant.index.lock import index_lock
 from assistant.index.passages import plan_passages
 from assistant.index.store import build_index, file_hashes, load_index
-from assistant.index.update import PlanSummary, add_plan, remove_plan
+from assistant.index.summary import PlanSummary
+from assistant.index.update import add_plan, remove_plan
 from assistant.parse.plan import parse_plan
 from assistant.present.answers import answer_markdown
+from assistant.present.updates import doubt_text, update_message
 from assistant.read.load import load_corpus
 from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
@@ -112,7 +114,7 @@ def test_add_answers_from_the_old_index_during_and_the_new_one_after(settings, m
         NEW.name,
     )
     assert s.tasks == 76 and s.duties >= 1 and s.targets >= 1 and s.incomplete_rows == 0
-    assert "phường Rạch Giá" in result.message and "76 nhiệm vụ" in result.message
+    assert "phường Rạch Giá" in update_message(result) and "76 nhiệm vụ" in update_message(result)
     assert _corpus(settings) == sorted(BASE + [NEW.name])
 
     new = Assistant.load(settings)
@@ -186,7 +188,7 @@ def test_same_place_and_period_asks_first_then_replaces(settings, tmp_path):
     asked = add_plan(settings, word)
     assert asked.status == "exists" and not asked.ok
     assert [o.file for o in asked.others] == [NEW.name]
-    assert "phường Rạch Giá" in asked.message and "xác nhận" in asked.message
+    assert "phường Rạch Giá" in update_message(asked) and "xác nhận" in update_message(asked)
     assert (settings.index_dir / "manifest.json").read_text("utf-8") == manifest  # nothing changed
     assert NEW.name in _corpus(settings) and word.name not in _corpus(settings)
 
@@ -222,7 +224,7 @@ def test_the_last_plan_is_not_removed(tmp_path):
     settings.corpus_dir.mkdir()
     shutil.copy(CORPUS / BASE[0], settings.corpus_dir)
     refused = remove_plan(settings, BASE[0])
-    assert refused.status == "refused" and "duy nhất" in refused.message
+    assert refused.status == "refused" and "duy nhất" in update_message(refused)
     assert _corpus(settings) == [BASE[0]]
 
 
@@ -232,11 +234,13 @@ def test_unreadable_or_oversize_file_changes_nothing(settings, tmp_path):
     manifest = (settings.index_dir / "manifest.json").read_text("utf-8")
     scanned = add_plan(settings, make_scanned_pdf(tmp_path / "ban-quet.pdf"))
     assert (
-        scanned.status == "unreadable" and "bản quét" in scanned.message and "ban-quet.pdf" in scanned.message
+        scanned.status == "unreadable"
+        and "bản quét" in update_message(scanned)
+        and "ban-quet.pdf" in update_message(scanned)
     )
     small = _settings(settings.corpus_dir.parent, max_file_bytes=10_000)
     too_big = add_plan(small, NEW)
-    assert too_big.status == "unreadable" and "quá lớn" in too_big.message
+    assert too_big.status == "unreadable" and "quá lớn" in update_message(too_big)
     assert add_plan(settings, tmp_path / "khong-co.txt").status == "unreadable"
     hidden = tmp_path / "~$ke-hoach.docx"
     hidden.write_bytes(b"owner")
@@ -248,7 +252,7 @@ def test_unreadable_or_oversize_file_changes_nothing(settings, tmp_path):
 def test_a_second_update_waits_its_turn(settings):
     with index_lock(settings.index_dir):
         busy = add_plan(settings, NEW)
-        assert busy.status == "busy" and "thử lại" in busy.message
+        assert busy.status == "busy" and "thử lại" in update_message(busy)
         assert remove_plan(settings, "xa thai tan").status == "busy"
     assert _corpus(settings) == BASE
 
@@ -258,7 +262,9 @@ def test_summary_names_rows_it_could_not_read():
     assert ky_lac.plan.id == "xa-ky-lac-2025"
     summary = PlanSummary.of(ky_lac)
     assert summary.incomplete_rows == len(ky_lac.warnings) > 0
-    assert all(w.startswith("dòng ") for w in summary.warnings[: summary.incomplete_rows])
+    rows = summary.warnings[: summary.incomplete_rows]
+    assert all(w.kind in {"row_incomplete", "task_incomplete"} and w.line > 0 for w in rows)
+    assert all(doubt_text(w).startswith(f"dòng {w.line}: ") for w in rows)
 
 
 # ---------------------------------------------------------------- crashes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from assistant.cli.progress import progress_bar
+from assistant.present.updates import added_text, update_message
 
 
 def add_plans_parser(subparsers) -> None:
@@ -26,11 +27,11 @@ def cmd_add(args, settings) -> int:
 
     result = add_plan(settings, args.file, replace=args.replace, progress=progress_bar("Mã hóa đoạn văn mới"))
     if not result.ok:
-        print(result.message, file=sys.stderr)
+        print(update_message(result), file=sys.stderr)
         if result.status == "exists":
             print("Chạy lại với --replace để thay thế.", file=sys.stderr)
         return 1
-    print(describe(result))
+    print(added_text(result))
     return 0
 
 
@@ -38,22 +39,5 @@ def cmd_remove(args, settings) -> int:
     from assistant.index.update import remove_plan
 
     result = remove_plan(settings, args.plan, progress=progress_bar("Mã hóa đoạn văn mới"))
-    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    print(update_message(result), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
-
-
-def describe(result) -> str:
-    """What was read from the added plan, one fact a line."""
-    s = result.plan
-    verb = "Đã thay thế" if result.status == "replaced" else "Đã thêm"
-    lines = [f"{verb} {s.name} (tệp {s.file}, mã {s.id})."]
-    lines += [f"  {label + ':':18s}{value}" for label, value in s.facts()]
-    if s.warnings:
-        lines.append("  Cần kiểm tra:")
-        lines += [f"    - {w}" for w in s.warnings]
-    if result.others:
-        lines.append(f"  Đã thay thế: {', '.join(o.file for o in result.others)}")
-    lines.append(
-        f"Chỉ mục: {result.passages} đoạn, mã hóa mới {result.embedded} đoạn, {result.seconds} giây."
-    )
-    return "\n".join(lines)

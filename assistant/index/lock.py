@@ -8,7 +8,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-BUSY = "Đang có một lần cập nhật kế hoạch khác; hãy thử lại sau ít phút."
+
 
 
 class UpdateBusy(RuntimeError):
@@ -24,7 +24,7 @@ def index_lock(index_dir: Path, wait: bool = False):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise UpdateBusy(BUSY) from None
+            raise UpdateBusy("another update holds the lock") from None
         try:
             fh.seek(0)
             fh.truncate()

@@ -24,12 +24,12 @@ import numpy as np
 
 from assistant.index.embed import Embedder, make_embedder
 from assistant.index.store import Progress, build_index, file_hashes
-from assistant.index.lock import BUSY, UpdateBusy, index_lock
+from assistant.index.lock import UpdateBusy, index_lock
+from assistant.index.summary import PlanSummary
 from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
 from assistant.parse.plan import parse_plan
 from assistant.records import PlanRecords
 from assistant.settings import Settings
-from assistant.parse.tsv import parse_tsv_tables
 from assistant.lang.normalize import fold
 
 Status = Literal[
@@ -40,68 +40,15 @@ _FROM_SETTINGS = object()
 
 
 @dataclass(frozen=True)
-class PlanSummary:
-    """What was read from one plan, as an official would check it."""
-
-    id: str
-    file: str
-    place: str
-    period: str
-    tasks: int
-    duties: int
-    reports: int
-    targets: int
-    incomplete_rows: int = 0
-    warnings: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, rec: PlanRecords, text: str | None = None) -> PlanSummary:
-        rows, other = plan_warnings(rec, text)
-        p = rec.plan
-        return cls(
-            p.id,
-            p.file,
-            p.place,
-            p.period,
-            len(rec.tasks),
-            len(rec.duties),
-            len(rec.reports),
-            len(rec.targets),
-            len(rows),
-            tuple(rows + other),
-        )
-
-    def facts(self) -> list[tuple[str, str]]:
-        """(label, value) pairs, in the order an official checks them."""
-        return [
-            ("Xã/phường", self.place or "(không nhận ra)"),
-            ("Kỳ kế hoạch", self.period or "(không nhận ra)"),
-            ("Nhiệm vụ", str(self.tasks)),
-            ("Trách nhiệm", str(self.duties)),
-            ("Báo cáo", str(self.reports)),
-            ("Chỉ tiêu", str(self.targets)),
-            ("Dòng chưa đọc đủ", str(self.incomplete_rows)),
-        ]
-
-    @property
-    def name(self) -> str:
-        return " ".join(
-            x for x in (f"kế hoạch {self.place}".strip() if self.place else "kế hoạch", self.period) if x
-        )
-
-    def counts(self) -> str:
-        return (
-            f"{self.tasks} nhiệm vụ, {self.duties} trách nhiệm của đơn vị, {self.reports} báo cáo, "
-            f"{self.targets} chỉ tiêu"
-        )
-
-
-@dataclass(frozen=True)
 class UpdateResult:
     status: Status
-    message: str  # Vietnamese, ready to show
     plan: PlanSummary | None = None  # the plan added, or the one removed
-    others: tuple[PlanSummary, ...] = ()  # plans replaced, existing, or candidates
+    others: tuple[PlanSummary, ...] = ()  # plans replaced, existing, candidates, or (not found) all
+    file: str = ""  # the file added, removed, or refused, as given
+    key: str = ""  # remove: the plan asked for
+    reason: str = ""  # unreadable: the reader's reason; refused: "hidden_name" or "last_plan"
+    clashes: tuple[str, ...] = ()  # exists, replaced: the corpus files the new plan replaces
+    kept_as: str = ""  # removed: the name the file is kept under in <data>/removed/
     embedded: int = 0  # passages embedded by this update
     passages: int = 0  # passages in the new index
     seconds: float = 0.0
@@ -126,7 +73,7 @@ def add_plan(
         with index_lock(settings.index_dir):
             return _add(settings, Path(path), replace, embedder, progress)
     except UpdateBusy:
-        return UpdateResult("busy", BUSY)
+        return UpdateResult("busy")
 
 
 def remove_plan(
@@ -138,7 +85,7 @@ def remove_plan(
         with index_lock(settings.index_dir):
             return _remove(settings, key, embedder, progress)
     except UpdateBusy:
-        return UpdateResult("busy", BUSY)
+        return UpdateResult("busy")
 
 
 # ------------------------------------------------------------------ the two updates
@@ -162,17 +109,14 @@ def _read_corpus(settings: Settings) -> _Corpus:
 def _add(settings: Settings, source: Path, replace: bool, embedder, progress) -> UpdateResult:
     started = time.time()
     if not source.is_file():
-        return UpdateResult("unreadable", f"Không tìm thấy tệp «{source}».")
+        return UpdateResult("unreadable", file=str(source), reason="missing")
     if source.name.startswith((".", "~$")):  # hidden, or Word's lock file: never loaded
-        return UpdateResult(
-            "refused",
-            f"Tên tệp «{source.name}» không dùng được; hãy đổi tên tệp (không bắt đầu bằng dấu chấm hay ~$).",
-        )
+        return UpdateResult("refused", file=source.name, reason="hidden_name")
     target = settings.corpus_dir / source.name
     try:
         doc = read_document(source, settings.max_file_bytes, settings.converted_dir)
     except UnreadableFile as exc:
-        return UpdateResult("unreadable", f"Không đọc được tệp {source.name}: {exc.reason}.")
+        return UpdateResult("unreadable", file=source.name, reason=exc.reason)
     record = parse_plan(SourceDoc(target.name, target, doc.text))
     summary = PlanSummary.of(record, doc.text)
     corpus = _read_corpus(settings)
@@ -181,9 +125,10 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     if clashes and not replace:
         return UpdateResult(
             "exists",
-            _exists_message(summary, clashes, corpus),
             summary,
             tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans),
+            file=target.name,
+            clashes=tuple(clashes),
         )
     staged = None if in_place else settings.corpus_dir / f"{STAGED}{os.getpid()}-{target.name}"
     files = {n: h for n, h in corpus.files.items() if n not in clashes}
@@ -205,12 +150,13 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     status: Status = "replaced" if clashes else "added"
     return UpdateResult(
         status,
-        _added_message(summary, clashes, status),
         summary,
         replaced,
-        counted,
-        len(index.passages),
-        round(time.time() - started, 1),
+        file=target.name,
+        clashes=tuple(clashes),
+        embedded=counted,
+        passages=len(index.passages),
+        seconds=round(time.time() - started, 1),
     )
 
 
@@ -220,34 +166,24 @@ def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
     matches = find_plans(list(corpus.plans.values()), key)
     names = [m.plan.file for m in matches] or [n for n in corpus.files if fold(n) == fold(key.strip())]
     if not names:
-        known = ", ".join(f"{r.plan.id} ({r.plan.place})" for r in corpus.plans.values()) or "không có"
-        return UpdateResult("not_found", f"Không tìm thấy kế hoạch «{key}». Các kế hoạch hiện có: {known}.")
+        known = tuple(PlanSummary.of(r) for r in corpus.plans.values())
+        return UpdateResult("not_found", others=known, key=key)
     if len(names) > 1:
-        candidates = tuple(PlanSummary.of(m) for m in matches)
-        listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-        return UpdateResult(
-            "ambiguous",
-            f"«{key}» khớp với {len(names)} kế hoạch: {listed}. Hãy ghi rõ mã kế hoạch.",
-            others=candidates,
-        )
+        return UpdateResult("ambiguous", others=tuple(PlanSummary.of(m) for m in matches), key=key)
     name = names[0]
     files = {n: h for n, h in corpus.files.items() if n != name}
     plans = [rec for n, rec in corpus.plans.items() if n != name]
     if not plans:
-        return UpdateResult(
-            "refused",
-            f"Không gỡ được tệp {name}: đây là kế hoạch duy nhất còn lại, kho phải có ít nhất một kế hoạch.",
-        )
+        return UpdateResult("refused", file=name, reason="last_plan")
     errors = [e for e in corpus.errors if e.name != name]
     _, index = _build(settings, plans, errors, files, embedder, progress)
     where = _retire(settings, name).name
     gone = PlanSummary.of(corpus.plans[name]) if name in corpus.plans else None
-    what = gone.name if gone else f"tệp {name}"
     return UpdateResult(
         "removed",
-        f"Đã gỡ {what} (tệp {name}); tệp được lưu lại là «{where}» trong thư mục removed "
-        f"của thư mục dữ liệu.",
         gone,
+        file=name,
+        kept_as=where,
         passages=len(index.passages),
         seconds=round(time.time() - started, 1),
     )
@@ -329,56 +265,3 @@ def _retire(settings: Settings, name: str) -> Path:
     dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
     shutil.move(str(settings.corpus_dir / name), dest)
     return dest
-
-
-def plan_warnings(rec: PlanRecords, text: str | None) -> tuple[list[str], list[str]]:
-    """(rows not read fully, other doubts) in Vietnamese."""
-    rows = list(rec.warnings)
-    warned = {w.split(":", 1)[0] for w in rows}
-    for t in rec.tasks:
-        where = f"dòng {t.span.line_start}"
-        if where not in warned and (not t.lead or t.deadline is None):
-            missing = " và ".join(
-                x for x, ok in (("đơn vị chủ trì", t.lead), ("thời hạn", t.deadline)) if not ok
-            )
-            label = f" {t.label}" if t.label else ""
-            rows.append(f"{where}: nhiệm vụ{label} thiếu {missing}")
-    other = []
-    for group in parse_tsv_tables(text) if text else []:
-        if group.stated_count is not None and group.stated_count != len(group.rows):
-            other.append(
-                f"nhóm «{group.title}»: kế hoạch ghi {group.stated_count} nhiệm vụ, "
-                f"đọc được {len(group.rows)}"
-            )
-    if not rec.plan.place:
-        other.append("không nhận ra tên xã/phường ở phần đầu kế hoạch")
-    if not rec.plan.period:
-        other.append("không nhận ra năm hoặc kỳ của kế hoạch")
-    if not (rec.tasks or rec.duties or rec.reports or rec.targets):
-        other.append(
-            "không đọc được nhiệm vụ, trách nhiệm, báo cáo hay chỉ tiêu nào; "
-            "có thể tệp không phải kế hoạch cải cách hành chính"
-        )
-    return rows, other
-
-
-def _added_message(summary: PlanSummary, replaced: list[str], status: Status) -> str:
-    verb = "Đã thay thế" if status == "replaced" else "Đã thêm"
-    lines = [f"{verb} {summary.name} (tệp {summary.file}, mã {summary.id}): {summary.counts()}."]
-    if replaced:
-        lines.append(f"Tệp cũ đã được chuyển ra khỏi kho: {', '.join(replaced)}.")
-    if summary.incomplete_rows:
-        lines.append(f"{summary.incomplete_rows} dòng bảng chưa đọc đầy đủ.")
-    lines += [f"- {w}" for w in summary.warnings]
-    return "\n".join(lines)
-
-
-def _exists_message(summary: PlanSummary, clashes: list[str], corpus: _Corpus) -> str:
-    described = []
-    for name in clashes:
-        rec = corpus.plans.get(name)
-        described.append(f"{PlanSummary.of(rec).name} (tệp {name})" if rec else f"tệp {name}")
-    return (
-        f"Đã có {'; '.join(described)} trong kho. Tệp mới {summary.file} là {summary.name}: "
-        f"{summary.counts()}. Cần xác nhận để thay thế."
-    )

@@ -10,7 +10,7 @@ from assistant.parse.planmeta import extract_plan
 from assistant.parse.prose import clean_markup, paragraphs, prose_blocks, split_lines
 from assistant.parse.tsv import parse_tsv_tables
 from assistant.read.load import SourceDoc
-from assistant.records import Block, PlanRecords, Span
+from assistant.records import Block, Doubt, PlanRecords, Span
 
 APPENDIX = "Phụ lục"
 
@@ -78,7 +78,7 @@ def objective_blocks(doc: str, text: str, rows, start: int, end: int) -> list[Bl
     return blocks
 
 
-def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Block], list[str]]:
+def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Block], list[Doubt]]:
     blocks, warnings = [], []
     rows = parse_flattened_table(text, start, end)
     blocks += objective_blocks(doc, text, rows, start, end)
@@ -99,11 +99,11 @@ def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Blo
         section = tuple(s for s in (APPENDIX, row.group, row.task) if s)
         blocks.append(Block(kind="row", text=_row_text(cells), section=section, span=span, cells=cells))
         if not row.complete:
-            warnings.append(f"dòng {row.line_start}: mục {row.label} thiếu đơn vị chủ trì hoặc thời hạn")
+            warnings.append(Doubt(kind="row_incomplete", line=row.line_start, label=row.label))
     return blocks, warnings
 
 
-def structure(doc: str, text: str) -> tuple[list[Block], list[str]]:
+def structure(doc: str, text: str) -> tuple[list[Block], list[Doubt]]:
     """All blocks of a plan: prose outside tables, then table rows."""
     flat = find_flattened_table(text)
     lines = split_lines(text)
@@ -114,7 +114,7 @@ def structure(doc: str, text: str) -> tuple[list[Block], list[str]]:
     ]
     blocks = prose_blocks(doc, paragraphs(prose, text))
     blocks += tsv_row_blocks(doc, text)
-    warnings: list[str] = []
+    warnings: list[Doubt] = []
     if flat:
         rows, warnings = flat_row_blocks(doc, text, *flat)
         blocks += rows

@@ -28,7 +28,7 @@ DOCX_MAX_PARTS = 5_000
 MEMORY = 320 * MIB  # the child's address space
 CPU_SECONDS = 120
 WALL_SECONDS = 180
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the package
 _UNREADABLE = 3  # the child's exit code for an UnreadableFile (reason on stderr)
 _OUT_OF_MEMORY = 4
 
@@ -91,7 +91,7 @@ def convert_bounded(path: Path) -> str:
     }
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "assistant.convert", str(path)],
+            [sys.executable, "-m", __name__, str(path)],
             capture_output=True,
             env=env,
             timeout=WALL_SECONDS,

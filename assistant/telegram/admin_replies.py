@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from assistant.index.update import UpdateResult
+from assistant.present.updates import doubt_text, plan_name, summary_facts, update_message
 from assistant.read.load import SUPPORTED_SUFFIXES
 from assistant.records import PlanRecords
 from assistant.telegram.commands import usage
@@ -95,20 +96,20 @@ def result_html(result: UpdateResult, what: str) -> str:
     if result.status in {"added", "replaced"}:
         return _added_html(result)
     if result.status == "removed":
-        return f"🗑 {esc(result.message)}\n{_reloaded(result)}"
+        return f"🗑 {esc(update_message(result))}\n{_reloaded(result)}"
     if result.status == "busy":
-        return f"⏳ Chưa cập nhật «{esc(what)}»: {esc(result.message)}"
-    return f"❌ {esc(result.message)}"
+        return f"⏳ Chưa cập nhật «{esc(what)}»: {esc(update_message(result))}"
+    return f"❌ {esc(update_message(result))}"
 
 
 def _added_html(result: UpdateResult) -> str:
     s = result.plan
     verb = "Đã thay thế" if result.status == "replaced" else "Đã thêm"
-    lines = [f"✅ <b>{verb} {esc(s.name)}</b>", f"Tệp: {esc(s.file)} · mã <code>{esc(s.id)}</code>"]
-    lines += [f"{label}: {esc(value)}" for label, value in s.facts()]
+    lines = [f"✅ <b>{verb} {esc(plan_name(s))}</b>", f"Tệp: {esc(s.file)} · mã <code>{esc(s.id)}</code>"]
+    lines += [f"{label}: {esc(value)}" for label, value in summary_facts(s)]
     if s.warnings:
         lines.append("<b>Cần kiểm tra:</b>")
-        lines += [f"• {esc(w)}" for w in s.warnings[:MAX_WARNINGS]]
+        lines += [f"• {esc(doubt_text(w))}" for w in s.warnings[:MAX_WARNINGS]]
         if len(s.warnings) > MAX_WARNINGS:
             lines.append(f"… và {len(s.warnings) - MAX_WARNINGS} mục khác.")
     if result.others:
@@ -126,7 +127,7 @@ def _reloaded(result: UpdateResult) -> str:
 
 
 def exists_html(result: UpdateResult) -> str:
-    return f"⚠️ {esc(result.message)}\n\nThay thế kế hoạch đang có bằng tệp mới?"
+    return f"⚠️ {esc(update_message(result))}\n\nThay thế kế hoạch đang có bằng tệp mới?"
 
 
 def upload_cancelled_html(name: str) -> str:
