@@ -17,10 +17,27 @@ hypothesis_settings.load_profile("project")
 
 
 @pytest.fixture(scope="session")
-def library():
-    from assistant.index.library import build_library
+def parsed():
+    """The shipped corpus read and parsed from its files: (documents, errors, records)."""
+    from assistant.parse.plan import parse_plan
+    from assistant.read.load import load_corpus
 
-    return build_library(CORPUS)
+    docs, errors = load_corpus(CORPUS)
+    return docs, errors, [parse_plan(d) for d in docs]
+
+
+@pytest.fixture(scope="session")
+def library(parsed):
+    """The corpus handle over the parsed records (what the index holds)."""
+    from assistant.index.library import Library
+
+    return Library(parsed[2], parsed[1])
+
+
+@pytest.fixture(scope="session")
+def sources(parsed) -> dict[str, str]:
+    """Each plan's text by plan id, as loaded (NFC): what spans and quotes refer to."""
+    return {d.name.removesuffix(".txt"): d.text for d in parsed[0]}
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +134,15 @@ def lexical_assistant(tmp_path_factory):
 @pytest.fixture(scope="session")
 def lexical_index_dir(lexical_assistant):
     return lexical_assistant.settings.index_dir
+
+
+@pytest.fixture
+def lexical_cli(monkeypatch, lexical_index_dir):
+    """CLI commands run in or out of process read the session's lexical index (the listing
+    commands read the plans from the index; building the default one takes a minute)."""
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(lexical_index_dir))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    return lexical_index_dir
 
 
 @pytest.fixture

@@ -309,12 +309,12 @@ def _run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser(prog="python -m assistant")
     add_deadlines_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    code = args.func(args, Settings(corpus_dir=CORPUS))
+    code = args.func(args, Settings(corpus_dir=CORPUS))  # the index and embedder of `lexical_cli`
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_cli_text_and_ics(capsys, tmp_path, all_plans):
+def test_cli_text_and_ics(capsys, tmp_path, all_plans, lexical_cli):
     target = tmp_path / "lich.ics"
     code, out, err = _run_in_process(
         ["deadlines", "--today", "2026-02-15", "--unit", "vhxh", "--ics", str(target)], capsys
@@ -328,7 +328,7 @@ def test_cli_text_and_ics(capsys, tmp_path, all_plans):
     assert "Đã ghi" in err
 
 
-def test_cli_unknown_plan(capsys):
+def test_cli_unknown_plan(capsys, lexical_cli):
     code, out, err = _run_in_process(["deadlines", "--plan", "Hà Nội"], capsys)
     assert code == 1 and "Không tìm thấy kế hoạch" in err
 
@@ -345,7 +345,7 @@ def _deadlines_registered() -> bool:
     reason="`deadlines` is not registered in assistant/cli.py yet "
     "(add `add_deadlines_parser(sub)` in build_parser)",
 )
-def test_cli_json_subprocess():
+def test_cli_json_subprocess(lexical_cli):
     env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(CORPUS)}
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "deadlines", "--today", "2026-01-20", "--json"],

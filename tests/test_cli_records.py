@@ -11,6 +11,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 PLAN_IDS = {
@@ -22,6 +24,11 @@ PLAN_IDS = {
 }
 PLAN_KEYS = {"id", "file", "place", "period", "tasks", "duties", "reports", "targets"}
 TASK_KEYS = {"plan", "content", "product", "lead", "cooperating", "deadline", "section", "lines"}
+
+
+@pytest.fixture(autouse=True)
+def _index(lexical_cli):
+    """Every command here reads the session's lexical index."""
 
 
 def run_cli(*args: str, corpus: Path = CORPUS) -> subprocess.CompletedProcess:
@@ -133,10 +140,13 @@ def test_units_lists_each_unit_with_its_plans():
     assert not {"Phòng VHXH", "Văn phòng HĐND-UBND", "Trung tâm HCC xã"} & set(listed)
 
 
-def test_bad_file_in_the_corpus_is_reported_and_skipped(tmp_path):
-    shutil.copy(CORPUS / "xa-vinh-thinh-2026.txt", tmp_path)
-    (tmp_path / "hong.txt").write_bytes(b"\x00\x01binary\x00")
-    proc = run_cli("plans", "--json", corpus=tmp_path)
+def test_bad_file_in_the_corpus_is_reported_and_skipped(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))  # its own corpus, its own index
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "xa-vinh-thinh-2026.txt", corpus)
+    (corpus / "hong.txt").write_bytes(b"\x00\x01binary\x00")
+    proc = run_cli("plans", "--json", corpus=corpus)
     assert proc.returncode == 0
     assert [r["id"] for r in json.loads(proc.stdout)] == ["xa-vinh-thinh-2026"]
     assert "Bỏ qua tệp hong.txt: tệp nhị phân" in proc.stderr

@@ -282,13 +282,14 @@ def test_a_long_upload_name_keeps_its_extension_within_120_bytes():
 MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
+from assistant.present.errors import read_problem
 from assistant.read.load import UnreadableFile, read_document
 started = time.perf_counter()
 try:
     read_document(Path(sys.argv[1]))
     reason = None
 except UnreadableFile as exc:
-    reason = exc.reason
+    reason = read_problem(exc.problem, exc.params)
 # this process's own peak (VmHWM: ru_maxrss would keep the forking test process's), its children's
 own = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
 rss = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
@@ -338,12 +339,15 @@ def test_hostile_documents_are_refused_quickly_in_bounded_memory(tmp_path, make,
 
 
 def test_an_overlong_plan_is_refused_with_its_length(tmp_path):
+    from assistant.present.errors import read_problem
     from assistant.read.load import MAX_CHARS, UnreadableFile, read_document
 
     path = tmp_path / "dai.txt"
     path.write_text("Kế hoạch. " * (MAX_CHARS // 10 + 1), "utf-8")
-    with pytest.raises(UnreadableFile, match="tệp quá dài"):
+    with pytest.raises(UnreadableFile) as exc:
         read_document(path, max_bytes=100 * 1024 * 1024)
+    assert exc.value.problem == "too_long" and exc.value.params["chars"] > MAX_CHARS
+    assert read_problem(exc.value.problem, exc.value.params).startswith("tệp quá dài (2.000.010 ký tự")
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ from planfiles import (
 
 from assistant.lang.normalize import has_diacritics
 from assistant.parse.plan import parse_plan
+from assistant.present.errors import read_problem
 from assistant.read.formats import convert_binary
 from assistant.read.layout import PlanTables
 from assistant.read.load import UnreadableFile, load_corpus, read_document
@@ -216,8 +217,11 @@ def test_each_bad_file_is_named_and_the_rest_of_the_corpus_loads(tmp_path, files
     )
     assert sorted(e.name for e in errors) == sorted(expected)
     for err in errors:
-        assert expected[err.name] in err.reason, (err.name, err.reason)
-        assert has_diacritics(err.reason)
+        assert expected[err.name] in read_problem(err.problem, err.params), (
+            err.name,
+            read_problem(err.problem, err.params),
+        )
+        assert has_diacritics(read_problem(err.problem, err.params))
 
 
 def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files):
@@ -228,7 +232,9 @@ def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files):
     big.write_bytes(b"%PDF-1.4 not even a valid pdf " + b"\0" * 300_000)
     docs, errors = load_corpus(corpus, max_bytes=200_000, cache=cache)
     assert [d.name for d in docs] == ["nho.docx"]
-    assert [e.name for e in errors] == ["lon.pdf"] and "quá lớn" in errors[0].reason
+    assert [e.name for e in errors] == ["lon.pdf"] and "quá lớn" in read_problem(
+        errors[0].problem, errors[0].params
+    )
     assert [p.suffixes[-2:] for p in cache.iterdir()] == [[".docx", ".txt"]]  # only the small one converted
 
 

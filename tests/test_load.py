@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.lang.normalize import has_diacritics
+from assistant.present.errors import load_error, read_problem
 from assistant.read.load import LoadError, UnreadableFile, decode_text, load_corpus, read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def test_read_document_normalises_a_file(tmp_path):
 def test_empty_or_blank_input_is_unreadable(data):
     with pytest.raises(UnreadableFile) as exc:
         decode_text(data)
-    assert "rỗng" in exc.value.reason
+    assert "rỗng" in read_problem(exc.value.problem, exc.value.params)
 
 
 # ---------------------------------------------------------------- a folder with bad files
@@ -92,9 +93,11 @@ def test_load_corpus_keeps_good_plans_and_names_each_bad_file(mixed_folder):
     assert sorted(e.name for e in errors) == sorted(BAD_REASONS)  # exactly one error per bad file
     for err in errors:
         assert isinstance(err, LoadError)
-        assert BAD_REASONS[err.name] in err.reason
-        assert has_diacritics(err.reason), err.reason  # written in Vietnamese
-        assert str(err).startswith(f"{err.name}: ")
+        assert BAD_REASONS[err.name] in read_problem(err.problem, err.params)
+        assert has_diacritics(read_problem(err.problem, err.params)), read_problem(
+            err.problem, err.params
+        )  # written in Vietnamese
+        assert load_error(err).startswith(f"{err.name}: ")
 
 
 def test_unsupported_suffix_is_reported(tmp_path):
@@ -103,7 +106,8 @@ def test_unsupported_suffix_is_reported(tmp_path):
     docs, errors = load_corpus(tmp_path)
     assert [d.name for d in docs] == [GOOD[0]]
     assert [e.name for e in errors] == ["ke-hoach.odt"]
-    assert ".odt" in errors[0].reason and "chưa được hỗ trợ" in errors[0].reason
+    said = read_problem(errors[0].problem, errors[0].params)
+    assert ".odt" in said and "chưa được hỗ trợ" in said
 
 
 def test_file_over_the_size_limit_is_reported(tmp_path):
@@ -111,27 +115,28 @@ def test_file_over_the_size_limit_is_reported(tmp_path):
     docs, errors = load_corpus(tmp_path, max_bytes=1024)
     assert docs == []
     assert [e.name for e in errors] == [GOOD[0]]
-    assert "quá lớn" in errors[0].reason
+    assert "quá lớn" in read_problem(errors[0].problem, errors[0].params)
 
 
 def test_missing_folder_is_one_named_error(tmp_path):
     docs, errors = load_corpus(tmp_path / "khong-co")
     assert docs == []
-    assert len(errors) == 1 and "không tồn tại" in errors[0].reason
+    assert len(errors) == 1 and "không tồn tại" in read_problem(errors[0].problem, errors[0].params)
 
 
-def test_build_library_on_a_folder_with_bad_files(mixed_folder):
-    from assistant.index.library import build_library
+def test_a_folder_with_bad_files_parses_the_good_ones(mixed_folder):
+    from assistant.parse.plan import parse_plan
 
-    lib = build_library(mixed_folder)
-    assert sorted(p.plan.file for p in lib.plans) == sorted(GOOD)
-    assert sorted(lib.sources) == sorted(GOOD)
-    assert sorted(e.name for e in lib.errors) == sorted(BAD_REASONS)
-    by_id = {p.plan.id: p for p in lib.plans}
+    docs, errors = load_corpus(mixed_folder)
+    plans = [parse_plan(d) for d in docs]
+    assert sorted(p.plan.file for p in plans) == sorted(GOOD)
+    assert sorted(d.name for d in docs) == sorted(GOOD)
+    assert sorted(e.name for e in errors) == sorted(BAD_REASONS)
+    by_id = {p.plan.id: p for p in plans}
     assert set(by_id) == {"xa-thai-tan-2025", "xa-vinh-thinh-2026"}
     assert by_id["xa-thai-tan-2025"].plan.place == "xã Thái Tân"
     assert by_id["xa-vinh-thinh-2026"].plan.place == "xã Vĩnh Thịnh"
-    for p in lib.plans:
+    for p in plans:
         assert p.blocks and p.duties and p.reports and p.targets, p.plan.id
         assert all(d.plan == p.plan.id for d in p.duties)
 

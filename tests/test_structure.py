@@ -18,10 +18,6 @@ CORPUS = ROOT / "corpus"
 RG, KL, TA, VT = "phuong-rach-gia-2026", "xa-ky-lac-2025", "xa-thanh-an-2026", "xa-vinh-thinh-2026"
 
 
-def source(library, pid: str) -> str:
-    return library.sources[f"{pid}.txt"].text
-
-
 def blocks_containing(plan, sentence: str):
     want = collapse(sentence)
     return [b for b in plan.blocks if want in collapse(b.text)]
@@ -91,8 +87,8 @@ WRAPPED = [
 
 
 @pytest.mark.parametrize("pid,first,last,sentence", WRAPPED, ids=[f"{w[0]}:{w[1]}" for w in WRAPPED])
-def test_wrapped_sentence_is_one_block(plans, library, pid, first, last, sentence):
-    lines = source(library, pid).split("\n")
+def test_wrapped_sentence_is_one_block(plans, sources, pid, first, last, sentence):
+    lines = sources[pid].split("\n")
     assert collapse(sentence) not in collapse(lines[first - 1])  # it really is cut in the file
     assert collapse(sentence) in collapse(" ".join(lines[first - 1 : last]))
     found = blocks_containing(plans[pid], sentence)
@@ -100,7 +96,7 @@ def test_wrapped_sentence_is_one_block(plans, library, pid, first, last, sentenc
     assert found[0].span.line_start <= first and found[0].span.line_end >= last
 
 
-def test_hard_wrapped_paragraphs_are_fewer_than_lines(plans, library):
+def test_hard_wrapped_paragraphs_are_fewer_than_lines(plans, sources):
     for pid in (KL, TA):
         prose = [b for b in plans[pid].blocks if b.kind != "row"]
         multi = [b for b in prose if b.span.line_end > b.span.line_start]
@@ -143,8 +139,8 @@ def test_vinh_thinh_inline_letter_heading(plans):
     assert office.section[-1] == "b) Văn phòng HĐND và UBND xã"
 
 
-def test_closing_lines_do_not_join_the_last_section(plans, library):
-    with_closing = [pid for pid in plans if "\nNơi nhận:" in source(library, pid)]
+def test_closing_lines_do_not_join_the_last_section(plans, sources):
+    with_closing = [pid for pid in plans if "\nNơi nhận:" in sources[pid]]
     assert len(with_closing) == 4  # Vĩnh Thịnh's file ends before its closing lines
     for pid in with_closing:
         closing = [b for b in plans[pid].blocks if b.text.startswith("- Lưu")]
@@ -172,9 +168,9 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def test_every_block_span_quotes_its_text(plans, library):
+def test_every_block_span_quotes_its_text(plans, sources):
     for pid, p in plans.items():
-        text = source(library, pid)
+        text = sources[pid]
         for b in p.blocks:
             s = b.span
             where = (pid, b.kind, s.line_start)
@@ -194,9 +190,9 @@ def test_every_block_span_quotes_its_text(plans, library):
                 assert collapse(b.text)[:30] in clean, (*where, b.text[:30], clean[:60])
 
 
-def test_records_point_into_their_plan(plans, library):
+def test_records_point_into_their_plan(plans, sources):
     for pid, p in plans.items():
-        text = source(library, pid)
+        text = sources[pid]
         for rec in (*p.tasks, *p.duties, *p.reports, *p.targets):
             assert rec.plan == pid
             assert 0 <= rec.span.start < rec.span.end <= len(text)

@@ -29,12 +29,10 @@ def add_deadlines_parser(subparsers) -> None:
 
 
 def cmd_deadlines(args, settings) -> int:
+    from assistant.cli.corpus import open_corpus
     from assistant.due.schedule import select_items, today_in_vietnam, upcoming
-    from assistant.index.library import build_library
 
-    lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
-    for err in lib.errors:
-        print(f"Bỏ qua tệp {err}", file=sys.stderr)
+    lib = open_corpus(settings)
     if args.plan and not lib.plan(args.plan):
         print(f"Không tìm thấy kế hoạch «{args.plan}».", file=sys.stderr)
         return 1

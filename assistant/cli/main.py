@@ -6,20 +6,13 @@ import argparse
 import json
 import sys
 
+from assistant.cli.corpus import open_corpus
 from assistant.cli.deadlines import add_deadlines_parser
 from assistant.cli.evaluate import add_eval_parsers
 from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
+from assistant.present.errors import load_error
 from assistant.settings import load_settings
-
-
-def _library(settings):
-    from assistant.index.library import build_library
-
-    lib = build_library(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
-    for err in lib.errors:
-        print(f"Bỏ qua tệp {err}", file=sys.stderr)
-    return lib
 
 
 def _deadline_json(deadline):
@@ -46,7 +39,7 @@ def task_json(task) -> dict:
 
 
 def cmd_plans(args, settings) -> int:
-    lib = _library(settings)
+    lib = open_corpus(settings)
     rows = [
         {
             "id": p.plan.id,
@@ -72,7 +65,7 @@ def cmd_plans(args, settings) -> int:
 
 
 def cmd_tasks(args, settings) -> int:
-    lib = _library(settings)
+    lib = open_corpus(settings)
     if args.plan and not lib.plan(args.plan):
         print(f"Không tìm thấy kế hoạch «{args.plan}».", file=sys.stderr)
         return 1
@@ -93,7 +86,7 @@ def cmd_tasks(args, settings) -> int:
 
 
 def cmd_units(args, settings) -> int:
-    lib = _library(settings)
+    lib = open_corpus(settings)
     for name, plans in sorted(lib.units(args.plan).items()):
         print(f"{name}  ({', '.join(sorted(plans))})")
     return 0
@@ -114,7 +107,7 @@ def cmd_index(args, settings) -> int:
         f"bộ mã hóa {m['embedder']['name'] if m['embedder'] else 'không dùng'} ({settings.index_dir})."
     )
     for err in assistant.index.errors:
-        print(f"Bỏ qua tệp {err}", file=sys.stderr)
+        print(f"Bỏ qua tệp {load_error(err)}", file=sys.stderr)
     return 0
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from assistant.index.library import Library
+from assistant.index.library import find_plans
 from assistant.lang.normalize import collapse, fold, short
 from assistant.lang.units import canonical_unit, unit_matches
 from assistant.parse.deadlines import occurrences
@@ -224,8 +224,7 @@ def _in_current_period(item: DueItem, period: tuple[date, date] | None, today: d
 def _plans(plans: list[PlanRecords], key: str | None) -> list[PlanRecords]:
     if not key or not key.strip():
         return list(plans)
-    found = Library(plans=list(plans), sources={}).plan(key)
-    return [found] if found else []
+    return find_plans(list(plans), key)[:1]
 
 
 _unit_matches = lru_cache(maxsize=4096)(unit_matches)  # the same names recur across items

@@ -195,7 +195,7 @@ def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
         json.dumps(
             {
                 "plans": [p.model_dump(mode="json") for p in index.plans],
-                "errors": [{"name": e.name, "reason": e.reason} for e in index.errors],
+                "errors": [{"name": e.name, "problem": e.problem, "params": e.params} for e in index.errors],
                 "passages": [p.model_dump(mode="json") for p in index.passages],
             },
             ensure_ascii=False,
@@ -265,7 +265,7 @@ def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
     data = json.loads((folder / "records.json").read_text("utf-8"))
     plans = [PlanRecords.model_validate(p) for p in data["plans"]]
     passages = [Passage.model_validate(p) for p in data["passages"]]
-    errors = [LoadError(e["name"], e["reason"]) for e in data["errors"]]
+    errors = [LoadError(e["name"], e["problem"], e["params"]) for e in data["errors"]]
     bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
     bm25_folded = bm25s.BM25.load(str(folder / "bm25_folded"), show_progress=False)
     vectors = np.load(folder / "vectors.npy", allow_pickle=False) if embedder else None

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.index.embed import Embedder, make_embedder
 from assistant.index.store import Progress, build_index, file_hashes
+from assistant.index.library import find_plans
 from assistant.index.lock import UpdateBusy, index_lock
 from assistant.index.summary import PlanSummary
 from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
@@ -46,7 +47,8 @@ class UpdateResult:
     others: tuple[PlanSummary, ...] = ()  # plans replaced, existing, candidates, or (not found) all
     file: str = ""  # the file added, removed, or refused, as given
     key: str = ""  # remove: the plan asked for
-    reason: str = ""  # unreadable: the reader's reason; refused: "hidden_name" or "last_plan"
+    reason: str = ""  # unreadable: "missing" or the reader's problem; refused: "hidden_name", "last_plan"
+    params: dict = field(default_factory=dict)  # unreadable: the reader's figures
     clashes: tuple[str, ...] = ()  # exists, replaced: the corpus files the new plan replaces
     kept_as: str = ""  # removed: the name the file is kept under in <data>/removed/
     embedded: int = 0  # passages embedded by this update
@@ -116,7 +118,7 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     try:
         doc = read_document(source, settings.max_file_bytes, settings.converted_dir)
     except UnreadableFile as exc:
-        return UpdateResult("unreadable", file=source.name, reason=exc.reason)
+        return UpdateResult("unreadable", file=source.name, reason=exc.problem, params=exc.params)
     record = parse_plan(SourceDoc(target.name, target, doc.text))
     summary = PlanSummary.of(record, doc.text)
     corpus = _read_corpus(settings)
@@ -219,18 +221,6 @@ class _Counting:
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def find_plans(plans: list[PlanRecords], key: str) -> list[PlanRecords]:
-    """Plans named by `key`: id or file name first, then place (with or without diacritics)."""
-    k = fold(key).strip()
-    if not k:
-        return []
-    exact = [r for r in plans if k in {fold(r.plan.id), fold(r.plan.file), fold(Path(r.plan.file).stem)}]
-    if exact:
-        return exact
-    place = [r for r in plans if r.plan.place and fold(r.plan.place) == k]
-    return place or [r for r in plans if r.plan.place and k in fold(r.plan.place)]
 
 
 def _same_plan(a: PlanRecords, b: PlanRecords) -> bool:

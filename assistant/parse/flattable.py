@@ -6,17 +6,16 @@ cell after another, each wrapped line of a cell on its own line, and repeats the
 header at every page break, sometimes in the middle of a row. This module reads that
 shape alone (never a plan's name) and returns one record per activity, and one per task
 (or objective) whose cell carries a product, unit, deadline or budget cell of its own
-instead of 3.x activities. Pure: no I/O, and it never raises on any string. The cells of
-one row are read in flatcells.py.
+instead of 3.x activities. Pure: no I/O, and it never raises on any string. Lines are read and
+classified in flatlines.py, the cells of one row in flatcells.py.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from assistant.lang.units import fold_same_length as _fold
 from assistant.parse.flatcells import Cells, Line, cell_lines, join_lines, read_cells
+from assistant.parse.flatlines import Item, classify, drop_headers, header_len, raw_lines, split_inline
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,6 @@ class FlatRow:
     line_start: int  # 1-based line numbers of start and end
     line_end: int
     complete: bool  # False when lead or deadline could not be read
-
-
-@dataclass(frozen=True)
-class _Item:
-    kind: str  # group | rownum | obj | task | act | text
-    line: Line
-    label: str = ""
-    body: Line | None = None  # text after the label, if any
 
 
 @dataclass
@@ -68,24 +59,10 @@ class _Draft:  # a row (mostly an activity) while the table is read
     share: _Draft | None = None
 
 
-_HEADER_PART = re.compile(
-    r"s?tt|\d{1,2}\s*-\s*\S.*|(?:noi\s+)?dung|qua,?\s*san|(?:san\s+)?pham|gian(?:\s+hoan)?"
-    r"|(?:hoan\s+)?thanh|(?:kinh\s+)?phi"
-)
-_LEAD_NUM = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s|$)")
-_INNER_LABEL = re.compile(r"(?<=\s)[123]\.\d{1,2}\.(?=\s*\S)")
-_LABEL_DOT = re.compile(r"([123])\.(\d{1,2})\.\s*(.*)", re.S)
-_LABEL_SPACE = re.compile(r"([123])\.(\d{1,2})\s+(?=[^\W\d_])(.*)", re.S)
-_ROWNUM = re.compile(r"[1-9]\d?(?:\.\d{1,2})*")
-_GROUP = re.compile(r"([IVXL]{1,6})\.?\s+(\S.*)", re.S)
-_SUBGROUP = re.compile(r"[1-9]\d?\.?\s+(\S.*)", re.S)
-_KINDS = {"1": "obj", "2": "task", "3": "act"}
-
-
 def find_flattened_table(text: str) -> tuple[int, int] | None:
     """Character range of a flattened appendix (detected by its column header), or None."""
-    lines = _raw_lines(text, 0, len(text))
-    first = next((i for i in range(len(lines)) if _header_len(lines, i)), None)
+    lines = raw_lines(text, 0, len(text))
+    first = next((i for i in range(len(lines)) if header_len(lines, i)), None)
     return None if first is None else (lines[first].start, lines[-1].end)
 
 
@@ -102,85 +79,14 @@ def parse_flattened_table(text: str, start: int = 0, end: int | None = None) -> 
     start = max(0, min(int(start or 0), len(text)))
     end = len(text) if end is None else max(start, min(int(end), len(text)))
     walker = _Walker()
-    for line in _drop_headers(_raw_lines(text, start, end)):
-        for piece in _split_inline(line):
-            walker.feed(_classify(piece))
+    for line in drop_headers(raw_lines(text, start, end)):
+        for piece in split_inline(line):
+            walker.feed(classify(piece))
     drafts = walker.finish()
     for i in range(len(drafts) - 2, -1, -1):  # no cells of its own, straight before another
         if drafts[i].next_is_act and not drafts[i].cells.deadline and not drafts[i].cells.budget:
             drafts[i].share = drafts[i + 1].share or drafts[i + 1]  # the last of a chain
     return [_to_row(d) for d in drafts]
-
-
-def _raw_lines(text: str, start: int, end: int) -> list[Line]:
-    """Non-blank lines of text[start:end], stripped, with exact offsets."""
-    out: list[Line] = []
-    pos, lineno = start, text.count("\n", 0, start) + 1
-    for seg in text[start:end].split("\n"):
-        if stripped := seg.strip():
-            s = pos + len(seg) - len(seg.lstrip())
-            out.append(Line(stripped, s, s + len(stripped), lineno))
-        pos, lineno = pos + len(seg) + 1, lineno + 1
-    return out
-
-
-def _header_len(lines: list[Line], i: int) -> int:
-    """How many lines the repeated column header starting at lines[i] spans (0: none)."""
-    if len(lines[i].text) > 3 or _fold(lines[i].text) not in ("tt", "stt"):
-        return 0
-    n = i + 1
-    while n < len(lines) and n - i < 16 and _HEADER_PART.fullmatch(_fold(lines[n].text)):
-        n += 1
-        if re.search(r"\bphi$", _fold(lines[n - 1].text)):
-            break
-    block = " ".join(_fold(x.text) for x in lines[i:n])
-    if "chu tri" in block and ("nhiem vu" in block or "hoat dong" in block):
-        return n - i
-    return 0
-
-
-def _drop_headers(lines: list[Line]) -> list[Line]:
-    out: list[Line] = []
-    i, brk = 0, False
-    while i < len(lines):
-        n = _header_len(lines, i)
-        if n:
-            i, brk = i + n, True
-            continue
-        out.append(replace(lines[i], brk=True) if brk else lines[i])
-        i, brk = i + 1, False
-    return out
-
-
-def _split_inline(line: Line) -> list[Line]:
-    """`2.2  Báo cáo 3.2. Báo cáo` -> two lines; only lines opening with a number."""
-    if not _LEAD_NUM.match(line.text):
-        return [line]
-    out: list[Line] = []
-    while (m := _INNER_LABEL.search(line.text)) is not None:
-        head = line.text[: m.start()].rstrip()
-        out.append(Line(head, line.start, line.start + len(head), line.lineno, line.brk))
-        line = Line(line.text[m.start() :], line.start + m.start(), line.end, line.lineno)
-    return out + [line]
-
-
-def _classify(line: Line) -> _Item:
-    t = line.text
-    m = _LABEL_DOT.fullmatch(t) or _LABEL_SPACE.fullmatch(t)
-    if m and (m.re is _LABEL_DOT or t[m.start(3)].isupper()):
-        rest = m.group(3)
-        body = Line(rest, line.start + m.start(3), line.end, line.lineno, line.brk) if rest else None
-        return _Item(_KINDS[m.group(1)], line, f"{m.group(1)}.{m.group(2)}", body)
-    if _ROWNUM.fullmatch(t):
-        return _Item("rownum", line)
-    m = _GROUP.fullmatch(t)
-    letters = [c for c in (m.group(2) if m else "") if c.isalpha()]
-    if len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
-        return _Item("group", line, join_lines([line]))
-    m = _SUBGROUP.fullmatch(t)
-    if m and m.group(1)[0].isupper() and len(t.split()) >= 5:
-        return _Item("rownum", line)
-    return _Item("text", line)
 
 
 class _Walker:
@@ -195,7 +101,7 @@ class _Walker:
         self.current: _Draft | None = None
         self.drafts: list[_Draft] = []
 
-    def feed(self, item: _Item) -> None:
+    def feed(self, item: Item) -> None:
         getattr(self, "_on_" + item.kind)(item)
 
     def finish(self) -> list[_Draft]:
@@ -242,21 +148,21 @@ class _Walker:
         if self.mode == "row":
             self.objective, self.tasks, self.pending = self.pending, [], None
 
-    def _on_group(self, item: _Item) -> None:
+    def _on_group(self, item: Item) -> None:
         self._close("group")
         self.group, self.objective, self.tasks, self.pending = item.label, None, [], None
         self.mode = "idle"
 
-    def _on_rownum(self, item: _Item) -> None:
+    def _on_rownum(self, item: Item) -> None:
         self._close("rownum")
         self.mode, self.pending = "row", None
 
-    def _on_obj(self, item: _Item) -> None:
+    def _on_obj(self, item: Item) -> None:
         self._close("obj")
         self.objective = _Part([item.line], label=item.label, body=item.body)
         self.tasks, self.pending, self.mode = [], None, "obj"
 
-    def _on_task(self, item: _Item) -> None:
+    def _on_task(self, item: Item) -> None:
         self._close("task")
         self._new_row_objective()
         if self.mode != "task":
@@ -264,7 +170,7 @@ class _Walker:
         self.tasks.append(_Part([item.line], label=item.label, body=item.body))
         self.mode = "task"
 
-    def _on_act(self, item: _Item) -> None:
+    def _on_act(self, item: Item) -> None:
         prev = self._close("act")
         self._new_row_objective()
         had_cells = prev is not None and bool(prev.cells.deadline or prev.cells.lead)
@@ -279,7 +185,7 @@ class _Walker:
         )
         self.mode = "act"
 
-    def _on_text(self, item: _Item) -> None:
+    def _on_text(self, item: Item) -> None:
         if self.mode == "row" and self.pending is None:
             self.pending = _Part([])
         target = {

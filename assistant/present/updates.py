@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.index.summary import PlanSummary
 from assistant.index.update import UpdateResult
+from assistant.present.errors import read_problem
 from assistant.records import Doubt
 
 BUSY = "Đang có một lần cập nhật kế hoạch khác; hãy thử lại sau ít phút."
@@ -113,7 +114,7 @@ def _refusal(result: UpdateResult) -> str:
         )
     if result.reason == "missing":
         return f"Không tìm thấy tệp «{result.file}»."
-    return f"Không đọc được tệp {result.file}: {result.reason}."
+    return f"Không đọc được tệp {result.file}: {read_problem(result.reason, result.params)}."
 
 
 def _described(result: UpdateResult, name: str) -> str:

@@ -42,18 +42,15 @@ def check_docx_parts(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # the converter names the problem
     if len(infos) > DOCX_MAX_PARTS:
-        raise UnreadableFile(f"tệp .docx có quá nhiều phần ({len(infos)}, tối đa {DOCX_MAX_PARTS})")
+        raise UnreadableFile("docx_too_many_parts", parts=len(infos), limit=DOCX_MAX_PARTS)
     for info in infos:
         if info.file_size > DOCX_MAX_PART:
             raise UnreadableFile(
-                f"tệp .docx có phần «{info.filename[-60:]}» quá lớn khi giải nén "
-                f"({info.file_size / MIB:.0f} MB, tối đa {DOCX_MAX_PART // MIB} MB)"
+                "docx_part_too_large", part=info.filename[-60:], size=info.file_size, limit=DOCX_MAX_PART
             )
     total = sum(i.file_size for i in infos)
     if total > DOCX_MAX_TOTAL:
-        raise UnreadableFile(
-            f"tệp .docx quá lớn khi giải nén ({total / MIB:.0f} MB, tối đa {DOCX_MAX_TOTAL // MIB} MB)"
-        )
+        raise UnreadableFile("docx_too_large_unpacked", size=total, limit=DOCX_MAX_TOTAL)
 
 
 @lru_cache(maxsize=1)
@@ -98,20 +95,17 @@ def convert_bounded(path: Path) -> str:
             preexec_fn=_limit,
         )
     except subprocess.TimeoutExpired:
-        raise UnreadableFile(
-            f"đọc tệp quá lâu (quá {WALL_SECONDS} giây); tệp có thể bị hỏng hoặc quá phức tạp"
-        ) from None
+        raise UnreadableFile("too_slow", seconds=WALL_SECONDS) from None
     if done.returncode == 0:
         return done.stdout.decode("utf-8")
     if done.returncode == _UNREADABLE:
-        raise UnreadableFile(json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])["reason"])
+        found = json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])
+        raise UnreadableFile(found["problem"], **found["params"])
     if done.returncode == _OUT_OF_MEMORY or b"MemoryError" in done.stderr:
-        raise UnreadableFile(
-            f"tệp cần quá nhiều bộ nhớ khi đọc (quá {MEMORY // MIB} MB; có thể chứa dữ liệu nén bất thường)"
-        )
+        raise UnreadableFile("too_much_memory", limit=MEMORY)
     if done.returncode in (-9, -24):  # SIGKILL / SIGXCPU: the CPU limit
-        raise UnreadableFile(f"đọc tệp quá lâu (quá {CPU_SECONDS} giây xử lý)")
-    raise UnreadableFile(f"không chuyển được tệp thành văn bản (mã lỗi {done.returncode})")
+        raise UnreadableFile("too_slow_cpu", seconds=CPU_SECONDS)
+    raise UnreadableFile("conversion_failed", code=done.returncode)
 
 
 def _limit() -> None:  # runs in the child, before it starts Python
@@ -127,7 +121,9 @@ def _child(path: Path) -> int:
     try:
         text = convert_binary(path)
     except UnreadableFile as exc:
-        sys.stderr.write(json.dumps({"reason": exc.reason}, ensure_ascii=False) + "\n")
+        sys.stderr.write(
+            json.dumps({"problem": exc.problem, "params": exc.params}, ensure_ascii=False) + "\n"
+        )
         return _UNREADABLE
     except MemoryError:
         return _OUT_OF_MEMORY

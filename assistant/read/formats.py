@@ -26,7 +26,7 @@ def convert_binary(path: Path) -> str:
 
         text = pdf_text(path)
     else:
-        raise UnreadableFile(f"định dạng {suffix or '(không có đuôi)'} không phải .docx hay .pdf")
+        raise UnreadableFile("not_binary_format", suffix=suffix)
     if not text.strip():
-        raise UnreadableFile("tài liệu rỗng, không có nội dung chữ")
+        raise UnreadableFile("no_text")
     return text

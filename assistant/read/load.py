@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.lang.normalize import nfc
-from assistant.read.errors import UnreadableFile
+from assistant.read.errors import ReadProblem, UnreadableFile
 
 TEXT_SUFFIXES = {".txt", ".md"}
 MAX_CHARS = 2_000_000  # a plan is about 100,000 characters
@@ -24,30 +24,28 @@ class SourceDoc:
 
 @dataclass(frozen=True)
 class LoadError:
-    name: str
-    reason: str  # Vietnamese, shown to users and admins
-    sha256: str = ""  # of the file's bytes, when they could be read
+    """A file of the corpus that could not be read: its name, the problem and its figures
+    (worded by `present.errors`)."""
 
-    def __str__(self) -> str:
-        return f"{self.name}: {self.reason}"
+    name: str
+    problem: ReadProblem
+    params: dict = field(default_factory=dict)
+    sha256: str = ""  # of the file's bytes, when they could be read
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) to NFC text; raises UnreadableFile with the reason."""
     if not data.strip():
-        raise UnreadableFile("tệp rỗng, không có nội dung")
+        raise UnreadableFile("empty")
     if b"\x00" in data[:4096]:
-        raise UnreadableFile("tệp nhị phân, không phải văn bản")
+        raise UnreadableFile("binary")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"không đọc được dưới dạng UTF-8 (byte lỗi ở vị trí {exc.start}); "
-            "hãy lưu lại tệp với mã hóa UTF-8"
-        ) from None
+        raise UnreadableFile("not_utf8", position=exc.start) from None
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
-        raise UnreadableFile("tệp rỗng, không có nội dung")
+        raise UnreadableFile("empty")
     return text
 
 
@@ -56,19 +54,17 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | N
     converted in a bounded child process, once: `cache` keeps their text by file hash."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise UnreadableFile(
-            f"định dạng {suffix or '(không có đuôi)'} chưa được hỗ trợ (dùng .txt, .md, .docx, .pdf)"
-        )
+        raise UnreadableFile("unsupported_format", suffix=suffix)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+        raise UnreadableFile("cannot_open", error=exc.strerror or "") from None
     if size > max_bytes:
-        raise UnreadableFile(f"tệp quá lớn ({size / 1048576:.1f} MB, tối đa {max_bytes // 1048576} MB)")
+        raise UnreadableFile("too_large", size=size, limit=max_bytes)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"không mở được tệp ({exc.strerror})") from None
+        raise UnreadableFile("cannot_open", error=exc.strerror or "") from None
     digest = hashlib.sha256(data).hexdigest()
     if suffix in TEXT_SUFFIXES:
         text = decode_text(data)
@@ -77,10 +73,7 @@ def read_document(path: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | N
 
         text = nfc(cached_text(path, digest, cache))
     if len(text) > MAX_CHARS:
-        raise UnreadableFile(
-            f"tệp quá dài ({_thousands(len(text))} ký tự, tối đa {_thousands(MAX_CHARS)}); "
-            "một kế hoạch thường dưới 200.000 ký tự"
-        )
+        raise UnreadableFile("too_long", chars=len(text), limit=MAX_CHARS)
     return SourceDoc(path.name, path, text, digest)
 
 
@@ -104,10 +97,6 @@ def corpus_files(docs: list[SourceDoc], errors: list[LoadError]) -> dict[str, st
     )
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def load_corpus(
     folder: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | None = None
 ) -> tuple[list[SourceDoc], list[LoadError]]:
@@ -115,10 +104,10 @@ def load_corpus(
     docs: list[SourceDoc] = []
     errors: list[LoadError] = []
     if not folder.is_dir():
-        return docs, [LoadError(str(folder), "thư mục kế hoạch không tồn tại")]
+        return docs, [LoadError(str(folder), "no_folder")]
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         try:
             docs.append(read_document(path, max_bytes, cache))
         except UnreadableFile as exc:
-            errors.append(LoadError(path.name, exc.reason, _sha256_or_empty(path)))
+            errors.append(LoadError(path.name, exc.problem, exc.params, _sha256_or_empty(path)))
     return docs, errors

@@ -22,7 +22,7 @@ def pdf_text(path: Path) -> str:
     try:
         with pdf:
             if len(pdf.pages) > MAX_PAGES:
-                raise UnreadableFile(f"tệp PDF quá nhiều trang ({len(pdf.pages)} trang, tối đa {MAX_PAGES})")
+                raise UnreadableFile("pdf_too_many_pages", pages=len(pdf.pages), limit=MAX_PAGES)
             tables = PlanTables()
             pages, chars, images = [], 0, 0
             for page in pdf.pages:
@@ -38,14 +38,11 @@ def pdf_text(path: Path) -> str:
         if _cause(exc) == "MemoryError":  # wrapped by pdfplumber
             raise MemoryError from exc
         log.warning("cannot read %s: %r", path, exc)
-        raise UnreadableFile(f"tệp PDF bị hỏng, không đọc được nội dung ({_cause(exc)})") from None
+        raise UnreadableFile("pdf_broken", error=_cause(exc)) from None
     if not chars:
         if images:
-            raise UnreadableFile(
-                "tệp PDF không có lớp chữ (bản quét, chỉ có hình ảnh); "
-                "hãy nhận dạng chữ (OCR) hoặc gửi bản .docx/.pdf xuất từ Word"
-            )
-        raise UnreadableFile("tệp PDF không có nội dung chữ (trang trắng)")
+            raise UnreadableFile("pdf_scanned")
+        raise UnreadableFile("pdf_blank")
     return "\n".join(p for p in pages if p.strip()) + "\n"
 
 
@@ -53,7 +50,7 @@ def _open(path: Path):
     try:
         import pdfplumber
     except ImportError:
-        raise UnreadableFile("máy chủ thiếu thư viện pdfplumber để đọc tệp .pdf") from None
+        raise UnreadableFile("missing_library", library="pdfplumber", suffix=".pdf") from None
     try:
         return pdfplumber.open(path)
     except MemoryError:  # the bounded converter reports it
@@ -61,9 +58,9 @@ def _open(path: Path):
     except Exception as exc:
         cause = _cause(exc)
         if cause in _PASSWORD:
-            raise UnreadableFile("tệp PDF được đặt mật khẩu; hãy gửi bản không đặt mật khẩu") from None
+            raise UnreadableFile("pdf_password") from None
         log.warning("cannot open %s: %r", path, exc)
-        raise UnreadableFile(f"tệp PDF bị hỏng hoặc không phải PDF ({cause})") from None
+        raise UnreadableFile("pdf_invalid", error=cause) from None
 
 
 def _cause(exc: Exception) -> str:

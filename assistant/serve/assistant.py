@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from assistant.answer import Answerer
 from assistant.index.embed import make_embedder
+from assistant.index.library import Library, UnitPlanView, unit_view
 from assistant.index.lock import index_lock
 from assistant.index.store import Index, IndexInvalid, Progress, build_index, load_index
-from assistant.lang.units import canonical_unit, unit_matches
 from assistant.parse.plan import parse_plan
 from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
-from assistant.records import Answer, Duty, PlanRecords, Task
+from assistant.records import Answer
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,20 @@ class Assistant:
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
 
+    @property
+    def library(self) -> Library:
+        """The plans' records as the index holds them, with their lookups."""
+        return Library(self.index.plans, self.index.errors)
+
     def unit(self, name: str) -> tuple[str, list[UnitPlanView]]:
         return unit_view(self.index.plans, name)
+
+
+def open_library(settings: Settings, progress: Progress | None = None) -> Library:
+    """The corpus handle of the CLI's listing commands: the index's records (the index is
+    built first when missing or stale), without loading the answering."""
+    index, _, _, _ = open_index(settings, progress=progress)
+    return Library(index.plans, index.errors)
 
 
 def open_index(
@@ -91,31 +103,5 @@ def _sources(docs) -> dict[str, str]:
 def _read_corpus(settings: Settings):
     docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in errors:
-        log.warning("Bỏ qua tệp %s", err)
+        log.warning("cannot read %s: %s %s", err.name, err.problem, err.params)
     return docs, errors
-
-
-@dataclass(frozen=True)
-class UnitPlanView:
-    """What one unit owes in one plan: its duties, the tasks it leads and those it joins."""
-
-    plan: PlanRecords
-    duties: tuple[Duty, ...]
-    leads: tuple[Task, ...]
-    joins: tuple[Task, ...]
-
-
-def unit_view(plans: list[PlanRecords], name: str) -> tuple[str, list[UnitPlanView]]:
-    """The canonical name of the unit written as `name` (any alias, with or without
-    diacritics) and, per plan that names it, its duties and tasks."""
-    canonical = canonical_unit(name) or name.strip()
-    views = []
-    for rec in plans:
-        duties = tuple(d for d in rec.duties if unit_matches(d.unit, name))
-        leads = tuple(t for t in rec.tasks if any(unit_matches(u, name) for u in t.lead))
-        joins = tuple(
-            t for t in rec.tasks if t not in leads and any(unit_matches(u, name) for u in t.cooperating)
-        )
-        if duties or leads or joins:
-            views.append(UnitPlanView(rec, duties, leads, joins))
-    return canonical, views

@@ -16,7 +16,8 @@ from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from assistant.index.update import UpdateResult, add_plan, find_plans, remove_plan
+from assistant.index.library import find_plans
+from assistant.index.update import UpdateResult, add_plan, remove_plan
 from assistant.serve.assistant import Assistant
 from assistant.telegram import admin_replies as texts
 from assistant.telegram.pending import PendingUpload

@@ -1,0 +1,19 @@
+"""The corpus handle of the listing commands (plans, tasks, units, deadlines): the index's
+records, built first when missing or stale; unreadable files are named on stderr."""
+
+from __future__ import annotations
+
+import sys
+
+from assistant.cli.progress import progress_bar
+from assistant.index.library import Library
+from assistant.present.errors import load_error
+
+
+def open_corpus(settings) -> Library:
+    from assistant.serve.assistant import open_library
+
+    lib = open_library(settings, progress=progress_bar())
+    for err in lib.errors:
+        print(f"Bỏ qua tệp {load_error(err)}", file=sys.stderr)
+    return lib
