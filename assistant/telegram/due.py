@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
 
-from assistant.lang.normalize import fold
+from assistant.lang.normalize import fold, short
 from assistant.lang.units import canonical_unit
 from assistant.present.words import day_label
 from assistant.telegram.commands import usage
-from assistant.telegram.html import esc, shorten
+from assistant.telegram.html import esc
 
 MAX_OVERDUE = 5
 DAYS_USAGE = (
@@ -36,7 +36,7 @@ def _item_line(item, places: dict[str, str]) -> str:
     else:
         icon, who = "•", "chủ trì: " + (", ".join(item.lead) or "chưa nêu")
     where = places.get(item.plan) or item.plan_title
-    return f"{icon} {esc(shorten(item.what, 220))}\n   <i>{esc(where)} · {esc(who)}</i>"
+    return f"{icon} {esc(short(item.what, 220))}\n   <i>{esc(where)} · {esc(who)}</i>"
 
 
 def _grouped(items: Sequence, today: date, places: dict[str, str]) -> list[str]:

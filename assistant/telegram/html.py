@@ -22,16 +22,6 @@ def bold(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", esc(text))
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, ending with "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    if cut < limit * 0.7:
-        cut = limit - 1
-    return text[:cut].rstrip(" ,;:.-–") + "…"
-
-
 def split_html(text: str, limit: int = LIMIT) -> list[str]:
     """`text` in parts of at most `limit` characters, each valid HTML on its own: cut at a
     paragraph boundary where possible, then a line, a space, any character; tags open at a

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
 from assistant.present.answers import answer_markdown
+from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, PlanRecords, Task
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
-from assistant.telegram.html import bold, esc, shorten
+from assistant.telegram.html import bold, esc
 
 QUOTE_LIMIT = 700
 
@@ -116,7 +118,7 @@ def unit_html(canonical: str, views: list) -> str:
         lines = [f"📘 <b>{esc(p.place)} — {esc(p.period)}</b>"]
         if v.duties:
             lines.append(f"<i>Trách nhiệm ({len(v.duties)}):</i>")
-            lines += [f"• {esc(shorten(d.text, 400))} <i>(dòng {d.span.line_start})</i>" for d in v.duties]
+            lines += [f"• {esc(short(d.text, 400))} <i>(dòng {d.span.line_start})</i>" for d in v.duties]
         if v.leads:
             lines.append(f"<i>Chủ trì ({len(v.leads)} nhiệm vụ):</i>")
             lines += [_task_line(t, with_lead=False) for t in v.leads]
@@ -134,17 +136,16 @@ def _task_line(t: Task, with_lead: bool) -> str:
     if t.deadline:
         extra.append("thời hạn: " + t.deadline.raw)
     tail = f" — {esc('; '.join(extra))}" if extra else ""
-    return f"• {esc(shorten(t.content, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
+    return f"• {esc(short(t.content, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
 
 
 def _source(c: Citation, icon: str = "📄") -> str:
-    lines = f"dòng {c.lines[0]}" if c.lines[0] == c.lines[1] else f"dòng {c.lines[0]}–{c.lines[1]}"
     section = c.section or "phần mở đầu"
-    return f"{icon} <b>{esc(c.plan_title)}</b>\n{esc(section)} · {lines}"
+    return f"{icon} <b>{esc(c.plan_title)}</b>\n{esc(section)} · {lines_label(c.lines)}"
 
 
 def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
-    quote = shorten(c.quote, limit) if limit else c.quote
+    quote = short(c.quote, limit) if limit else c.quote
     return f"{_source(c, icon)}\n<blockquote>{esc(quote)}</blockquote>"
 
 
