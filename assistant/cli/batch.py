@@ -1,6 +1,6 @@
 """`ask --jsonl`: one output line for every input line, whatever the line holds. A line
 that is not a JSON object with a text question gets `"found": false` and an `error`
-saying why (in Vietnamese); the batch never stops early. Pure given `ask`."""
+saying why (worded by `present.cli`); the batch never stops early. Pure given `ask`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 
 from assistant.present.answers import answer_json
+from assistant.present.cli import BATCH_ERRORS, batch_failed
 from assistant.records import Answer
 
 log = logging.getLogger(__name__)
@@ -31,24 +32,24 @@ def answer_line(raw: bytes, ask: Callable[[str], Answer]) -> dict:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return _error(None, "dòng không phải văn bản UTF-8")
+        return _error(None, BATCH_ERRORS["not_utf8"])
     if not text.strip():
-        return _error(None, "dòng trống")
+        return _error(None, BATCH_ERRORS["blank"])
     try:
         item = json.loads(text)
     except ValueError:
-        return _error(None, 'dòng không phải JSON; cần dạng {"id": ..., "question": "..."}')
+        return _error(None, BATCH_ERRORS["not_json"])
     if not isinstance(item, dict):
-        return _error(None, 'dòng không phải đối tượng JSON; cần dạng {"id": ..., "question": "..."}')
+        return _error(None, BATCH_ERRORS["not_object"])
     qid = _clean(item.get("id"))
     question = item.get("question")
     if not isinstance(question, str):
-        return _error(qid, 'thiếu câu hỏi dạng văn bản (trường "question")')
+        return _error(qid, BATCH_ERRORS["no_question"])
     try:
         return answer_json(ask(_clean(question)), qid)
     except Exception as exc:  # one bad line must not end the batch
         log.exception("question %r failed", qid)
-        return _error(qid, f"lỗi khi trả lời: {type(exc).__name__}")
+        return _error(qid, batch_failed(type(exc).__name__))
 
 
 def dump(obj: dict) -> str:

@@ -7,6 +7,7 @@ import sys
 
 from assistant.cli.progress import progress_bar
 from assistant.index.library import Library
+from assistant.present.cli import skipped_file
 from assistant.present.errors import load_error
 
 
@@ -15,5 +16,5 @@ def open_corpus(settings) -> Library:
 
     lib = open_library(settings, progress=progress_bar())
     for err in lib.errors:
-        print(f"Bỏ qua tệp {load_error(err)}", file=sys.stderr)
+        print(skipped_file(load_error(err)), file=sys.stderr)
     return lib

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.present.words import day_label, lines_label
+from assistant.present import cli as words
 
 if TYPE_CHECKING:  # the calendar (pydantic records) loads only when the command runs
     from assistant.due.schedule import DueItem
@@ -34,7 +34,7 @@ def cmd_deadlines(args, settings) -> int:
 
     lib = open_corpus(settings)
     if args.plan and not lib.plan(args.plan):
-        print(f"Không tìm thấy kế hoạch «{args.plan}».", file=sys.stderr)
+        print(words.no_such_plan(args.plan), file=sys.stderr)
         return 1
     today = args.today or today_in_vietnam()
     items = upcoming(lib.plans, today, days=args.days, unit=args.unit, plan=args.plan)
@@ -42,13 +42,14 @@ def cmd_deadlines(args, settings) -> int:
         print(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=2))
     else:
         places = {p.plan.id: p.plan.place for p in lib.plans}
-        print(format_items(items, today, args.days, places))
+        print(words.deadlines_text(items, today, args.days, places))
     if args.ics:
         from assistant.present.ics import to_ics
 
         events = select_items(lib.plans, unit=args.unit, plan=args.plan)
-        Path(args.ics).write_bytes(to_ics(events, _calendar_name(lib, args)))
-        print(f"Đã ghi {len(events)} hạn công việc vào {args.ics}.", file=sys.stderr)
+        place = lib.plan(args.plan).plan.place if args.plan else None
+        Path(args.ics).write_bytes(to_ics(events, words.calendar_name(place, args.unit)))
+        print(words.ics_written(len(events), args.ics), file=sys.stderr)
     return 0
 
 
@@ -64,47 +65,11 @@ def item_json(item: DueItem) -> dict:
     }
 
 
-def format_items(items: list[DueItem], today: date, days: int, places: dict[str, str]) -> str:
-    """A plain Vietnamese list grouped by date, overdue dates first."""
-    end = date.fromordinal(today.toordinal() + days)
-    head = f"Hạn công việc từ {today:%d/%m/%Y} đến {end:%d/%m/%Y}"
-    if not items:
-        return f"{head}: không có hạn nào."
-    late = sum(i.overdue for i in items)
-    lines = [f"{head}: {len(items) - late} mục" + (f", {late} mục quá hạn" if late else "") + "."]
-    for due, overdue in dict.fromkeys((i.due, i.overdue) for i in items):
-        lines += ["", _date_heading(due, today, overdue)]
-        for item in (i for i in items if i.due == due and i.overdue == overdue):
-            lines += _item_lines(item, places)
-    return "\n".join(lines)
-
-
-def _date_heading(due: date, today: date, overdue: bool) -> str:
-    label = day_label(due, today)
-    return f"⚠️ Quá hạn — {label}" if overdue else f"📅 {label}"
-
-
-def _item_lines(item: DueItem, places: dict[str, str]) -> list[str]:
-    role = "Đơn vị gửi" if item.kind == "report" else "Chủ trì"
-    lead = ", ".join(item.lead) or ("các cơ quan, đơn vị" if item.kind == "report" else "chưa nêu")
-    where = places.get(item.plan, item.plan)
-    return [f"  • {item.what}", f"    {role}: {lead} — {where}, {lines_label(item.lines)}"]
-
-
-def _calendar_name(lib, args) -> str:
-    parts = ["Hạn công việc CCHC"]
-    if args.plan:
-        parts.append(lib.plan(args.plan).plan.place)
-    if args.unit:
-        parts.append(args.unit)
-    return " — ".join(parts)
-
-
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày «{text}» không hợp lệ, cần dạng YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(words.invalid_date(text)) from None
 
 
 def _days(text: str) -> int:
@@ -113,5 +78,5 @@ def _days(text: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"số ngày «{text}» không hợp lệ, cần số nguyên từ 0 trở lên")
+        raise argparse.ArgumentTypeError(words.invalid_days(text))
     return value

@@ -98,14 +98,13 @@ def cmd_fit(args, settings) -> int:
     from assistant.answer.features import FEATURES, LEXICAL_FEATURES
     from assistant.answer.fit import fit, samples
     from assistant.answer.model import PARAMS_FILE, dump_models
+    from assistant.present import cli as words
     from assistant.present.facts import say
     from assistant.serve.assistant import open_index
 
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
     if embedder is None or index.vectors is None:
-        print(
-            "Cần bộ mã hóa (ASSISTANT_EMBEDDER) để khớp mô hình có độ tương đồng ngữ nghĩa.", file=sys.stderr
-        )
+        print(words.FIT_NEEDS_EMBEDDER, file=sys.stderr)
         return 1
     corpus = Corpus(index, say)
     gold = _gold(args.files)
@@ -116,10 +115,7 @@ def cmd_fit(args, settings) -> int:
     meta = {"embedder": embedder.name, "gold": [Path(f).name for f in args.files], "questions": len(gold)}
     out = Path(args.out) if args.out else PARAMS_FILE
     out.write_text(dump_models(models, meta), "utf-8")
-    print(
-        f"Đã ghi tham số vào {out} ({len(gold)} câu hỏi; ngưỡng {models['dense'].threshold:.3f} / "
-        f"{models['lexical'].threshold:.3f})."
-    )
+    print(words.fit_written(out, len(gold), models["dense"].threshold, models["lexical"].threshold))
     return 0
 
 

@@ -11,6 +11,7 @@ from assistant.cli.deadlines import add_deadlines_parser
 from assistant.cli.evaluate import add_eval_parsers
 from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
+from assistant.present import cli as words
 from assistant.present.errors import load_error
 from assistant.settings import load_settings
 
@@ -57,38 +58,30 @@ def cmd_plans(args, settings) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        print(
-            f"{r['id']:24s} {r['place']:18s} {r['period']:24s} nhiệm vụ {r['tasks']:3d}  "
-            f"trách nhiệm {r['duties']:3d}  báo cáo {r['reports']:2d}  chỉ tiêu {r['targets']:3d}"
-        )
+        print(words.plan_row(r))
     return 0
 
 
 def cmd_tasks(args, settings) -> int:
     lib = open_corpus(settings)
     if args.plan and not lib.plan(args.plan):
-        print(f"Không tìm thấy kế hoạch «{args.plan}».", file=sys.stderr)
+        print(words.no_such_plan(args.plan), file=sys.stderr)
         return 1
     tasks = lib.tasks(plan=args.plan, unit=args.unit)
     if args.json:
         print(json.dumps([task_json(t) for t in tasks], ensure_ascii=False, indent=2))
         return 0
     for t in tasks:
-        due = t.deadline.raw if t.deadline else "—"
-        print(
-            f"[{t.plan} dòng {t.span.line_start}] {t.content[:90]}\n"
-            f"    Chủ trì: {', '.join(t.lead) or '—'} | Phối hợp: {', '.join(t.cooperating) or '—'}"
-            f" | Thời hạn: {due}"
-        )
+        print(words.task_lines(t))
     if not tasks:
-        print("Không có nhiệm vụ phù hợp.")
+        print(words.NO_TASKS)
     return 0
 
 
 def cmd_units(args, settings) -> int:
     lib = open_corpus(settings)
     for name, plans in sorted(lib.units(args.plan).items()):
-        print(f"{name}  ({', '.join(sorted(plans))})")
+        print(words.unit_line(name, plans))
     return 0
 
 
@@ -100,14 +93,9 @@ def _assistant(settings, rebuild: bool = False):
 
 def cmd_index(args, settings) -> int:
     assistant = _assistant(settings, rebuild=args.rebuild)
-    m = assistant.index.manifest
-    state = "đã xây dựng lại" if assistant.rebuilt else "đã có sẵn, khớp với kho kế hoạch"
-    print(
-        f"Chỉ mục {state}: {m['passages']} đoạn, {len(m['plans'])} kế hoạch, "
-        f"bộ mã hóa {m['embedder']['name'] if m['embedder'] else 'không dùng'} ({settings.index_dir})."
-    )
+    print(words.index_state(assistant.index.manifest, assistant.rebuilt, settings.index_dir))
     for err in assistant.index.errors:
-        print(f"Bỏ qua tệp {load_error(err)}", file=sys.stderr)
+        print(words.skipped_file(load_error(err)), file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from assistant.cli.progress import progress_bar
+from assistant.present.cli import RERUN_WITH_REPLACE
 from assistant.present.updates import added_text, update_message
 
 
@@ -29,7 +30,7 @@ def cmd_add(args, settings) -> int:
     if not result.ok:
         print(update_message(result), file=sys.stderr)
         if result.status == "exists":
-            print("Chạy lại với --replace để thay thế.", file=sys.stderr)
+            print(RERUN_WITH_REPLACE, file=sys.stderr)
         return 1
     print(added_text(result))
     return 0

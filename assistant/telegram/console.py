@@ -9,7 +9,7 @@ from typing import TextIO
 
 from assistant.serve.assistant import Assistant
 from assistant.telegram import conversation, replies
-from assistant.telegram.html import esc, to_plain
+from assistant.telegram.html import to_plain
 
 
 def respond(assistant: Assistant, line: str, today: Callable[[], date], out_dir: Path) -> str:
@@ -34,7 +34,7 @@ def respond(assistant: Assistant, line: str, today: Callable[[], date], out_dir:
         ics = conversation.calendar_file(assistant, today(), arg or None)
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / ics.name).write_bytes(ics.data)
-        return f"{ics.caption}\nĐã lưu tệp: {esc(str(out_dir / ics.name))}"
+        return replies.saved_file(ics.caption, str(out_dir / ics.name))
     if command == "nhacviec":
         return replies.TELEGRAM_ONLY
     return replies.UNKNOWN_COMMAND

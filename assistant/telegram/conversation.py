@@ -77,8 +77,8 @@ def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> C
     from assistant.present.ics import to_ics
 
     items = upcoming(assistant.index.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
-    title = f"Hạn chót CCHC — {unit_name}" if unit_name else "Hạn chót CCHC"
-    return CalendarFile(due.ics_name(unit_name), to_ics(items, title), due.ics_caption(len(items), unit_name))
+    ics = to_ics(items, due.ics_title(unit_name))
+    return CalendarFile(due.ics_name(unit_name), ics, due.ics_caption(len(items), unit_name))
 
 
 def _places(assistant: Assistant) -> dict[str, str]:

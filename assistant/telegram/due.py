@@ -97,6 +97,10 @@ def ics_name(unit: str | None) -> str:
     return f"han-chot-cchc{'-' + slug if slug else ''}.ics"
 
 
+def ics_title(unit: str | None) -> str:
+    return f"Hạn chót CCHC — {unit}" if unit else "Hạn chót CCHC"
+
+
 def ics_caption(count: int, unit: str | None) -> str:
     who = f" của {esc(unit_label(unit))}" if unit else ""
     if not count:

@@ -7,15 +7,9 @@ import logging
 import os
 import sys
 
+from assistant.present.cli import LOADING
 from assistant.settings import load_settings
-
-NO_TOKEN = """Chưa có mã bot Telegram (TELEGRAM_BOT_TOKEN).
-Cách lấy mã:
-  1. Mở Telegram, tìm @BotFather, gửi lệnh /newbot và làm theo hướng dẫn.
-  2. Chép mã BotFather gửi (dạng 123456789:ABC...) vào biến môi trường
-     TELEGRAM_BOT_TOKEN hoặc vào tệp .env:  TELEGRAM_BOT_TOKEN=123456789:ABC...
-  3. Chạy lại: python bot.py
-Muốn thử ngay trên máy, không cần Telegram:  python bot.py --console"""
+from assistant.telegram import replies
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
         for stream in (sys.stdin, sys.stdout):
             stream.reconfigure(encoding="utf-8", errors="replace")
-        print("Đang nạp kế hoạch (lần đầu có thể mất 10–60 giây)...", file=sys.stderr)
+        print(LOADING, file=sys.stderr)
         run_console(
             Assistant.load(settings),
             sys.stdin,
@@ -44,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     if not settings.telegram_token:
-        print(NO_TOKEN, file=sys.stderr)
+        print(replies.NO_TOKEN, file=sys.stderr)
         return 2
     from assistant.telegram.app import run
 
@@ -56,9 +50,5 @@ def chat() -> int:
     """The Telegram bot when a token is configured, otherwise the console chat."""
     if load_settings().telegram_token:
         return main([])
-    print(
-        "Chưa có TELEGRAM_BOT_TOKEN: mở trò chuyện trong cửa sổ dòng lệnh "
-        "(xem README để chạy trên Telegram).",
-        file=sys.stderr,
-    )
+    print(replies.CONSOLE_WITHOUT_TOKEN, file=sys.stderr)
     return main(["--console"])

@@ -178,3 +178,21 @@ def store_recovered(moved_to: str) -> str:
         f"⚠️ Tệp dữ liệu của bot bị hỏng nên đã được chuyển sang «{esc(moved_to)}» và tạo tệp mới. "
         "Các đăng ký nhắc việc và phản hồi trước đây không còn; hãy đăng ký lại /nhacviec nếu cần."
     )
+
+
+NO_TOKEN = """Chưa có mã bot Telegram (TELEGRAM_BOT_TOKEN).
+Cách lấy mã:
+  1. Mở Telegram, tìm @BotFather, gửi lệnh /newbot và làm theo hướng dẫn.
+  2. Chép mã BotFather gửi (dạng 123456789:ABC...) vào biến môi trường
+     TELEGRAM_BOT_TOKEN hoặc vào tệp .env:  TELEGRAM_BOT_TOKEN=123456789:ABC...
+  3. Chạy lại: python bot.py
+Muốn thử ngay trên máy, không cần Telegram:  python bot.py --console"""
+CONSOLE_WITHOUT_TOKEN = (
+    "Chưa có TELEGRAM_BOT_TOKEN: mở trò chuyện trong cửa sổ dòng lệnh (xem README để chạy trên Telegram)."
+)
+SOURCES_BUTTON, MORE_BUTTON = "📄 Nguyên văn", "🔎 Kết quả khác"
+
+
+def saved_file(caption: str, path: str) -> str:
+    """The console's reply to /lich: the calendar's caption and where the file was saved."""
+    return f"{caption}\nĐã lưu tệp: {esc(path)}"

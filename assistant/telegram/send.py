@@ -22,6 +22,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
 
 from assistant.records import Answer
+from assistant.telegram import replies
 from assistant.telegram.html import split_html
 
 log = logging.getLogger(__name__)
@@ -132,9 +133,9 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMa
         return None
     first = []
     if answer.citations or answer.alternatives:
-        first.append(InlineKeyboardButton("📄 Nguyên văn", callback_data=f"src:{key}"))
+        first.append(InlineKeyboardButton(replies.SOURCES_BUTTON, callback_data=f"src:{key}"))
     if answer.found and answer.alternatives:
-        first.append(InlineKeyboardButton("🔎 Kết quả khác", callback_data=f"alt:{key}"))
+        first.append(InlineKeyboardButton(replies.MORE_BUTTON, callback_data=f"alt:{key}"))
     votes = [
         InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
         InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}"),
