@@ -57,9 +57,13 @@ class Library:
     plans: list[PlanRecords]
     errors: list[LoadError] = field(default_factory=list)
 
+    def find(self, key: str) -> list[PlanRecords]:
+        """The plans `key` names (`find_plans`)."""
+        return find_plans(self.plans, key)
+
     def plan(self, key: str) -> PlanRecords | None:
         """A plan by id, file name or place, with or without diacritics."""
-        found = find_plans(self.plans, key)
+        found = self.find(key)
         return found[0] if found else None
 
     def select(self, plan: str | None) -> list[PlanRecords]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.answer import Answerer
 from assistant.index.embed import make_embedder
-from assistant.index.library import Library, UnitPlanView, unit_view
+from assistant.index.library import Library
 from assistant.index.lock import index_lock
 from assistant.index.store import Index, IndexInvalid, Progress, build_index, load_index
 from assistant.parse.plan import parse_plan
@@ -39,9 +39,6 @@ class Assistant:
     def library(self) -> Library:
         """The plans' records as the index holds them, with their lookups."""
         return Library(self.index.plans, self.index.errors)
-
-    def unit(self, name: str) -> tuple[str, list[UnitPlanView]]:
-        return unit_view(self.index.plans, name)
 
 
 def open_library(settings: Settings, progress: Progress | None = None) -> Library:

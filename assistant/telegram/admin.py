@@ -16,7 +16,6 @@ from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from assistant.index.library import find_plans
 from assistant.index.update import UpdateResult, add_plan, remove_plan
 from assistant.serve.assistant import Assistant
 from assistant.telegram import admin_replies as texts
@@ -47,15 +46,15 @@ async def remove_command(update: Update, context: BotContext) -> None:
     if not state.is_admin(update.effective_user.id):
         await send(update, texts.ADMIN_ONLY)
         return
-    arg, plans = command_argument(update.message), state.assistant.index.plans
-    found = [texts.removal(r) for r in find_plans(plans, arg)] if arg else []
+    arg, library = command_argument(update.message), state.assistant.library
+    found = [texts.removal(r) for r in library.find(arg)] if arg else []
     if len(found) == 1:
         key = state.removals.put(found[0])
         await send(
             update, texts.confirm_removal_html(found[0]), texts.confirm_keyboard("del", key, texts.DELETE)
         )
         return
-    items = [(state.removals.put(item), item) for item in found or map(texts.removal, plans)]
+    items = [(state.removals.put(item), item) for item in found or map(texts.removal, library.plans)]
     await send(update, texts.removal_list_html(arg, bool(found), len(items)), texts.removal_keyboard(items))
 
 

@@ -158,7 +158,7 @@ async def post_init(app: Application) -> None:
     log.info(
         "bot @%s ready: %d plans, %d digest subscriptions",
         app.bot.username,
-        len(state.assistant.index.plans),
+        len(state.assistant.library.plans),
         digest.schedule_all(app),
     )
 

@@ -15,7 +15,7 @@ DEFAULT_DAYS = 30
 
 
 def start(assistant: Assistant) -> str:
-    return replies.start_html(assistant.index.plans)
+    return replies.start_html(assistant.library.plans)
 
 
 def help_(admin: bool = False) -> str:
@@ -23,16 +23,16 @@ def help_(admin: bool = False) -> str:
 
 
 def plans(assistant: Assistant) -> str:
-    return replies.plans_html(assistant.index.plans)
+    return replies.plans_html(assistant.library.plans)
 
 
 def unit(assistant: Assistant, name: str) -> str:
     name = name.strip()
     if not name:
-        return replies.unit_usage_html(assistant.index.plans)
-    canonical, views = assistant.unit(name)
+        return replies.unit_usage_html(assistant.library.plans)
+    canonical, views = assistant.library.unit(name)
     if not views:
-        return replies.unit_unknown_html(name, assistant.index.plans)
+        return replies.unit_unknown_html(name, assistant.library.plans)
     return replies.unit_html(canonical, views)
 
 
@@ -52,7 +52,7 @@ def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None
         return due.DAYS_USAGE
     from assistant.due.schedule import upcoming
 
-    items = upcoming(assistant.index.plans, today, days=days, unit=unit_name)
+    items = upcoming(assistant.library.plans, today, days=days, unit=unit_name)
     return due.upcoming_html(items, today, days, unit_name, _places(assistant))
 
 
@@ -60,7 +60,7 @@ def digest(assistant: Assistant, today: date, unit_name: str | None) -> str | No
     """The morning digest for a chat, or None when nothing is due."""
     from assistant.due.schedule import digest_items
 
-    items = digest_items(assistant.index.plans, today, unit=unit_name)
+    items = digest_items(assistant.library.plans, today, unit=unit_name)
     return due.digest_html(items, today, unit_name, _places(assistant)) if items else None
 
 
@@ -76,10 +76,10 @@ def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> C
     from assistant.due.schedule import upcoming
     from assistant.present.ics import to_ics
 
-    items = upcoming(assistant.index.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
+    items = upcoming(assistant.library.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
     ics = to_ics(items, due.ics_title(unit_name))
     return CalendarFile(due.ics_name(unit_name), ics, due.ics_caption(len(items), unit_name))
 
 
 def _places(assistant: Assistant) -> dict[str, str]:
-    return {rec.plan.id: rec.plan.place for rec in assistant.index.plans}
+    return {rec.plan.id: rec.plan.place for rec in assistant.library.plans}
