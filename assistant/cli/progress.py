@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from assistant.present.cli import EMBEDDING, PASSAGE_UNIT
 
-def progress_bar(desc: str = "Mã hóa đoạn văn") -> Callable[[int, int], None]:
+
+def progress_bar(desc: str = EMBEDDING) -> Callable[[int, int], None]:
     state: dict = {}
 
     def update(done: int, total: int) -> None:
@@ -14,7 +16,7 @@ def progress_bar(desc: str = "Mã hóa đoạn văn") -> Callable[[int, int], No
 
         bar = state.get("bar")
         if bar is None:
-            bar = state["bar"] = tqdm(total=total, desc=desc, unit="đoạn", file=sys.stderr)
+            bar = state["bar"] = tqdm(total=total, desc=desc, unit=PASSAGE_UNIT, file=sys.stderr)
         bar.n = done
         bar.refresh()
         if done >= total:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # records and the calendar load only when a command needs the
     from assistant.records import Task
 
 NO_TASKS = "Không có nhiệm vụ phù hợp."
+EMBEDDING, EMBEDDING_NEW, PASSAGE_UNIT = "Mã hóa đoạn văn", "Mã hóa đoạn văn mới", "đoạn"
 RERUN_WITH_REPLACE = "Chạy lại với --replace để thay thế."
 FIT_NEEDS_EMBEDDER = "Cần bộ mã hóa (ASSISTANT_EMBEDDER) để khớp mô hình có độ tương đồng ngữ nghĩa."
 LOADING = "Đang nạp kế hoạch (lần đầu có thể mất 10–60 giây)..."
