@@ -54,10 +54,16 @@ class Deadline(Record):
 
 
 class Plan(Record):
+    """A plan's identity: `id` is unique in a corpus (places that differ only by
+    diacritics get distinct ids); `province` (and `district` when the plan names one) is
+    the level above the commune or ward, as the plan writes it; "" when it does not."""
+
     id: str
     file: str
     place: str  # "xã Vĩnh Thịnh", "phường Rạch Giá"
-    unit_kind: str  # "xã" or "phường"
+    unit_kind: str  # "xã", "phường", "thị trấn" or "đặc khu"
+    province: str = ""  # "tỉnh An Giang", "thành phố Cần Thơ"
+    district: str = ""  # "huyện Châu Thành", where the plan names it
     period: str  # "2026", "6 tháng cuối năm 2025"
     year: int | None = None
     number: str | None = None
@@ -212,7 +218,8 @@ class Answer(Record):
     alternatives: tuple[Citation, ...] = ()  # next candidates / closest passages
     plans: tuple[str, ...] = ()  # the plans stated from or, when not found, searched
     places: tuple[str, ...] = ()  # their places, in the same order
-    status: Literal["answer", "not_found", "invalid"] = "answer"
+    status: Literal["answer", "not_found", "invalid", "ambiguous"] = "answer"
+    choices: tuple[Plan, ...] = ()  # ambiguous: the plans of one place name to choose from
     missing: MissingPlan | None = None  # no plan for the place or year asked about
     available: tuple[tuple[str, str], ...] = ()  # with `missing`: (place, period) loaded
     problem: QuestionProblem | None = None  # why the question was invalid

@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.answer.acronyms import expansions
 from assistant.answer.features import QuestionView, add_relative, featurize
+from assistant.answer.places import gazetteer
 from assistant.answer.question import Question, parse_question
 from assistant.answer.rank import POOL, Hit, rank
 from assistant.answer.statements import (
@@ -62,6 +63,7 @@ class Corpus:
         }
         self._headings: dict[tuple[str, int, str], tuple] = {}
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
+        self.gazetteer = gazetteer([p.plan for p in index.plans], fold(self.lower_text))
 
     def heading(self, plan: str, at: int, unit: str) -> tuple:
         """`unit_heading`, remembered: the same duties come up for many questions."""
@@ -72,7 +74,7 @@ class Corpus:
 
     def parse(self, raw: str | None) -> Question:
         """The question, with the plans it names among this corpus's."""
-        q = parse_question(raw, self.places, self.periods)
+        q = parse_question(raw, self.places, self.periods, self.gazetteer)
         known = self.words.views["fold"].idf
         long = expansions(q.text, self.lower_text, lambda token: fold(token) in known)
         return replace(q, acronyms=long) if long else q

@@ -62,6 +62,14 @@ class Answerer:
                 length=exc.length,
                 limit=MAX_CHARS,
             )
+        if q.ambiguous:
+            return Answer(
+                question=q.text,
+                found=False,
+                intent=q.intent,
+                status="ambiguous",
+                choices=tuple(self.corpus.plans[p].plan for p in q.ambiguous),
+            )
         missing = missing_plan(q, self.corpus.places, self.corpus.periods)
         if missing:
             return no_plan(self.corpus, q.text, q.intent, missing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.places import Place, named_plans
 from assistant.lang.normalize import collapse, fold, fold_word, has_diacritics, nfc
 from assistant.lang.units import ABBREVIATIONS, find_units
 from assistant.records import QuestionProblem
@@ -95,6 +96,7 @@ class Question:
     unknown_place: str | None = None
     period_plans: tuple[str, ...] = ()  # plans whose period the question names (a hint, not a scope)
     acronyms: tuple[str, ...] = ()  # long forms of initials the plans spell out ("DQTV")
+    ambiguous: tuple[str, ...] = ()  # plans of one place name the question does not tell apart
 
     @property
     def spelled_out(self) -> str:
@@ -158,35 +160,6 @@ def period_key(text: str) -> str:
     return re.sub(r"\b(?:sau|06)\b", "6", fold(text))
 
 
-def detect_plans(
-    folded: str, places: dict[str, str], periods: dict[str, str] | None = None
-) -> tuple[str, ...]:
-    """Plan ids whose place name the question mentions; failing that, the plans of the
-    one kind of unit it names (`phường` or `xã`). A period ("6 tháng cuối năm 2025") does
-    not restrict: another plan may have a task of that name (`period_plans`)."""
-    found = []
-    for plan_id, place in places.items():
-        name = fold(re.sub(r"^(?:xã|phường|thị trấn)\s+", "", place, flags=re.IGNORECASE)).strip()
-        if name and re.search(rf"\b{re.escape(name)}\b", folded):
-            found.append(plan_id)
-    if found:
-        return tuple(found)
-    kinds = {
-        k
-        for k, pat in (
-            ("xa", r"\bxa\b(?!\s+hoi)"),
-            ("phuong", r"\bphuong\b(?!\s+(?:thuc|an|tien|phap|cham|huong))"),
-        )
-        if re.search(pat, folded)
-    }
-    if len(kinds) == 1:
-        kind = kinds.pop()
-        matching = tuple(pid for pid, place in places.items() if fold(place).startswith(kind + " "))
-        if 0 < len(matching) < len(places):
-            return matching
-    return ()
-
-
 def period_plans(folded: str, periods: dict[str, str] | None) -> tuple[str, ...]:
     """Plans whose distinctive period (one that names months) the question names."""
     key = period_key(folded)
@@ -198,9 +171,15 @@ def period_plans(folded: str, periods: dict[str, str] | None) -> tuple[str, ...]
 
 
 def parse_question(
-    raw: str | None, places: dict[str, str], periods: dict[str, str] | None = None
+    raw: str | None,
+    places: dict[str, str],
+    periods: dict[str, str] | None = None,
+    gazetteer: list[Place] | None = None,
 ) -> Question:
+    """`gazetteer`: the loaded plans' places (`places.gazetteer`); `places` maps plan ids to
+    their place names."""
     text = validate(raw)
+    named = named_plans(text, gazetteer or [])
     folded = fold(text)
     expanded = expand_abbreviations(text)
     units = find_units(expanded, loose=True)
@@ -209,7 +188,8 @@ def parse_question(
         folded=folded,
         search_text=expanded,
         intent=detect_intent(folded),
-        plan_ids=detect_plans(folded, places, periods),
+        plan_ids=named.plan_ids,
+        ambiguous=named.ambiguous,
         units=tuple(dict.fromkeys(u.unit for u in units)),
         unit_mentions=tuple(u.text for u in units),
         wants=detect_wants(folded),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.lang.normalize import fold
+from assistant.lang.normalize import fold, has_diacritics
 from assistant.lang.units import canonical_unit, unit_matches
 from assistant.read.load import LoadError
 from assistant.records import Duty, PlanRecords, Task
@@ -22,8 +22,11 @@ def find_plans(plans: list[PlanRecords], key: str) -> list[PlanRecords]:
     exact = [r for r in plans if k in {fold(r.plan.id), fold(r.plan.file), fold(Path(r.plan.file).stem)}]
     if exact:
         return exact
-    place = [r for r in plans if r.plan.place and fold(r.plan.place) == k]
-    return place or [r for r in plans if r.plan.place and k in fold(r.plan.place)]
+    found = [r for r in plans if r.plan.place and fold(r.plan.place) == k]
+    found = found or [r for r in plans if r.plan.place and k in fold(r.plan.place)]
+    if has_diacritics(key):  # "xã Thạnh An" names that plan, not xã Thanh An's
+        return [r for r in found if key.strip().lower() in r.plan.place.lower()] or found
+    return found
 
 
 @dataclass(frozen=True)

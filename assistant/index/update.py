@@ -224,9 +224,15 @@ class _Counting:
 
 
 def _same_plan(a: PlanRecords, b: PlanRecords) -> bool:
-    if not a.plan.place or fold(a.plan.place) != fold(b.plan.place):
+    """One identity: the same place spelled the same (Thạnh An is not Thanh An), in the
+    same province and district (where both plans name them), for the same period."""
+    pa, pb = a.plan, b.plan
+    if not pa.place or pa.place.lower() != pb.place.lower():
         return False
-    return fold(a.plan.period) == fold(b.plan.period) and a.plan.year == b.plan.year
+    for x, y in ((pa.province, pb.province), (pa.district, pb.district)):
+        if x and y and fold(x) != fold(y):
+            return False
+    return fold(pa.period) == fold(pb.period) and pa.year == pb.year
 
 
 def _clashes(corpus: _Corpus, record: PlanRecords, name: str, in_place: bool) -> list[str]:

@@ -9,17 +9,46 @@ from assistant.records import Plan, stable_id
 
 _CAP = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ]"
 _NAME = rf"{_CAP}\w*(?:\s+{_CAP}\w*){{0,3}}"
-_PLACE = re.compile(rf"\b(xã|phường|thị trấn)\s+({_NAME})")
+_PLACE = re.compile(rf"\b(xã|phường|thị trấn|đặc khu)\s+({_NAME})")
+# The level above: "UBND tỉnh An Giang", "Ủy ban nhân dân thành phố Cần Thơ", "Sở Nội vụ
+# tỉnh ...", a letterhead "UBND THÀNH PHỐ HẢI PHÒNG"; the first one the plan names.
+_WORD = rf"{_CAP}[a-zà-ỹđ]+"  # a capitalised word (not an acronym such as "CCHC")
+_TITLED = rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}"  # on one line: a table cell may end in "tỉnh"
+_LETTERHEAD = r"(?:UBND|ỦY BAN NHÂN DÂN)[ \t]+"
+_UPPER = rf"{_CAP}+(?:[ \t]+{_CAP}+){{0,3}}"
+_PROVINCE = re.compile(
+    rf"\b(tỉnh|thành phố)[ \t]+({_TITLED})|{_LETTERHEAD}(TỈNH|THÀNH PHỐ)[ \t]+({_UPPER})\b"
+)
+_DISTRICT = re.compile(
+    rf"\b(huyện|thị xã|quận)[ \t]+({_TITLED})|{_LETTERHEAD}(HUYỆN|THỊ XÃ|QUẬN)[ \t]+({_UPPER})\b"
+)
 _NUMBER = re.compile(r"(?:Số|số)\s*:?\s*(\d+\s*/\s*(?:KH|QĐ)-UBND)")
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _PERIOD = re.compile(r"((?:sáu|06|6)\s+tháng\s+(?:đầu|cuối)\s+năm\s+\d{4}|năm\s+\d{4})", re.IGNORECASE)
 
 
 def plan_id_for(file_name: str) -> str:
-    """A readable, stable plan id from the file name: `phuong-rach-gia-2026`."""
+    """A readable, stable plan id from the file name: `phuong-rach-gia-2026`. A name
+    whose diacritics the slug would lose ("xã Thạnh An 2026.docx") gets a short hash of
+    the name as written, so that "Thạnh An" and "Thanh An" stay two plans."""
     stem = file_name.rsplit(".", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
-    return slug or stable_id(file_name)
+    if not slug:
+        return stable_id(file_name)
+    if re.sub(r"[^a-z0-9]+", "", stem.lower()) != re.sub(r"[^a-z0-9]+", "", fold(stem)):
+        return f"{slug}-{stable_id(stem)[:4]}"
+    return slug
+
+
+def _level_above(pattern: re.Pattern, text: str) -> str:
+    """The first "tỉnh X" / "huyện Y" the text names, in lower-case kind and title-case name."""
+    m = pattern.search(text)
+    if not m:
+        return ""
+    kind, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    if name.isupper():
+        name = " ".join(w.capitalize() for w in name.lower().split())
+    return f"{kind.lower()} {name.strip()}"
 
 
 def _title(head: list[str], place: str, period: str) -> str:
@@ -55,6 +84,8 @@ def extract_plan(file_name: str, text: str) -> Plan:
         file=file_name,
         place=place,
         unit_kind=unit_kind,
+        province=_level_above(_PROVINCE, text),
+        district=_level_above(_DISTRICT, head_text.split("Căn cứ", 1)[0]),
         period=period,
         year=year,
         number=re.sub(r"\s+", "", number_m.group(1)) if number_m else None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.present.facts import say
 from assistant.present.words import lines_label
-from assistant.records import Answer, Citation
+from assistant.records import Answer, Citation, Plan
 
 _INVALID = {
     "empty": "Bạn chưa nhập câu hỏi. Hãy hỏi ví dụ: «Ai chủ trì kế hoạch chuyển đổi số năm 2026?»",
@@ -27,6 +27,8 @@ def answer_markdown(answer: Answer) -> str:
                 "mỗi lần một ý."
             )
         return _INVALID[answer.problem or "empty"]
+    if answer.status == "ambiguous":
+        return _choose(answer)
     if answer.missing is not None:
         return _no_plan(answer)
     if not answer.found:
@@ -39,6 +41,21 @@ def answer_markdown(answer: Answer) -> str:
         fact = answer.facts[0]
         return say(fact) if answer.named_plan else f"{say(fact)} [{fact.place}]"
     return "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+
+
+def plan_label(plan: Plan) -> str:
+    """ "xã Thạnh An (thành phố Cần Thơ), năm 2026": enough to tell plans of one name apart."""
+    above = ", ".join(x for x in (plan.district, plan.province) if x)
+    where = f"{plan.place} ({above})" if above else plan.place
+    return f"{where}, {plan.period}" if plan.period else where
+
+
+def _choose(answer: Answer) -> str:
+    listed = "\n".join(f"• {plan_label(p)} — mã {p.id}" for p in answer.choices)
+    return (
+        f"Có {len(answer.choices)} kế hoạch cùng tên địa bàn trong câu hỏi:\n{listed}\n"
+        "Bạn hỏi kế hoạch nào? Hãy hỏi lại, ghi tên xã/phường có dấu hoặc kèm tên tỉnh, huyện."
+    )
 
 
 def _no_plan(answer: Answer) -> str:

@@ -1,0 +1,118 @@
+"""Which loaded plans a question names by place: the longest name wins (Tân Phú Đông over
+Tân Phú), the spelling with the question's own diacritics wins (Thạnh An over Thanh An),
+a province or district named in the question settles a name several provinces share, and
+a name that the plans also use as ordinary words ("an ninh") counts only after its unit
+kind ("xã An Ninh") or written with capitals. What still matches several plans of one
+name is ambiguous: the answer asks which one. Pure given the plans and their text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lang.normalize import fold, has_diacritics
+from assistant.lang.units import fold_same_length
+from assistant.records import Plan
+
+_KIND_BEFORE = re.compile(r"\b(?:xa|phuong|thi tran|dac khu)\s+$")
+_KINDS = (("xa", r"\bxa\b(?!\s+hoi)"), ("phuong", r"\bphuong\b(?!\s+(?:thuc|an|tien|phap|cham|huong))"))
+
+
+@dataclass(frozen=True)
+class Place:
+    plan: str
+    kind: str  # folded: "xa", "phuong", ...
+    name: str  # lower case, as the plan writes it: "thạnh an"
+    folded: str  # "thanh an"
+    above: tuple[str, ...]  # folded names of its province and district ("can tho")
+    common: bool  # the plans use the name as ordinary words too
+
+
+def _name(place: str) -> str:
+    return re.sub(r"^(?:xã|phường|thị trấn|đặc khu)\s+", "", place, flags=re.IGNORECASE).strip().lower()
+
+
+def _above(level: str) -> str:
+    return fold(re.sub(r"^(?:tỉnh|thành phố|huyện|thị xã|quận)\s+", "", level, flags=re.IGNORECASE)).strip()
+
+
+def ordinary_use(folded_name: str, folded_text: str) -> bool:
+    """Whether the text uses the name other than as a place (not right after xã/phường)."""
+    for m in re.finditer(rf"\b{re.escape(folded_name)}\b", folded_text):
+        if not _KIND_BEFORE.search(folded_text[max(0, m.start() - 12) : m.start()]):
+            return True
+    return False
+
+
+def gazetteer(plans: list[Plan], folded_text: str = "") -> list[Place]:
+    """The places of `plans`; `folded_text` (the plans' text, folded) tells which names
+    are also ordinary words."""
+    out = []
+    for p in plans:
+        name = _name(p.place)
+        if not name:
+            continue
+        folded = fold(name)
+        above = tuple(a for a in (_above(p.province), _above(p.district)) if a)
+        out.append(Place(p.id, fold(p.unit_kind), name, folded, above, ordinary_use(folded, folded_text)))
+    return out
+
+
+@dataclass(frozen=True)
+class Named:
+    plan_ids: tuple[str, ...]  # the plans the question names (or, by its unit kind, restricts to)
+    ambiguous: tuple[str, ...] = ()  # plans of one name the question does not tell apart
+
+
+def named_plans(text: str, places: list[Place]) -> Named:
+    """The plans `text` (the question, NFC) names by place."""
+    f = fold_same_length(text)
+    lower = text.lower()
+    spelled = has_diacritics(text)  # without any, a spelling tells nothing apart
+    hits = []  # (start, end, place, exact)
+    for place in places:
+        for m in re.finditer(rf"\b{re.escape(place.folded)}\b", f):
+            kind_before = bool(_KIND_BEFORE.search(f[max(0, m.start() - 12) : m.start()]))
+            if place.common and not (kind_before or text[m.start()].isupper()):
+                continue
+            hits.append((m.start(), m.end(), place, lower[m.start() : m.end()] == place.name))
+    # the longest name wins: drop a match inside a longer one
+    hits = [
+        h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] for o in hits)
+    ]
+    chosen: list[Place] = []
+    ambiguous: list[str] = []
+    folded_question = fold(text)
+    for span in dict.fromkeys((h[0], h[1]) for h in hits):
+        group = [h for h in hits if (h[0], h[1]) == span]
+        exact = [h for h in group if h[3] and spelled]
+        group = exact if exact and len(exact) < len(group) else group
+        above = [
+            h for h in group if any(re.search(rf"\b{re.escape(a)}\b", folded_question) for a in h[2].above)
+        ]
+        group = above if above else group
+        chosen += [h[2] for h in group]
+        if len(group) > 1:
+            ambiguous += [h[2].plan for h in group]
+    if chosen:
+        return Named(tuple(dict.fromkeys(p.plan for p in chosen)), tuple(dict.fromkeys(ambiguous)))
+    return Named(_by_kind(fold(text), places))
+
+
+def _inside(hit: tuple, other: tuple) -> bool:
+    return other[0] <= hit[0] and hit[1] <= other[1] and other[1] - other[0] > hit[1] - hit[0]
+
+
+def _mentions(folded: str, name: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(name)}\b", folded))
+
+
+def _by_kind(folded: str, places: list[Place]) -> tuple[str, ...]:
+    """The plans of the one kind of unit the question names (`phường` or `xã`), when that
+    restricts the loaded plans."""
+    kinds = {k for k, pat in _KINDS if re.search(pat, folded)}
+    if len(kinds) != 1:
+        return ()
+    kind = kinds.pop()
+    matching = tuple(p.plan for p in places if p.kind == kind)
+    return matching if 0 < len(matching) < len(places) else ()
