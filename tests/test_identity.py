@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS
 
-from assistant.answer.places import gazetteer, named_plans
+from assistant.answer.places import Gazetteer, named_plans
 from assistant.index.library import find_plans
 from assistant.index.update import add_plan
 from assistant.lang.normalize import fold
@@ -48,8 +48,12 @@ def province():
         _plan("xa-tan-phu-2026.txt", _renamed(VINH_THINH, "Vĩnh Thịnh", "Tân Phú")),
         _plan("xa-tan-phu-dong-2026.txt", _renamed(VINH_THINH, "Vĩnh Thịnh", "Tân Phú Đông")),
     ]
-    text = fold("\n".join(b.text for p in plans for b in p.blocks))
-    return {p.plan.id: p for p in plans}, gazetteer([p.plan for p in plans], text)
+    by_id = {p.plan.id: p for p in plans}
+    return by_id, Gazetteer([p.plan for p in plans], lambda pid: _folded_text(by_id[pid]))
+
+
+def _folded_text(plan) -> str:
+    return fold("\n".join(b.text for b in plan.blocks))
 
 
 def _named(province, question: str):

@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.answer.acronyms import expansions
 from assistant.answer.features import QuestionView, add_relative, featurize
-from assistant.answer.places import gazetteer
+from assistant.answer.places import Gazetteer
 from assistant.answer.question import Question, parse_question
 from assistant.answer.rank import POOL, Hit, rank
 from assistant.answer.statements import (
@@ -63,7 +63,10 @@ class Corpus:
         }
         self._headings: dict[tuple[str, int, str], tuple] = {}
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
-        self.gazetteer = gazetteer([p.plan for p in index.plans], fold(self.lower_text))
+        self.gazetteer = Gazetteer([p.plan for p in index.plans], self._folded_text_of)
+
+    def _folded_text_of(self, plan: str) -> str:
+        return fold("\n".join(p.text for p in self.index.passages if p.plan == plan))
 
     def heading(self, plan: str, at: int, unit: str) -> tuple:
         """`unit_heading`, remembered: the same duties come up for many questions."""

@@ -8,6 +8,7 @@ name is ambiguous: the answer asks which one. Pure given the plans and their tex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.lang.normalize import fold, has_diacritics
@@ -25,7 +26,6 @@ class Place:
     name: str  # lower case, as the plan writes it: "thạnh an"
     folded: str  # "thanh an"
     above: tuple[str, ...]  # folded names of its province and district ("can tho")
-    common: bool  # the plans use the name as ordinary words too
 
 
 def _name(place: str) -> str:
@@ -44,18 +44,25 @@ def ordinary_use(folded_name: str, folded_text: str) -> bool:
     return False
 
 
-def gazetteer(plans: list[Plan], folded_text: str = "") -> list[Place]:
-    """The places of `plans`; `folded_text` (the plans' text, folded) tells which names
-    are also ordinary words."""
-    out = []
-    for p in plans:
-        name = _name(p.place)
-        if not name:
-            continue
-        folded = fold(name)
-        above = tuple(a for a in (_above(p.province), _above(p.district)) if a)
-        out.append(Place(p.id, fold(p.unit_kind), name, folded, above, ordinary_use(folded, folded_text)))
-    return out
+class Gazetteer:
+    """The places of the loaded plans. Whether a name is also ordinary words is read, the
+    first time a question matches it, from its own plan's text (`folded_text_of(plan id)`,
+    folded): a plan that speaks of "an ninh trật tự" uses "an ninh" as words."""
+
+    def __init__(self, plans: list[Plan], folded_text_of: Callable[[str], str] = lambda plan: ""):
+        self.places = []
+        for p in plans:
+            name = _name(p.place)
+            if name:
+                above = tuple(a for a in (_above(p.province), _above(p.district)) if a)
+                self.places.append(Place(p.id, fold(p.unit_kind), name, fold(name), above))
+        self._text_of = folded_text_of
+        self._common: dict[str, bool] = {}
+
+    def common(self, place: Place) -> bool:
+        if place.plan not in self._common:
+            self._common[place.plan] = ordinary_use(place.folded, self._text_of(place.plan))
+        return self._common[place.plan]
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,9 @@ class Named:
     ambiguous: tuple[str, ...] = ()  # plans of one name the question does not tell apart
 
 
-def named_plans(text: str, places: list[Place]) -> Named:
+def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
     """The plans `text` (the question, NFC) names by place."""
+    places = gazetteer.places if gazetteer else []
     f = fold_same_length(text)
     lower = text.lower()
     spelled = has_diacritics(text)  # without any, a spelling tells nothing apart
@@ -73,7 +81,7 @@ def named_plans(text: str, places: list[Place]) -> Named:
     for place in places:
         for m in re.finditer(rf"\b{re.escape(place.folded)}\b", f):
             kind_before = bool(_KIND_BEFORE.search(f[max(0, m.start() - 12) : m.start()]))
-            if place.common and not (kind_before or text[m.start()].isupper()):
+            if not (kind_before or text[m.start()].isupper()) and gazetteer.common(place):
                 continue
             hits.append((m.start(), m.end(), place, lower[m.start() : m.end()] == place.name))
     # the longest name wins: drop a match inside a longer one

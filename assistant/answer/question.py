@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.places import Place, named_plans
-from assistant.lang.normalize import collapse, fold, fold_word, has_diacritics, nfc
-from assistant.lang.units import ABBREVIATIONS, find_units
+from assistant.answer.places import Gazetteer, named_plans
+from assistant.lang.normalize import collapse, fold, has_diacritics, nfc
+from assistant.lang.units import expand_abbreviations, find_units
 from assistant.records import QuestionProblem
 
 MAX_CHARS = 1000
@@ -129,16 +129,6 @@ def validate(raw: str | None) -> str:
     return text
 
 
-def expand_abbreviations(text: str) -> str:
-    """Append the long form of each abbreviation, keeping the original words."""
-    extra = []
-    for word in re.findall(r"\w+", text.lower()):
-        long = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(fold_word(word))
-        if long:
-            extra.append(long)
-    return text + (" " + " ".join(extra) if extra else "")
-
-
 def matching_intents(folded: str) -> tuple[str, ...]:
     """Every intent whose pattern the question matches, in the rules' order."""
     return tuple(intent for intent, pattern in _INTENT_RULES if re.search(pattern, folded))
@@ -174,12 +164,12 @@ def parse_question(
     raw: str | None,
     places: dict[str, str],
     periods: dict[str, str] | None = None,
-    gazetteer: list[Place] | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Question:
     """`gazetteer`: the loaded plans' places (`places.gazetteer`); `places` maps plan ids to
     their place names."""
     text = validate(raw)
-    named = named_plans(text, gazetteer or [])
+    named = named_plans(text, gazetteer)
     folded = fold(text)
     expanded = expand_abbreviations(text)
     units = find_units(expanded, loose=True)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.question import Question, expand_abbreviations
+from assistant.answer.question import Question
 from assistant.answer.retrieve import bm25_scores, restore_diacritics, rrf, top
 from assistant.answer.variants import expand
 from assistant.index.store import Index
+from assistant.lang.units import expand_abbreviations
 
 POOL = 40  # passages taken from each ranking
 DENSE_WEIGHT = 0.6

@@ -3,8 +3,6 @@ Pure functions over an index and a question."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -57,14 +55,6 @@ def top(scores: np.ndarray, allowed: np.ndarray | None, n: int) -> list[int]:
         s[~allowed] = -np.inf
     order = np.argsort(-s, kind="stable")[:n]
     return [int(i) for i in order if np.isfinite(s[i]) and s[i] > 0]
-
-
-def idf_table(word_sets: Sequence[set[str]]) -> dict[str, float]:
-    df: Counter = Counter()
-    for words in word_sets:
-        df.update(words)
-    n = max(len(word_sets), 1)
-    return {w: math.log(1 + n / c) for w, c in df.items()}
 
 
 def with_syllables(words: set[str]) -> set[str]:

@@ -1,23 +1,39 @@
 """Word sets of passages for coverage checks, in one spelling: accented or accent-folded.
 
 A question typed with diacritics is checked against accented words, so that "lương" does
-not match "lượng"; one typed without them is checked against folded words."""
+not match "lượng"; one typed without them is checked against folded words. The passages'
+sets come with the index (`index.wordsets`); a question's are cut by the same segmenter."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from assistant.answer.question import expand_abbreviations
-from assistant.answer.retrieve import idf_table, with_syllables
+from assistant.answer.retrieve import with_syllables
+from assistant.index.wordsets import WordSets
+from assistant.lang.units import expand_abbreviations
+
+
+class _PassageSets:
+    """Passage i's words with their syllables, made when first asked for."""
+
+    def __init__(self, words: WordSets):
+        self._words, self._sets = words, {}
+
+    def __getitem__(self, i: int) -> set[str]:
+        if i not in self._sets:
+            self._sets[i] = with_syllables(set(self._words.words(i)))
+        return self._sets[i]
+
+    def __len__(self) -> int:
+        return len(self._words)
 
 
 class Vocabulary:
-    def __init__(self, segment: Callable[[str], list[str]], texts: Sequence[str]):
+    def __init__(self, segment: Callable[[str], list[str]], words: WordSets):
         self.segment = segment
-        sets = [set(segment(expand_abbreviations(t))) for t in texts]
-        self.idf = idf_table(sets)
+        self.idf = words.idf()
         self.rarest = max(self.idf.values(), default=1.0)  # the weight of a word no passage has
-        self.sets = [with_syllables(s) for s in sets]
+        self.sets = _PassageSets(words)
 
     def words(self, text: str) -> set[str]:
         return with_syllables(set(self.segment(expand_abbreviations(text))))

@@ -33,8 +33,10 @@ class Words:
 
     def __init__(self, index: Index):
         seg = index.segmenter
-        texts = [p.search_text for p in index.passages]
-        self.views = {"fold": Vocabulary(seg.folded_words, texts), "accent": Vocabulary(seg.words, texts)}
+        self.views = {
+            "fold": Vocabulary(seg.folded_words, index.words["fold"]),
+            "accent": Vocabulary(seg.words, index.words["accent"]),
+        }
         # the word sets of plan texts (sentences, records, statements), which recur from one
         # question to the next: segmenting them is most of a question's time
         self._sets = {name: lru_cache(maxsize=100_000)(view.words) for name, view in self.views.items()}

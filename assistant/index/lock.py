@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-
-
 class UpdateBusy(RuntimeError):
     """Another update holds the lock."""
 

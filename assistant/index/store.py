@@ -8,29 +8,30 @@ IndexInvalid (the caller rebuilds) when anything does not match."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from assistant.index.embed import Embedder
 from assistant.index.disk import checksums, clean_stale, code_version, file_hashes, intact, swap_in
-from assistant.read.load import LoadError
+from assistant.index.embed import Embedder
 from assistant.index.passages import Passage, plan_passages
-from assistant.records import PlanRecords
 from assistant.index.segment import Segmenter, induce_lexicon, restore_table, text_key
+from assistant.index.vectors import Progress, embed_cached, faiss_index, previous_vectors, text_hash
+from assistant.index.wordsets import SPELLINGS, WordSets, passage_words
+from assistant.index.wordsets import load as load_words
+from assistant.index.wordsets import save as save_words
+from assistant.read.load import LoadError
+from assistant.records import PlanRecords
 
 log = logging.getLogger(__name__)
 FORMAT = 3
 EMBED_CHARS = 600  # passages are embedded by their first characters; lexical search sees all
-Progress = Callable[[int, int], None]
 
 
 class IndexInvalid(Exception):
@@ -49,10 +50,7 @@ class Index:
     faiss_index: object | None
     restore: dict[str, str]  # folded syllable pair/syllable -> accented form
     manifest: dict
-
-
-def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    words: dict[str, WordSets]  # each passage's words, "fold" and "accent" spellings
 
 
 def _bm25(corpus_tokens: list[list[str]]):
@@ -61,22 +59,6 @@ def _bm25(corpus_tokens: list[list[str]]):
     retriever = bm25s.BM25()
     retriever.index([toks or [""] for toks in corpus_tokens], show_progress=False)
     return retriever
-
-
-def _embed_cached(
-    embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: Progress | None
-) -> np.ndarray:
-    todo = [t for t in dict.fromkeys(texts) if _key(t) not in cache]
-    batch = 32
-    for i in range(0, len(todo), batch):
-        chunk = todo[i : i + batch]
-        for text, vec in zip(chunk, embedder.embed_passages(chunk)):
-            cache[_key(text)] = vec
-        if progress:
-            progress(min(i + batch, len(todo)), len(todo))
-    if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.vstack([cache[_key(t)] for t in texts]).astype(np.float32)
 
 
 def _load_json(path: Path) -> dict:
@@ -88,21 +70,6 @@ def _load_json(path: Path) -> dict:
         data = json.loads(path.read_text("utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
-        return {}
-
-
-def _load_vector_cache(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the previous index, reused for unchanged passages."""
-    if not intact(folder, "vectors.npy", "vector_keys.json"):
-        return {}
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if manifest["embedder"] != {"name": embedder.name, "dim": embedder.dim}:
-            return {}
-        keys = json.loads((folder / "vector_keys.json").read_text("utf-8"))
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-        return dict(zip(keys, vectors)) if len(keys) == len(vectors) else {}
-    except Exception:
         return {}
 
 
@@ -128,8 +95,8 @@ def build_index(
     segmenter = Segmenter(induce_lexicon(texts, segments))
     vectors = None
     if embedder is not None:
-        cache = _load_vector_cache(folder, embedder)
-        vectors = _embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress)
+        cache = previous_vectors(folder, embedder)
+        vectors = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress)
     manifest = {
         "format": FORMAT,
         "version": code_version(),
@@ -148,9 +115,13 @@ def build_index(
         _bm25([segmenter.tokens(t) for t in texts]),
         _bm25([segmenter.folded_tokens(t) for t in texts]),
         vectors,
-        _faiss(vectors),
+        faiss_index(vectors),
         restore_table(texts),
         manifest,
+        {
+            "fold": passage_words(segmenter.folded_words, texts),
+            "accent": passage_words(segmenter.words, texts),
+        },
     )
     used = {text_key(t) for t in texts}
     save_index(
@@ -163,15 +134,11 @@ def build_index(
     return index
 
 
-def _faiss(vectors: np.ndarray | None):
-    if vectors is None:
-        return None
-    import faiss
-
-    faiss.omp_set_num_threads(1)
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+def passage_word_sets(segmenter: Segmenter, texts: list[str]) -> dict[str, WordSets]:
+    return {
+        "fold": passage_words(segmenter.folded_words, texts),
+        "accent": passage_words(segmenter.words, texts),
+    }
 
 
 def save_index(index: Index, folder: Path, embed_texts: list[str], segments: dict | None = None) -> None:
@@ -206,11 +173,13 @@ def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
         json.dumps(sorted(index.segmenter.lexicon), ensure_ascii=False), "utf-8"
     )
     (tmp / "restore.json").write_text(json.dumps(index.restore, ensure_ascii=False), "utf-8")
+    for spelling, ws in index.words.items():
+        save_words(ws, tmp / f"words_{spelling}.npz")
     index.bm25.save(str(tmp / "bm25"), show_progress=False)
     index.bm25_folded.save(str(tmp / "bm25_folded"), show_progress=False)
     if index.vectors is not None:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
-        (tmp / "vector_keys.json").write_text(json.dumps([_key(t) for t in embed_texts]), "utf-8")
+        (tmp / "vector_keys.json").write_text(json.dumps([text_hash(t) for t in embed_texts]), "utf-8")
 
 
 def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Index:
@@ -274,6 +243,9 @@ def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
         raise IndexInvalid("passage count or vector shape does not match the manifest")
     if int(bm25.scores["num_docs"]) != n or int(bm25_folded.scores["num_docs"]) != n:
         raise IndexInvalid("BM25 size does not match the passages")
+    words = {s: load_words(folder / f"words_{s}.npz") for s in SPELLINGS}
+    if any(len(ws) != n for ws in words.values()):
+        raise IndexInvalid("word sets do not match the passages")
     lexicon = json.loads((folder / "lexicon.json").read_text("utf-8"))
     restore = json.loads((folder / "restore.json").read_text("utf-8"))
     return Index(
@@ -284,7 +256,8 @@ def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
         bm25,
         bm25_folded,
         vectors,
-        _faiss(vectors),
+        faiss_index(vectors),
         restore,
         manifest,
+        words,
     )

@@ -23,15 +23,15 @@ from typing import Literal
 import numpy as np
 
 from assistant.index.embed import Embedder, make_embedder
-from assistant.index.store import Progress, build_index, file_hashes
 from assistant.index.library import find_plans
 from assistant.index.lock import UpdateBusy, index_lock
+from assistant.index.store import Progress, build_index, file_hashes
 from assistant.index.summary import PlanSummary
-from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
+from assistant.lang.normalize import fold
 from assistant.parse.plan import parse_plan
+from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
 from assistant.records import PlanRecords
 from assistant.settings import Settings
-from assistant.lang.normalize import fold
 
 Status = Literal[
     "added", "replaced", "exists", "removed", "not_found", "ambiguous", "refused", "unreadable", "busy"

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.lang.normalize import fold_word
+
 
 def fold_same_length(text: str) -> str:
     """Lower case, no diacritics, one dash kind; output has the same length as input."""
@@ -160,3 +162,13 @@ def unit_matches(written: str, query: str) -> bool:
 
 def lexicon_names() -> list[str]:
     return [name for name, _, _ in _LEXICON]
+
+
+def expand_abbreviations(text: str) -> str:
+    """Append the long form of each abbreviation, keeping the original words."""
+    extra = []
+    for word in re.findall(r"\w+", text.lower()):
+        long = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(fold_word(word))
+        if long:
+            extra.append(long)
+    return text + (" " + " ".join(extra) if extra else "")

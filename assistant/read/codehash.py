@@ -52,7 +52,14 @@ def _imported(package: Path, path: Path, node: ast.AST) -> list[str]:
 def module_closure(roots: tuple[str, ...], package: Path = PACKAGE) -> list[Path]:
     """The files of the modules `roots` (dotted names below `package`) and of every module
     of the package they import, directly or not, lazily inside functions included."""
-    todo = [f for f in (_module_file(package, r) for r in roots) if f]
+    files: dict[str, Path | None] = {}
+
+    def file_of(dotted: str) -> Path | None:
+        if dotted not in files:
+            files[dotted] = _module_file(package, dotted)
+        return files[dotted]
+
+    todo = [f for f in map(file_of, roots) if f]
     seen: set[Path] = set()
     while todo:
         path = todo.pop()
@@ -60,7 +67,8 @@ def module_closure(roots: tuple[str, ...], package: Path = PACKAGE) -> list[Path
             continue
         seen.add(path)
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            todo += [f for f in (_module_file(package, d) for d in _imported(package, path, node)) if f]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                todo += [f for f in map(file_of, _imported(package, path, node)) if f and f not in seen]
     return sorted(seen)
 
 
