@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from botkit import bot_settings, exchange, press, running
 from helpers import CORPUS
 
 from assistant.answer.places import Gazetteer, named_plans
@@ -97,6 +98,14 @@ def test_a_name_that_is_an_ordinary_phrase_needs_its_kind_or_capitals(province):
     assert _named(province, "Ai chủ trì cải cách thể chế ở xã Vĩnh Thịnh?")[0] == {"xã Vĩnh Thịnh"}
 
 
+def test_two_plans_of_one_place_are_not_a_choice(province):
+    plans, _ = province
+    later = _plan("xa-thanh-an-2027.txt", _renamed(THANH_AN, "năm 2026", "năm 2027"))
+    places = Gazetteer([p.plan for p in plans.values()] + [later.plan], lambda pid: "")
+    named = named_plans("Ai chủ trì cải cách thể chế ở xã Thạnh An?", places)
+    assert set(named.plan_ids) == {"xa-thanh-an-2026", "xa-thanh-an-2027"} and named.ambiguous == ()
+
+
 def test_the_longest_name_wins_over_its_prefix(province):
     assert _named(province, "Xã Tân Phú Đông ai chủ trì cải cách thể chế?")[0] == {"xã Tân Phú Đông"}
     assert _named(province, "Xã Tân Phú ai chủ trì cải cách thể chế?")[0] == {"xã Tân Phú"}
@@ -142,3 +151,38 @@ def test_thanh_an_beside_thanh_an_end_to_end(tmp_path):
     assert replaced.status == "replaced" and replaced.clashes == ("xa-thanh-an-2026.txt",)
     files = sorted(p.name for p in corpus.iterdir() if not p.name.startswith("."))
     assert files == ["thanh-an-ban-moi.txt", "xa-vinh-thinh-2026.txt", "xã Thanh An 2026.txt"]
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory) -> Assistant:
+    """An assistant over xã Thạnh An and its clone xã Thanh An (and xã Vĩnh Thịnh)."""
+    folder = tmp_path_factory.mktemp("twins")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "xa-thanh-an-2026.txt", corpus)
+    shutil.copy(CORPUS / "xa-vinh-thinh-2026.txt", corpus)
+    (corpus / "xã Thanh An 2026.txt").write_text(_renamed(THANH_AN, "Thạnh An", "Thanh An"), "utf-8")
+    settings = bot_settings(corpus_dir=corpus, index_dir=folder / "index", data_dir=folder / "data")
+    return Assistant.load(settings)
+
+
+async def test_the_bot_asks_which_place_with_buttons_and_answers_the_press(tg, tmp_path, twins):
+    settings = bot_settings(
+        corpus_dir=twins.settings.corpus_dir,
+        index_dir=twins.settings.index_dir,
+        data_dir=tmp_path / "data",
+        telegram_token=tg.token,
+        telegram_api_base_url=tg.base_url,
+    )
+    async with running(settings, twins):
+        [asked] = await exchange(tg, "ai chu tri cai cach the che o xa thanh an")
+        assert "xã Thạnh An" in asked["text"] and "xã Thanh An" in asked["text"]
+        labels = [b["text"] for row in asked["reply_markup"]["inline_keyboard"] for b in row]
+        assert len(labels) == 2 and all(label.startswith("xã Th") for label in labels)
+        [answered] = await press(tg, asked, "xã Thanh An")
+        assert "Thanh An" in answered["text"] and "Thạnh An" not in answered["text"]
+        assert "Văn phòng" in answered["text"] and "<blockquote>" in answered["text"]
+        [exact] = await exchange(tg, "Ai chủ trì cải cách thể chế ở xã Thạnh An?")
+        assert "Thạnh An" in exact["text"] and "inline_keyboard" in exact["reply_markup"]
+        buttons = [b["callback_data"] for row in exact["reply_markup"]["inline_keyboard"] for b in row]
+        assert not any(data.startswith("pick:") for data in buttons)

@@ -21,9 +21,10 @@ import pytest
 from assistant.index import store as index_module
 from assistant.index.lock import index_lock
 from assistant.index.passages import plan_passages
-from assistant.index.store import build_index, file_hashes, load_index
+from assistant.index.store import EMBED_CHARS, build_index, file_hashes, load_index
 from assistant.index.summary import PlanSummary
 from assistant.index.update import add_plan, remove_plan
+from assistant.index.vectors import text_hash
 from assistant.parse.plan import parse_plan
 from assistant.present.answers import answer_markdown
 from assistant.present.updates import doubt_text, update_message
@@ -425,3 +426,42 @@ def test_a_start_that_must_rebuild_waits_for_a_running_update(settings):
     assert result["rebuilt"] and NEW.name in result["sources"]
     manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
     assert manifest["files"] == file_hashes(settings.corpus_dir)
+
+
+class KilledEmbedder(FakeEmbedder):
+    """The fake dense model, killed after embedding `limit` passages."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def embed_passages(self, texts):
+        if len(self.embedded) + len(texts) > self.limit:
+            raise KeyboardInterrupt("killed")
+        return super().embed_passages(texts)
+
+
+@pytest.mark.faults
+@pytest.mark.slow
+def test_a_killed_build_resumes_its_embedding(tmp_path):
+    from assistant.index.vectors import journal_folder, journaled
+
+    settings = _settings(tmp_path)
+    shutil.copytree(CORPUS, settings.corpus_dir)
+    docs, errors = load_corpus(settings.corpus_dir)
+    plans = [parse_plan(d) for d in docs]
+    killed = KilledEmbedder(limit=600)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(plans, errors, settings.corpus_dir, settings.index_dir, killed)
+    journal = journal_folder(settings.index_dir, killed)
+    kept = journaled(journal)
+    assert 256 <= len(kept) <= len(killed.embedded) and not settings.index_dir.exists()
+
+    again = FakeEmbedder()
+    index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, again)
+    unique = {text_hash(p.search_text[:EMBED_CHARS]) for p in index.passages}
+    assert not set(map(text_hash, again.embedded)) & set(kept)  # nothing journaled is embedded again
+    assert len(again.embedded) == len(unique) - len(kept)
+    clean = FakeEmbedder()._vectors([p.search_text[:EMBED_CHARS] for p in index.passages])
+    assert np.allclose(index.vectors, clean)
+    assert not journal.parent.exists()  # a build that lands clears its journal

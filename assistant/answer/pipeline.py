@@ -4,7 +4,7 @@ select or abstain -> compose."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.candidates import Candidate, Corpus, gather
 from assistant.answer.compose import compose, no_plan, not_found, select
@@ -49,9 +49,13 @@ class Answerer:
         hits, cands = gather(self.corpus, self.embedder, q)
         return Gathered(q, hits, cands)
 
-    def ask(self, raw: str | None) -> Answer:
+    def ask(self, raw: str | None, plans: tuple[str, ...] = ()) -> Answer:
+        """The answer to `raw`; `plans` (ids), when given, is the scope the asker chose
+        (a press on one of the plans an ambiguous place offered)."""
         try:
             q = self.parse(raw)
+            if plans:
+                q = replace(q, plan_ids=tuple(p for p in plans if p in self.corpus.plans), ambiguous=())
         except InvalidQuestion as exc:
             return Answer(
                 question=raw or "",

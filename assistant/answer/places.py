@@ -68,7 +68,7 @@ class Gazetteer:
 @dataclass(frozen=True)
 class Named:
     plan_ids: tuple[str, ...]  # the plans the question names (or, by its unit kind, restricts to)
-    ambiguous: tuple[str, ...] = ()  # plans of one name the question does not tell apart
+    ambiguous: tuple[str, ...] = ()  # plans of places of one name the question does not tell apart
 
 
 def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
@@ -100,7 +100,7 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
         ]
         group = above if above else group
         chosen += [h[2] for h in group]
-        if len(group) > 1:
+        if len({(h[2].name, h[2].above) for h in group}) > 1:  # two places, not two plans of one
             ambiguous += [h[2].plan for h in group]
     if chosen:
         return Named(tuple(dict.fromkeys(p.plan for p in chosen)), tuple(dict.fromkeys(ambiguous)))

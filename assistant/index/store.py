@@ -22,7 +22,16 @@ from assistant.index.disk import checksums, clean_stale, code_version, file_hash
 from assistant.index.embed import Embedder
 from assistant.index.passages import Passage, plan_passages
 from assistant.index.segment import Segmenter, induce_lexicon, restore_table, text_key
-from assistant.index.vectors import Progress, embed_cached, faiss_index, previous_vectors, text_hash
+from assistant.index.vectors import (
+    Progress,
+    clear_journal,
+    embed_cached,
+    faiss_index,
+    journal_folder,
+    journaled,
+    previous_vectors,
+    text_hash,
+)
 from assistant.index.wordsets import SPELLINGS, WordSets, passage_words
 from assistant.index.wordsets import load as load_words
 from assistant.index.wordsets import save as save_words
@@ -93,10 +102,11 @@ def build_index(
     texts = [p.search_text for p in passages]
     segments = _load_json(folder / "segments.json")
     segmenter = Segmenter(induce_lexicon(texts, segments))
-    vectors = None
+    vectors, journal = None, None
     if embedder is not None:
-        cache = previous_vectors(folder, embedder)
-        vectors = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress)
+        journal = journal_folder(folder, embedder)
+        cache = previous_vectors(folder, embedder) | journaled(journal)
+        vectors = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress, journal)
     manifest = {
         "format": FORMAT,
         "version": code_version(),
@@ -130,6 +140,8 @@ def build_index(
         [t[:EMBED_CHARS] for t in texts],
         segments={k: v for k, v in segments.items() if k in used},
     )
+    if journal is not None:
+        clear_journal(journal)
     log.info("index built: %d passages in %.1f s", len(passages), time.time() - started)
     return index
 

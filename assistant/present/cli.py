@@ -63,9 +63,15 @@ def unit_line(name: str, plan_ids) -> str:
 def index_state(manifest: dict, rebuilt: bool, folder) -> str:
     state = "đã xây dựng lại" if rebuilt else "đã có sẵn, khớp với kho kế hoạch"
     embedder = manifest["embedder"]["name"] if manifest["embedder"] else "không dùng"
+    took = manifest.get("build_seconds") or 0
+    speed = (
+        f" Xây dựng trong {took:.0f} giây ({manifest['passages'] / took:.0f} đoạn/giây)."
+        if rebuilt and took
+        else ""
+    )
     return (
         f"Chỉ mục {state}: {manifest['passages']} đoạn, {len(manifest['plans'])} kế hoạch, "
-        f"bộ mã hóa {embedder} ({folder})."
+        f"bộ mã hóa {embedder} ({folder}).{speed}"
     )
 
 

@@ -32,8 +32,8 @@ class Assistant:
         index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
         return cls(settings, index, Answerer(index, sources, say, embedder), rebuilt)
 
-    def ask(self, question: str) -> Answer:
-        return self.answerer.ask(question)
+    def ask(self, question: str, plans: tuple[str, ...] = ()) -> Answer:
+        return self.answerer.ask(question, plans)
 
     @property
     def library(self) -> Library:

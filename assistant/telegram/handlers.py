@@ -118,6 +118,20 @@ async def _cached_answer(update: Update, context: BotContext):
     return answer
 
 
+async def pick_plan(update: Update, context: BotContext) -> None:
+    """A press on one of the plans an ambiguous place offered: the question, for that plan."""
+    query, state = update.callback_query, context.state
+    _, index, key = query.data.split(":", 2)
+    asked = state.answers.get(key)
+    if asked is None or not index.isdigit() or int(index) >= len(asked.choices):
+        await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
+        return
+    await quietly(query.answer(), "answerCallbackQuery")
+    plan = asked.choices[int(index)].id
+    answer = await asyncio.to_thread(state.assistant.ask, asked.question, (plan,))
+    await send(update, replies.answer_html(answer), answer_keyboard(state.answers.put(answer), answer))
+
+
 async def show_sources(update: Update, context: BotContext) -> None:
     if answer := await _cached_answer(update, context):
         await send(update, replies.sources_html(answer))

@@ -21,6 +21,8 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
 
+from assistant.lang.normalize import short
+from assistant.present.answers import plan_label
 from assistant.records import Answer
 from assistant.telegram import replies
 from assistant.telegram.html import split_html
@@ -127,10 +129,20 @@ def addressed(update: Update) -> bool:
     return filters.COMMAND.check_update(update) or ADDRESSED.check_update(update)
 
 
+MAX_CHOICES = 8  # plan buttons under an ambiguous question
+
+
 def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMarkup | None:
     """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question)."""
     if answer.status == "invalid":
         return None
+    if answer.status == "ambiguous":  # one button per plan: the press answers for that plan
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(short(plan_label(p), 60), callback_data=f"pick:{i}:{key}")]
+                for i, p in enumerate(answer.choices[:MAX_CHOICES])
+            ]
+        )
     first = []
     if answer.citations or answer.alternatives:
         first.append(InlineKeyboardButton(replies.SOURCES_BUTTON, callback_data=f"src:{key}"))
