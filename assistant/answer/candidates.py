@@ -66,7 +66,7 @@ class Corpus:
         self.gazetteer = Gazetteer([p.plan for p in index.plans], self._folded_text_of)
 
     def _folded_text_of(self, plan: str) -> str:
-        return fold("\n".join(p.text for p in self.index.passages if p.plan == plan))
+        return fold("\n".join(self.index.passages[i].text for i in np.flatnonzero(self.plan_of == plan)))
 
     def heading(self, plan: str, at: int, unit: str) -> tuple:
         """`unit_heading`, remembered: the same duties come up for many questions."""
