@@ -74,7 +74,8 @@ class Named:
 def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
     """The plans `text` (the question, NFC) names by place."""
     places = gazetteer.places if gazetteer else []
-    f = fold_same_length(text)
+    f = fold(text)
+    f = f if len(f) == len(text) else fold_same_length(text)  # positions must match the text
     lower = text.lower()
     spelled = has_diacritics(text)  # without any, a spelling tells nothing apart
     hits = []  # (start, end, place, exact)

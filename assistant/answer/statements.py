@@ -5,7 +5,7 @@ question's detected intent; which one answers is decided by the scoring stage.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assistant.lang.normalize import fold
 from assistant.lang.units import canonical_unit
@@ -28,7 +28,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 _REPORT_KIND_Q = re.compile(r"\b(?:bao cao|bc)\s+(quy|6 thang|sau thang|nam|thang)\b")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Statement:
     kind: str
     fact: Fact
@@ -46,7 +46,8 @@ class Statement:
 def stated(st: Statement, say) -> Statement:
     """The statement with its wording: `say(fact)`, injected by whoever assembles the
     answering (the wording is the presentation layer's, and scoring reads it)."""
-    return replace(st, text=say(st.fact))
+    st.text = say(st.fact)
+    return st
 
 
 def canon_units(names) -> tuple[str, ...]:
@@ -65,7 +66,12 @@ def task_statements(task: Task, plan: str, passage: int, block: Block) -> list[S
         plan=plan, passage=passage, blocks=(block,), basis=task.content, units=units, leads=len(leads)
     )
     return [
-        Statement("task_lead", Fact(kind="task_lead", plan=plan, task=task), empty=not task.lead, **common),
+        Statement(
+            "task_lead",
+            Fact(kind="task_lead", plan=plan, task=task),
+            empty=not task.lead,
+            **common,
+        ),
         Statement(
             "task_cooperating",
             Fact(kind="task_cooperating", plan=plan, task=task),
