@@ -50,13 +50,15 @@ def expansion(initials: str, text: str) -> str | None:
     return ranked[0][0]
 
 
-def expansions(question: str, text: str, is_word) -> tuple[str, ...]:
+def expansions(question: str, text: str, is_word, expand=None) -> tuple[str, ...]:
     """The long forms of the question's unknown initials. `text`: the plans' text in lower
-    case; `is_word(token)`: whether the plans use the token itself as a word."""
+    case; `is_word(token)`: whether the plans use the token itself as a word; `expand`:
+    `expansion` over `text`, remembered by the caller (a scan of the whole text)."""
+    expand = expand or (lambda token: expansion(token, text))
     out = []
     for token in dict.fromkeys(re.findall(_WORD, question)):
         if looks_like_initials(token) and not is_word(token):
-            long = expansion(token, text)
+            long = expand(token)
             if long and long not in out:
                 out.append(long)
     return tuple(out)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
-from assistant.answer.acronyms import expansions
+from assistant.answer.acronyms import expansion, expansions
 from assistant.answer.features import QuestionView, add_relative, featurize
 from assistant.answer.places import Gazetteer
 from assistant.answer.question import Question, parse_question
@@ -63,6 +64,8 @@ class Corpus:
         }
         self._headings: dict[tuple[str, int, str], tuple] = {}
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
+        # the phrase initials stand for, per token: a scan of every passage, done once
+        self._expansion = lru_cache(maxsize=10_000)(lambda token: expansion(token, self.lower_text))
         self.gazetteer = Gazetteer([p.plan for p in index.plans], self._folded_text_of)
 
     def _folded_text_of(self, plan: str) -> str:
@@ -79,7 +82,7 @@ class Corpus:
         """The question, with the plans it names among this corpus's."""
         q = parse_question(raw, self.places, self.periods, self.gazetteer)
         known = self.words.views["fold"].idf
-        long = expansions(q.text, self.lower_text, lambda token: fold(token) in known)
+        long = expansions(q.text, self.lower_text, lambda token: fold(token) in known, self._expansion)
         return replace(q, acronyms=long) if long else q
 
     def plan_words(self, q: Question) -> set[str]:
