@@ -21,7 +21,6 @@ import re
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from run_benchmarks import run  # noqa: E402  (the same timed CLI call)
 
 FIRST = ["Tân", "Vĩnh", "Phú", "Long", "Bình", "Hòa", "Mỹ", "Thới", "Đông", "Hưng", "Phước", "Thạnh"]
 SECOND = ["An", "Lợi", "Hòa", "Thuận", "Lộc", "Hiệp", "Phong", "Điền", "Khánh", "Mỹ", "Thành", "Xuân"]
@@ -116,20 +117,6 @@ def make_corpus(folder: Path, plans: int) -> list[Path]:
     return extra
 
 
-def _cli(args: list[str], env: dict, stdin: str | None = None) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return time.perf_counter() - started, done.stdout
-
-
 def _rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS"):
@@ -164,10 +151,10 @@ def main() -> int:
             "machine": f"{os.cpu_count()} cores",
             "date": time.strftime("%Y-%m-%d"),
         }
-        r["build_s"], _ = _cli(["index"], env)
+        r["build_s"], _ = run(["index"], env)
         r["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         r["index_mb"] = sum(p.stat().st_size for p in (work / "index").rglob("*") if p.is_file()) / 2**20
-        r["cold_start_s"], _ = _cli(["ask", "Ai chủ trì cải cách thể chế ở xã Thạnh An?"], env)
+        r["cold_start_s"], _ = run(["ask", "Ai chủ trì cải cách thể chế ở xã Thạnh An?"], env)
 
         os.environ.update(env)
         from assistant.serve.assistant import Assistant
@@ -193,9 +180,9 @@ def main() -> int:
         r["p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
         r["rss_answering_mb"] = round(_rss_mb())
 
-        r["add_s"], _ = _cli(["add", str(extra[0])], env)
+        r["add_s"], _ = run(["add", str(extra[0])], env)
         removed = re.sub(r"\.txt$", "", extra[0].name)
-        r["remove_s"], _ = _cli(["remove", removed], env)
+        r["remove_s"], _ = run(["remove", removed], env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     r = {k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
