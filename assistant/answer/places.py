@@ -86,9 +86,7 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
                 continue
             hits.append((m.start(), m.end(), place, lower[m.start() : m.end()] == place.name))
     # the longest name wins: drop a match inside a longer one
-    hits = [
-        h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] for o in hits)
-    ]
+    hits = [h for h in hits if not any(_inside(h, o) for o in hits)]
     chosen: list[Place] = []
     ambiguous: list[str] = []
     folded_question = fold(text)
@@ -96,9 +94,7 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
         group = [h for h in hits if (h[0], h[1]) == span]
         exact = [h for h in group if h[3] and spelled]
         group = exact if exact and len(exact) < len(group) else group
-        above = [
-            h for h in group if any(re.search(rf"\b{re.escape(a)}\b", folded_question) for a in h[2].above)
-        ]
+        above = [h for h in group if any(_mentions(folded_question, a) for a in h[2].above)]
         group = above if above else group
         chosen += [h[2] for h in group]
         if len({(h[2].name, h[2].above) for h in group}) > 1:  # two places, not two plans of one
