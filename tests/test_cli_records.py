@@ -22,7 +22,7 @@ PLAN_IDS = {
     "xa-thanh-an-2026",
     "xa-vinh-thinh-2026",
 }
-PLAN_KEYS = {"id", "file", "place", "period", "tasks", "duties", "reports", "targets"}
+PLAN_KEYS = {"id", "file", "place", "province", "district", "period", "tasks", "duties", "reports", "targets"}
 TASK_KEYS = {"plan", "content", "product", "lead", "cooperating", "deadline", "section", "lines"}
 
 
@@ -82,6 +82,10 @@ def test_plans_json():
     assert set(by_id) == PLAN_IDS
     assert by_id["phuong-rach-gia-2026"]["place"] == "phường Rạch Giá"
     assert by_id["phuong-rach-gia-2026"]["tasks"] == 76  # numbered rows of its appendix
+    # the level above, as the plans name it ("của UBND tỉnh An Giang"); "" when they do not
+    assert by_id["phuong-rach-gia-2026"]["province"] == "tỉnh An Giang"
+    assert by_id["xa-thanh-an-2026"]["province"] == "thành phố Cần Thơ"
+    assert by_id["xa-vinh-thinh-2026"]["province"] == ""
     assert by_id["xa-thai-tan-2025"]["place"] == "xã Thái Tân"
     assert "sáu tháng cuối năm 2025" in by_id["xa-thai-tan-2025"]["period"]
     assert by_id["xa-vinh-thinh-2026"]["tasks"] == 0  # its appendix is not in the file

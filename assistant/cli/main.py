@@ -46,6 +46,8 @@ def cmd_plans(args, settings) -> int:
             "id": p.plan.id,
             "file": p.plan.file,
             "place": p.plan.place,
+            "province": p.plan.province,
+            "district": p.plan.district,
             "period": p.plan.period,
             "tasks": len(p.tasks),
             "duties": len(p.duties),
