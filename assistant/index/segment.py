@@ -98,11 +98,14 @@ def _with_syllables(words: list[str]) -> list[str]:
 
 
 def restore_table(texts: list[str]) -> dict[str, str]:
-    """Most frequent accented spelling of each folded syllable and syllable pair."""
-    counts: dict[str, Counter] = {}
+    """Most frequent accented spelling of each folded syllable and syllable pair (ties go
+    to the spelling met first). Each distinct spelling is folded once."""
+    total: Counter = Counter()
     for text in texts:
         parts = syllables(text)
-        grams = parts + [" ".join(parts[i : i + 2]) for i in range(len(parts) - 1)]
-        for g in grams:
-            counts.setdefault(fold(g), Counter())[g] += 1
+        total.update(parts)
+        total.update(" ".join(pair) for pair in zip(parts, parts[1:]))
+    counts: dict[str, Counter] = {}
+    for gram, n in total.items():
+        counts.setdefault(fold(gram), Counter())[gram] += n
     return {k: c.most_common(1)[0][0] for k, c in counts.items()}
