@@ -53,6 +53,9 @@ class Deadline(Record):
     month: int | None = None  # for yearly rules such as "trước ngày 08/12"
 
 
+PLACE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")  # what a plan's place can be
+
+
 class Plan(Record):
     """A plan's identity: `id` is unique in a corpus (places that differ only by
     diacritics get distinct ids); `province` (and `district` when the plan names one) is
@@ -61,7 +64,7 @@ class Plan(Record):
     id: str
     file: str
     place: str  # "xã Vĩnh Thịnh", "phường Rạch Giá"
-    unit_kind: str  # "xã", "phường", "thị trấn" or "đặc khu"
+    unit_kind: str  # one of PLACE_KINDS
     province: str = ""  # "tỉnh An Giang", "thành phố Cần Thơ"
     district: str = ""  # "huyện Châu Thành", where the plan names it
     period: str  # "2026", "6 tháng cuối năm 2025"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from assistant.lang.normalize import fold, has_diacritics
 from assistant.lang.units import fold_same_length
-from assistant.records import Plan
+from assistant.records import PLACE_KINDS, Plan
 
-_KIND_BEFORE = re.compile(r"\b(?:xa|phuong|thi tran|dac khu)\s+$")
+_KIND_BEFORE = re.compile(rf"\b(?:{'|'.join(fold(k) for k in PLACE_KINDS)})\s+$")
 _KINDS = (("xa", r"\bxa\b(?!\s+hoi)"), ("phuong", r"\bphuong\b(?!\s+(?:thuc|an|tien|phap|cham|huong))"))
 
 
@@ -26,10 +26,6 @@ class Place:
     name: str  # lower case, as the plan writes it: "thạnh an"
     folded: str  # "thanh an"
     above: tuple[str, ...]  # folded names of its province and district ("can tho")
-
-
-def _name(place: str) -> str:
-    return re.sub(r"^(?:xã|phường|thị trấn|đặc khu)\s+", "", place, flags=re.IGNORECASE).strip().lower()
 
 
 def _above(level: str) -> str:
@@ -52,7 +48,7 @@ class Gazetteer:
     def __init__(self, plans: list[Plan], folded_text_of: Callable[[str], str] = lambda plan: ""):
         self.places = []
         for p in plans:
-            name = _name(p.place)
+            name = p.place.removeprefix(p.unit_kind).strip().lower()  # "xã Thạnh An" -> "thạnh an"
             if name:
                 above = tuple(a for a in (_above(p.province), _above(p.district)) if a)
                 self.places.append(Place(p.id, fold(p.unit_kind), name, fold(name), above))
@@ -74,8 +70,8 @@ class Named:
 def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
     """The plans `text` (the question, NFC) names by place."""
     places = gazetteer.places if gazetteer else []
-    f = fold(text)
-    f = f if len(f) == len(text) else fold_same_length(text)  # positions must match the text
+    folded = fold(text)
+    f = folded if len(folded) == len(text) else fold_same_length(text)  # positions match the text
     lower = text.lower()
     spelled = has_diacritics(text)  # without any, a spelling tells nothing apart
     hits = []  # (start, end, place, exact)
@@ -89,19 +85,18 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
     hits = [h for h in hits if not any(_inside(h, o) for o in hits)]
     chosen: list[Place] = []
     ambiguous: list[str] = []
-    folded_question = fold(text)
     for span in dict.fromkeys((h[0], h[1]) for h in hits):
         group = [h for h in hits if (h[0], h[1]) == span]
         exact = [h for h in group if h[3] and spelled]
         group = exact if exact and len(exact) < len(group) else group
-        above = [h for h in group if any(_mentions(folded_question, a) for a in h[2].above)]
+        above = [h for h in group if any(_mentions(folded, a) for a in h[2].above)]
         group = above if above else group
         chosen += [h[2] for h in group]
         if len({(h[2].name, h[2].above) for h in group}) > 1:  # two places, not two plans of one
             ambiguous += [h[2].plan for h in group]
     if chosen:
         return Named(tuple(dict.fromkeys(p.plan for p in chosen)), tuple(dict.fromkeys(ambiguous)))
-    return Named(_by_kind(fold(text), places))
+    return Named(_by_kind(folded, places))
 
 
 def _inside(hit: tuple, other: tuple) -> bool:

@@ -15,6 +15,11 @@ def open_corpus(settings) -> Library:
     from assistant.serve.assistant import open_library
 
     lib = open_library(settings, progress=progress_bar())
-    for err in lib.errors:
-        print(skipped_file(load_error(err)), file=sys.stderr)
+    report_skipped(lib.errors)
     return lib
+
+
+def report_skipped(errors) -> None:
+    """Name each file of the corpus that could not be read, on stderr."""
+    for err in errors:
+        print(skipped_file(load_error(err)), file=sys.stderr)

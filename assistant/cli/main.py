@@ -6,13 +6,12 @@ import argparse
 import json
 import sys
 
-from assistant.cli.corpus import open_corpus
+from assistant.cli.corpus import open_corpus, report_skipped
 from assistant.cli.deadlines import add_deadlines_parser
 from assistant.cli.evaluate import add_eval_parsers
 from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
 from assistant.present import cli as words
-from assistant.present.errors import load_error
 from assistant.settings import load_settings
 
 
@@ -96,8 +95,7 @@ def _assistant(settings, rebuild: bool = False):
 def cmd_index(args, settings) -> int:
     assistant = _assistant(settings, rebuild=args.rebuild)
     print(words.index_state(assistant.index.manifest, assistant.rebuilt, settings.index_dir))
-    for err in assistant.index.errors:
-        print(words.skipped_file(load_error(err)), file=sys.stderr)
+    report_skipped(assistant.index.errors)
     return 0
 
 

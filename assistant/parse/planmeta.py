@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from assistant.lang.normalize import fold
-from assistant.records import Plan, stable_id
+from assistant.records import PLACE_KINDS, Plan, stable_id
 
 _CAP = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ]"
 _NAME = rf"{_CAP}\w*(?:\s+{_CAP}\w*){{0,3}}"
-_PLACE = re.compile(rf"\b(xã|phường|thị trấn|đặc khu)\s+({_NAME})")
+_PLACE = re.compile(rf"\b({'|'.join(PLACE_KINDS)})\s+({_NAME})")
 # The level above: "UBND tỉnh An Giang", "Ủy ban nhân dân thành phố Cần Thơ", "Sở Nội vụ
 # tỉnh ...", a letterhead "UBND THÀNH PHỐ HẢI PHÒNG"; the first one the plan names.
 _WORD = rf"{_CAP}[a-zà-ỹđ]+"  # a capitalised word (not an acronym such as "CCHC")
