@@ -43,11 +43,45 @@ def induce_lexicon(texts: Iterable[str], cache: dict[str, list[str]] | None = No
     cache = {} if cache is None else cache
     todo = [t for t in dict.fromkeys(texts) if text_key(t) not in cache]
     if todo:
-        from underthesea import word_tokenize  # build time only
-
+        word_tokenize = _word_tokenizer()
         for text in todo:
             cache[text_key(text)] = text_words(text, word_tokenize)
     return {w for t in texts for w in cache[text_key(t)]}
+
+
+# underthesea's package imports its optional pipelines (translation pulls in transformers
+# and torch: about six seconds); only its word tokenizer is used here. A module whose
+# entry in sys.modules is None fails to import, which underthesea treats as "not
+# installed". The entries are removed again once the tokenizer is loaded.
+_OPTIONAL = (
+    "underthesea.pipeline.classification",
+    "underthesea.pipeline.sentiment",
+    "underthesea.pipeline.lang_detect",
+    "underthesea.pipeline.dependency_parse",
+    "underthesea.pipeline.translate",
+    "underthesea.agent",
+    "underthesea.address",
+)
+
+
+def _word_tokenizer():
+    """underthesea's word tokenizer, imported without its optional pipelines (build time only)."""
+    import sys
+
+    if "underthesea" in sys.modules:
+        from underthesea import word_tokenize
+
+        return word_tokenize
+    blocked = [m for m in _OPTIONAL if m not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        from underthesea import word_tokenize
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return word_tokenize
 
 
 def text_key(text: str) -> str:
