@@ -25,6 +25,15 @@ def rrf(
     return fused
 
 
+def bm25_scores(retriever, tokens: list[str]) -> np.ndarray:
+    vocab = retriever.vocab_dict
+    known = [t for t in tokens if t in vocab]
+    n = int(retriever.scores["num_docs"])
+    if not known:
+        return np.zeros(n, dtype=np.float32)
+    return np.asarray(retriever.get_scores(known), dtype=np.float32)
+
+
 def restore_diacritics(text: str, table: dict[str, str]) -> str:
     """Put back the corpus's most frequent accents on a question typed without them."""
     parts = syllables(text)

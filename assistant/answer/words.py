@@ -11,7 +11,7 @@ from functools import lru_cache
 from assistant.answer.question import Question
 from assistant.answer.retrieve import coverage, has_word
 from assistant.answer.vocab import Vocabulary
-from assistant.index.view import Index
+from assistant.index.store import Index
 from assistant.lang.normalize import fold, fold_word
 from assistant.lang.units import ABBREVIATIONS
 

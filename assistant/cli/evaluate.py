@@ -51,7 +51,7 @@ def _by_plan(assistant, gold: list[dict]) -> int:
 
     answerer = assistant.answerer
     dense = answerer.embedder is not None
-    data = samples(answerer, gold)
+    data = samples(answerer.corpus, answerer.embedder, answerer.parse, gold)
     models = by_plan(data, FEATURES if dense else LEXICAL_FEATURES)
     results = []
     for doc, model in models.items():
@@ -94,7 +94,7 @@ def _variants(assistant, gold: list[dict], verbose: bool) -> int:
 
 def cmd_fit(args, settings) -> int:
     """Fit the scoring models (with and without the embedder) and write the parameters file."""
-    from assistant.answer import Answerer
+    from assistant.answer.candidates import Corpus
     from assistant.answer.features import FEATURES, LEXICAL_FEATURES
     from assistant.answer.fit import fit, samples
     from assistant.answer.model import PARAMS_FILE, dump_models
@@ -103,13 +103,14 @@ def cmd_fit(args, settings) -> int:
     from assistant.serve.assistant import open_index
 
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
-    if embedder is None or not index.has_vectors:
+    if embedder is None or index.vectors is None:
         print(words.FIT_NEEDS_EMBEDDER, file=sys.stderr)
         return 1
+    corpus = Corpus(index, say)
     gold = _gold(args.files)
     models = {
-        "dense": fit(samples(Answerer(index, {}, say, embedder), gold), FEATURES),
-        "lexical": fit(samples(Answerer(index, {}, say, None), gold), LEXICAL_FEATURES),
+        "dense": fit(samples(corpus, embedder, corpus.parse, gold), FEATURES),
+        "lexical": fit(samples(corpus, None, corpus.parse, gold), LEXICAL_FEATURES),
     }
     meta = {"embedder": embedder.name, "gold": [Path(f).name for f in args.files], "questions": len(gold)}
     out = Path(args.out) if args.out else PARAMS_FILE
