@@ -221,10 +221,13 @@ class Answer(Record):
     alternatives: tuple[Citation, ...] = ()  # next candidates / closest passages
     plans: tuple[str, ...] = ()  # the plans stated from or, when not found, searched
     places: tuple[str, ...] = ()  # their places, in the same order
-    status: Literal["answer", "not_found", "invalid", "ambiguous"] = "answer"
+    status: Literal["answer", "not_found", "invalid", "ambiguous", "needs_place"] = "answer"
     choices: tuple[Plan, ...] = ()  # ambiguous: the plans of one place name to choose from
     missing: MissingPlan | None = None  # no plan for the place or year asked about
     available: tuple[tuple[str, str], ...] = ()  # with `missing`: (place, period) loaded
     problem: QuestionProblem | None = None  # why the question was invalid
     limit: int = 0  # with problem "too_long": the longest question accepted
     length: int = 0  # with problem "too_long": the question's length
+    plan_count: int = 0  # needs_place: the plans loaded (too many to search without a place)
+    place_count: int = 0  # needs_place: their communes and wards
+    example: str = ""  # needs_place: one loaded place, for the example question

@@ -37,6 +37,12 @@ class Settings:
         default_factory=lambda: os.environ.get("ASSISTANT_EMBED_SEGMENTED", "") in {"1", "true", "yes"}
     )
     max_file_bytes: int = 20 * 1024 * 1024
+    # With more plans than this loaded, a question must name its commune or ward (or the
+    # chat's commune is used): searching every plan of a province for a question that
+    # names none is slow and answers from an arbitrary commune.
+    max_unscoped_plans: int = field(
+        default_factory=lambda: int(os.environ.get("ASSISTANT_MAX_UNSCOPED_PLANS", "30"))
+    )
     telegram_token: str = field(default_factory=lambda: os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
     telegram_webhook_url: str = field(
         default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()

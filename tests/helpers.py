@@ -40,3 +40,24 @@ def balanced_html(text: str) -> bool:
 
     P().feed(text)
     return ok[0] and not stack and not re.search(r"&(?![a-z]+;|#\d+;)", text)
+
+
+def all_passages(index) -> list:
+    """Every passage of a loaded index, plan by plan in catalog order."""
+    return [p for e in index.entries for p in index.passages_of(e.plan.id)]
+
+
+def all_vectors(index):
+    """Every passage's vector of a loaded index, in the order of `all_passages`."""
+    import numpy as np
+
+    return np.concatenate([np.asarray(index.segment(e.plan.id).vectors) for e in index.entries])
+
+
+def segment_dir(index_dir: Path, plan_id: str = "") -> Path:
+    """The folder of one plan's segment (the first plan's when none is named)."""
+    import json
+
+    manifest = json.loads((index_dir / "manifest.json").read_text("utf-8"))
+    entry = next(e for e in manifest["segments"] if not plan_id or e["plan"]["id"] == plan_id)
+    return index_dir / "segments" / entry["dir"]

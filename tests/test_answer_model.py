@@ -20,8 +20,7 @@ from assistant.present.facts import say
 @pytest.fixture(scope="session")
 def gold_samples(assistant, gold_questions):
     """Every gold question's candidates, gathered once, as the served assistant ranks them."""
-    a = assistant.answerer
-    return samples(a.corpus, a.embedder, a.parse, gold_questions)
+    return samples(assistant.answerer, gold_questions)
 
 
 def test_the_shipped_parameters_match_the_features_this_code_computes():

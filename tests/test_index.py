@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import make_settings
-from helpers import CORPUS
+from helpers import CORPUS, all_passages, all_vectors, segment_dir
 
 from assistant.present.answers import answer_markdown
 from assistant.serve.assistant import Assistant
@@ -17,7 +17,7 @@ from assistant.serve.assistant import Assistant
 
 def distinct(passages) -> int:
     """Passages with the same text are embedded once."""
-    from assistant.index.store import EMBED_CHARS
+    from assistant.index.plan_segment import EMBED_CHARS
 
     return len({p.search_text[:EMBED_CHARS] for p in passages})
 
@@ -65,9 +65,9 @@ def counting(monkeypatch):
 def test_built_once_then_loaded(tmp_path, corpus, counting):
     settings = make_settings(tmp_path, corpus=corpus)
     first = Assistant.load(settings)
-    assert first.rebuilt and counting.embedded == distinct(first.index.passages)
+    assert first.rebuilt and counting.embedded == distinct(all_passages(first.index))
     again = Assistant.load(settings)
-    assert not again.rebuilt and counting.embedded == distinct(first.index.passages)
+    assert not again.rebuilt and counting.embedded == distinct(all_passages(first.index))
     manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
     assert set(manifest["files"]) == {"xa-vinh-thinh-2026.txt", "xa-thai-tan-2025.txt"}
     assert manifest["embedder"] == {"name": "counting-test-embedder", "dim": 8}
@@ -84,33 +84,29 @@ def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, c
     real = segment.text_words
     monkeypatch.setattr(segment, "text_words", lambda text, tok: segmented.append(text) or real(text, tok))
     second = Assistant.load(settings)
-    # only the new plan's passages were segmented again
-    assert segmented and all(
-        p.search_text not in {q.search_text for q in first.index.passages}
-        for p in second.index.passages
-        if p.search_text in segmented
-    )
+    # only the new plan's passages were segmented: the other plans' segments were reused
+    new_texts = {p.search_text for p in second.index.passages_of("xa-thanh-an-2026")}
+    assert segmented and set(segmented) <= new_texts
     assert second.rebuilt
-    old = {p.search_text for p in first.index.passages}
-    new_plan = [p for p in second.index.passages if p.plan == "xa-thanh-an-2026" and p.search_text not in old]
-    assert counting.embedded - before == distinct(new_plan)
+    # only the new plan's passages were embedded
+    assert counting.embedded - before == distinct(second.index.passages_of("xa-thanh-an-2026"))
     assert second.ask("Cơ quan thường trực tham mưu về CCHC của xã Thạnh An là ai?").found
-    assert len(first.index.passages) < len(second.index.passages)
+    assert len(all_passages(first.index)) < len(all_passages(second.index))
 
 
 @pytest.mark.parametrize("damage", ["manifest", "vectors", "records", "bm25", "missing"])
 def test_corrupt_index_is_detected_and_rebuilt(tmp_path, corpus, counting, damage):
     settings = make_settings(tmp_path, corpus=corpus)
     Assistant.load(settings)
-    index = settings.index_dir
+    index, segment = settings.index_dir, segment_dir(settings.index_dir)
     if damage == "manifest":
         (index / "manifest.json").write_text("{not json", "utf-8")
     elif damage == "vectors":
-        np.save(index / "vectors.npy", np.zeros((3, 8), dtype=np.float32))
+        np.save(segment / "vectors.npy", np.zeros((3, 8), dtype=np.float32))
     elif damage == "records":
-        (index / "records.json").write_text('{"plans": [', "utf-8")
+        (segment / "records.json").write_text('{"plans": [', "utf-8")
     elif damage == "bm25":
-        shutil.rmtree(index / "bm25")
+        shutil.rmtree(segment / "bm25")
     else:
         shutil.rmtree(index)
     reloaded = Assistant.load(settings)
@@ -151,13 +147,17 @@ def test_a_garbled_index_file_of_the_same_size_is_detected_and_nothing_garbled_i
 ):
     settings = make_settings(tmp_path, corpus=corpus)
     first = Assistant.load(settings)
-    _garble(settings.index_dir / name)
+    segment = segment_dir(settings.index_dir)
+    plan = first.index.entries[0].plan.id
+    vectors = all_vectors(first.index)
+    _garble(segment / name)
     embedded = counting.embedded
     again = Assistant.load(settings)
     assert again.rebuilt
-    if name.startswith("vector"):  # the garbled vectors were not taken as a cache
-        assert counting.embedded - embedded == distinct(first.index.passages)
-    np.testing.assert_array_equal(again.index.vectors, first.index.vectors)
+    # the garbled plan's segment was built again, taking nothing from its garbled folder;
+    # the other plan's was reused as it was
+    assert counting.embedded - embedded == distinct(first.index.passages_of(plan))
+    np.testing.assert_array_equal(all_vectors(again.index), vectors)
     question = "Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?"
     assert answer_markdown(again.ask(question)) == answer_markdown(first.ask(question))
     assert not Assistant.load(settings).rebuilt

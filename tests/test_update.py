@@ -17,11 +17,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import all_passages, all_vectors
 
-from assistant.index import store as index_module
+from assistant.index import plan_segment as index_module
+from assistant.index.build import build_index
+from assistant.index.disk import file_hashes
 from assistant.index.lock import index_lock
 from assistant.index.passages import plan_passages
-from assistant.index.store import EMBED_CHARS, build_index, file_hashes, load_index
+from assistant.index.plan_segment import EMBED_CHARS
+from assistant.index.store import load_index
 from assistant.index.summary import PlanSummary
 from assistant.index.update import add_plan, remove_plan
 from assistant.index.vectors import text_hash
@@ -163,19 +167,21 @@ def test_adding_one_plan_embeds_only_the_new_plans_passages(base, tmp_path):
     assert result.status == "added"
     new_texts = [p.search_text for p in plan_passages(parse_plan(load_corpus(settings.corpus_dir)[0][0]))]
     assert all(any(t.startswith(e) for t in new_texts) for e in second.embedded)  # only the new plan
-    assert not set(second.embedded) & set(first.embedded)  # nothing re-embedded
     assert len(set(second.embedded)) == len(second.embedded) == result.embedded  # each text once
     assert 0.9 * len(new_texts) <= result.embedded <= len(new_texts)
     after = load_index(settings.index_dir, file_hashes(settings.corpus_dir), second)
-    assert after.vectors.shape == (len(after.passages), FakeEmbedder.dim) == (result.passages, 8)
-    # the old plans' vectors are the very ones computed for the four-plan index
-    old_rows = {(p.plan, p.block): v for p, v in zip(before.passages, before.vectors)}
+    assert all_vectors(after).shape == (len(all_passages(after)), FakeEmbedder.dim) == (result.passages, 8)
+    # the old plans' segments are the very ones built for the four-plan index
+    assert [e.dir for e in after.entries if e.plan.id != "phuong-rach-gia-2026"] == [
+        e.dir for e in before.entries
+    ]
+    old_rows = {(p.plan, p.block): v for p, v in zip(all_passages(before), all_vectors(before))}
     reused = [
         (v, old_rows[(p.plan, p.block)])
-        for p, v in zip(after.passages, after.vectors)
+        for p, v in zip(all_passages(after), all_vectors(after))
         if p.plan != "phuong-rach-gia-2026"
     ]
-    assert len(reused) == len(before.passages)
+    assert len(reused) == len(all_passages(before))
     assert all(np.array_equal(a, b) for a, b in reused)
 
 
@@ -215,7 +221,7 @@ def test_remove_by_place_and_the_refusals(settings):
     assert any(p.name.endswith("xa-thai-tan-2025.txt") for p in (settings.data_dir / "removed").iterdir())
     after = Assistant.load(settings)
     assert not after.rebuilt
-    assert "xa-thai-tan-2025" not in [p.plan.id for p in after.index.plans]
+    assert "xa-thai-tan-2025" not in [p.id for p in after.index.catalog]
     assert not _answers_old_question(after)
 
 
@@ -278,12 +284,14 @@ def _assert_old_index_intact(settings: Settings) -> None:
     assert not old.rebuilt and _answers_old_question(old)
 
 
-@pytest.mark.parametrize("where", ["restore_table", "swap_in"])
+@pytest.mark.parametrize(
+    "where", ["assistant.index.plan_segment.restore_table", "assistant.index.build.write_atomic"]
+)
 def test_an_exception_during_the_build_leaves_the_old_index(settings, monkeypatch, where):
     def boom(*args, **kwargs):
         raise RuntimeError("mất điện")
 
-    monkeypatch.setattr(index_module, where, boom)
+    monkeypatch.setattr(where, boom)
     with pytest.raises(RuntimeError):
         add_plan(settings, NEW)
     monkeypatch.undo()
@@ -293,15 +301,14 @@ def test_an_exception_during_the_build_leaves_the_old_index(settings, monkeypatc
 KILLED = """
 import sys, time
 from pathlib import Path
-import assistant.index.store as index
+import assistant.index.build as build
 from assistant.settings import Settings
 from assistant.index.update import add_plan
 root = Path(sys.argv[1])
-def hang(tmp, folder):            # the new index is written, the swap has not happened
-    (root / "ready").write_text(tmp.name)
+def hang(path, text):             # the new segment is written, the manifest not replaced
+    (root / "ready").write_text(text)
     time.sleep(120)
-index.swap_in = hang
-index.induce_lexicon = lambda texts, cache=None: set()   # the lexicon does not matter here
+build.write_atomic = hang
 add_plan(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
                   embedder="none"), sys.argv[2])
 """
@@ -320,14 +327,17 @@ def test_a_killed_update_leaves_the_old_index_and_the_next_one_cleans_up(setting
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    stale = root / (root / "ready").read_text()
-    assert stale.is_dir() and (stale / "manifest.json").exists()  # a complete new index, never live
+    meant = json.loads((root / "ready").read_text())  # the manifest the killed update was writing
+    new = next(e["dir"] for e in meant["segments"] if e["file"] == NEW.name)
+    live = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
+    assert (settings.index_dir / "segments" / new).is_dir()  # its segment written, never live
+    assert new not in {e["dir"] for e in live["segments"]}
     assert [p.name for p in settings.corpus_dir.glob(".incoming-*")]  # the staged copy, hidden
 
     _assert_old_index_intact_but_stale(settings)
     result = add_plan(settings, NEW)
     assert result.status == "added"
-    assert not stale.exists() and not list(settings.corpus_dir.glob(".incoming-*"))
+    assert not list(settings.corpus_dir.glob(".incoming-*"))
     assert Assistant.load(settings).ask(Q_NEW).found
 
 
@@ -390,7 +400,7 @@ def test_an_add_between_a_start_reading_the_corpus_and_loading_the_index_is_neve
     )
     assert added[0].status == "added" and not rebuilt  # the index the add built, loaded again
     manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
-    assert sorted(manifest["files"]) == sorted(sources) == sorted(p.plan.file for p in index.plans)
+    assert sorted(manifest["files"]) == sorted(sources) == sorted(e.file for e in index.entries)
     assert manifest["files"] == file_hashes(settings.corpus_dir)
     assert NEW.name in sources
     served = Assistant.load(settings)
@@ -455,13 +465,13 @@ def test_a_killed_build_resumes_its_embedding(tmp_path):
         build_index(plans, errors, settings.corpus_dir, settings.index_dir, killed)
     journal = journal_folder(settings.index_dir, killed)
     kept = journaled(journal)
-    assert 256 <= len(kept) <= len(killed.embedded) and not settings.index_dir.exists()
+    assert 256 <= len(kept) <= len(killed.embedded) and not (settings.index_dir / "manifest.json").exists()
 
     again = FakeEmbedder()
     index = build_index(plans, errors, settings.corpus_dir, settings.index_dir, again)
-    unique = {text_hash(p.search_text[:EMBED_CHARS]) for p in index.passages}
+    unique = {text_hash(p.search_text[:EMBED_CHARS]) for p in all_passages(index)}
     assert not set(map(text_hash, again.embedded)) & set(kept)  # nothing journaled is embedded again
     assert len(again.embedded) == len(unique) - len(kept)
-    clean = FakeEmbedder()._vectors([p.search_text[:EMBED_CHARS] for p in index.passages])
-    assert np.allclose(index.vectors, clean)
+    clean = FakeEmbedder()._vectors([p.search_text[:EMBED_CHARS] for p in all_passages(index)])
+    assert np.allclose(all_vectors(index), clean)
     assert not journal.parent.exists()  # a build that lands clears its journal

@@ -12,8 +12,7 @@ import numpy as np
 
 from assistant.answer.acronyms import expansion, expansions
 from assistant.answer.features import QuestionView, add_relative, featurize
-from assistant.answer.places import Gazetteer
-from assistant.answer.question import Question, parse_question
+from assistant.answer.question import Question
 from assistant.answer.rank import POOL, Hit, rank
 from assistant.answer.statements import (
     Statement,
@@ -29,7 +28,7 @@ from assistant.answer.statements import (
     task_statements,
 )
 from assistant.answer.words import Words
-from assistant.index.store import Index
+from assistant.index.view import Index
 from assistant.lang.normalize import fold
 from assistant.lang.units import canonical_unit, find_units
 from assistant.parse.extract import strip_marker
@@ -45,7 +44,8 @@ class Candidate:
 
 
 class Corpus:
-    """What candidates are read from: the index, its records by source span, word sets."""
+    """What candidates are read from: a view of the index (the plans in scope), its records
+    by source span, word sets."""
 
     def __init__(self, index: Index, say: Callable[[Fact], str]):
         self.index = index
@@ -66,10 +66,6 @@ class Corpus:
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
         # the phrase initials stand for, per token: a scan of every passage, done once
         self._expansion = lru_cache(maxsize=10_000)(lambda token: expansion(token, self.lower_text))
-        self.gazetteer = Gazetteer([p.plan for p in index.plans], self._folded_text_of)
-
-    def _folded_text_of(self, plan: str) -> str:
-        return fold("\n".join(self.index.passages[i].text for i in np.flatnonzero(self.plan_of == plan)))
 
     def heading(self, plan: str, at: int, unit: str) -> tuple:
         """`unit_heading`, remembered: the same duties come up for many questions."""
@@ -78,11 +74,10 @@ class Corpus:
             self._headings[key] = unit_heading(self.plans[plan], at, unit)
         return self._headings[key]
 
-    def parse(self, raw: str | None) -> Question:
-        """The question, with the plans it names among this corpus's."""
-        q = parse_question(raw, self.places, self.periods, self.gazetteer)
-        known = self.words.views["fold"].idf
-        long = expansions(q.text, self.lower_text, lambda token: fold(token) in known, self._expansion)
+    def expand(self, q: Question) -> Question:
+        """The question with the phrases its initials stand for in these plans."""
+        known = self.words.views["fold"]
+        long = expansions(q.text, self.lower_text, lambda token: known.knows(fold(token)), self._expansion)
         return replace(q, acronyms=long) if long else q
 
     def plan_words(self, q: Question) -> set[str]:

@@ -78,14 +78,16 @@ def not_found(
     )
 
 
-def no_plan(corpus: Corpus, question: str, intent: str, missing: MissingPlan) -> Answer:
+def no_plan(catalog, question: str, intent: str, missing: MissingPlan) -> Answer:
+    """No plan for the place or year asked about; `catalog`: every loaded plan's place and
+    period (`places`, `periods`)."""
     return Answer(
         question=question,
         found=False,
         intent=intent,
         status="not_found",
         missing=missing,
-        available=tuple((corpus.places[p], corpus.periods[p]) for p in sorted(corpus.places)),
+        available=tuple((catalog.places[p], catalog.periods[p]) for p in sorted(catalog.places)),
     )
 
 

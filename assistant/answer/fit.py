@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.candidates import Candidate, Corpus, gather
+from assistant.answer.candidates import Candidate
 from assistant.answer.evaluate import correct
 from assistant.answer.features import ABSTAIN_FEATURES
 from assistant.answer.model import Linear, Model, decision_row
@@ -35,13 +35,13 @@ class Sample:
         return self.gold["doc"]
 
 
-def samples(corpus: Corpus, embedder, parse, gold: list[dict]) -> list[Sample]:
-    """Gather every gold question's candidates once (the expensive part)."""
+def samples(answerer, gold: list[dict]) -> list[Sample]:
+    """Gather every gold question's candidates once (the expensive part), as `answerer`
+    (a `pipeline.Answerer`) scopes and ranks them."""
     out = []
     for g in gold:
-        q = parse(g["question"])
-        hits, cands = gather(corpus, embedder, q)
-        out.append(Sample(g, Gathered(q, hits, cands), labels(g, cands)))
+        gathered = answerer.gather(answerer.parse(g["question"]))
+        out.append(Sample(g, gathered, labels(g, gathered.candidates)))
     return out
 
 

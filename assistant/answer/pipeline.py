@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from assistant.answer.candidates import Candidate, Corpus, gather
+from assistant.answer.candidates import Candidate, gather
+from assistant.answer.catalog import Catalog
 from assistant.answer.compose import compose, no_plan, not_found, select
 from assistant.answer.model import Model, load_models, model_key
 from assistant.answer.question import MAX_CHARS, InvalidQuestion, Question
 from assistant.answer.rank import Hit
 from assistant.answer.scope import missing_plan
-from assistant.index.store import Index
+from assistant.index.store import Segments
 from assistant.records import Answer, Fact
 
 
@@ -30,32 +31,46 @@ class Answerer:
 
     def __init__(
         self,
-        index: Index,
+        index: Segments,
         sources: dict[str, str],
         say: Callable[[Fact], str],
         embedder=None,
         models: dict[str, Model] | None = None,
+        max_unscoped: int = 0,
     ):
-        """`say`: the wording of a fact, which scoring reads (`present.facts.say`)."""
-        self.corpus = Corpus(index, say)
+        """`say`: the wording of a fact, which scoring reads (`present.facts.say`).
+        `max_unscoped`: a question whose scope holds more plans than this must name its
+        place (0: any number)."""
+        self.catalog = Catalog(index, say)
         self.sources = sources
-        self.embedder = embedder if index.vectors is not None else None
+        self.embedder = embedder if index.has_vectors else None
         self.model = (models or load_models())[model_key(self.embedder is not None)]
+        self.max_unscoped = max_unscoped
 
     def parse(self, raw: str | None) -> Question:
-        return self.corpus.parse(raw)
+        """The question with the plans it names, and the phrases its initials stand for in
+        the plans in its scope."""
+        q = self.catalog.parse(raw)
+        if q.ambiguous or self._too_wide(q):
+            return q
+        return self.catalog.corpus(q.plan_ids).expand(q)
+
+    def _too_wide(self, q: Question) -> bool:
+        """Whether the question's scope (the plans it names, or every plan: "xã" alone names
+        every commune's) is more than one question may search."""
+        return 0 < self.max_unscoped < len(q.plan_ids or self.catalog.plans)
 
     def gather(self, q: Question) -> Gathered:
-        hits, cands = gather(self.corpus, self.embedder, q)
+        hits, cands = gather(self.catalog.corpus(q.plan_ids), self.embedder, q)
         return Gathered(q, hits, cands)
 
     def ask(self, raw: str | None, plans: tuple[str, ...] = ()) -> Answer:
         """The answer to `raw`; `plans` (ids), when given, is the scope the asker chose
         (a press on one of the plans an ambiguous place offered)."""
         try:
-            q = self.parse(raw)
+            q = self.catalog.parse(raw)
             if plans:
-                q = replace(q, plan_ids=tuple(p for p in plans if p in self.corpus.plans), ambiguous=())
+                q = replace(q, plan_ids=tuple(p for p in plans if p in self.catalog.plans), ambiguous=())
         except InvalidQuestion as exc:
             return Answer(
                 question=raw or "",
@@ -72,11 +87,23 @@ class Answerer:
                 found=False,
                 intent=q.intent,
                 status="ambiguous",
-                choices=tuple(self.corpus.plans[p].plan for p in q.ambiguous),
+                choices=tuple(self.catalog.plans[p] for p in q.ambiguous),
             )
-        missing = missing_plan(q, self.corpus.places, self.corpus.periods)
+        missing = missing_plan(q, self.catalog.places, self.catalog.periods)
         if missing:
-            return no_plan(self.corpus, q.text, q.intent, missing)
+            return no_plan(self.catalog, q.text, q.intent, missing)
+        if self._too_wide(q):
+            places = {p.place for p in self.catalog.plans.values()}
+            return Answer(
+                question=q.text,
+                found=False,
+                intent=q.intent,
+                status="needs_place",
+                plan_count=len(self.catalog.plans),
+                place_count=len(places),
+                example=min(places),
+            )
+        q = self.catalog.corpus(q.plan_ids).expand(q)
         return self.decide(self.gather(q), self.model)
 
     def decide(self, g: Gathered, model: Model) -> Answer:
@@ -85,8 +112,7 @@ class Answerer:
         probs = model.probabilities(rows)
         confident = model.confidence(rows, probs) >= model.threshold
         chosen = select(q.plan_ids, g.candidates, probs) if confident else []
+        corpus = self.catalog.corpus(q.plan_ids)
         if not chosen:
-            return not_found(self.corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
-        return compose(
-            self.corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates, chosen, g.hits
-        )
+            return not_found(corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
+        return compose(corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates, chosen, g.hits)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.question import Question
-from assistant.answer.retrieve import bm25_scores, restore_diacritics, rrf, top
+from assistant.answer.retrieve import restore_diacritics, rrf, top
 from assistant.answer.variants import expand
-from assistant.index.store import Index
+from assistant.index.view import Index
 from assistant.lang.units import expand_abbreviations
 
 POOL = 40  # passages taken from each ranking
@@ -33,15 +33,13 @@ class Hit:
 def lexical_scores(index: Index, q: Question) -> np.ndarray:
     """BM25 of the question with its abbreviations spelled out and its expressions'
     synonyms and the long forms of its initials added, over the real and the accent-folded tokens."""
-    text = expand(expand_abbreviations(q.spelled_out))
-    seg = index.segmenter
-    return bm25_scores(index.bm25, seg.tokens(text)) + bm25_scores(index.bm25_folded, seg.folded_tokens(text))
+    return index.lexical_scores(expand(expand_abbreviations(q.spelled_out)))
 
 
 def query_vector(index: Index, embedder, q: Question) -> np.ndarray | None:
     if embedder is None or index.vectors is None or not len(index.vectors):
         return None
-    query = q.text if q.has_diacritics else restore_diacritics(q.text, index.restore)
+    query = q.text if q.has_diacritics else restore_diacritics(q.text, index.spellings)
     if q.acronyms:
         query = f"{query} ({'; '.join(q.acronyms)})"
     vec = embedder.embed_queries([query])

@@ -3,7 +3,7 @@ Pure functions over an index and a question."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -25,16 +25,7 @@ def rrf(
     return fused
 
 
-def bm25_scores(retriever, tokens: list[str]) -> np.ndarray:
-    vocab = retriever.vocab_dict
-    known = [t for t in tokens if t in vocab]
-    n = int(retriever.scores["num_docs"])
-    if not known:
-        return np.zeros(n, dtype=np.float32)
-    return np.asarray(retriever.get_scores(known), dtype=np.float32)
-
-
-def restore_diacritics(text: str, table: dict[str, str]) -> str:
+def restore_diacritics(text: str, table: Mapping[str, str]) -> str:
     """Put back the corpus's most frequent accents on a question typed without them."""
     parts = syllables(text)
     out, i = [], 0

@@ -29,11 +29,24 @@ class _PassageSets:
 
 
 class Vocabulary:
-    def __init__(self, segment: Callable[[str], list[str]], words: WordSets):
+    def __init__(
+        self,
+        segment: Callable[[str], list[str]],
+        words: WordSets,
+        idf: dict[str, float] | None = None,
+        rarest: float | None = None,
+    ):
+        """`idf`: the reference's word weights (`index.reference`), `rarest` the weight of a
+        word it never saw; without them, the passages' own."""
         self.segment = segment
-        self.idf = words.idf()
-        self.rarest = max(self.idf.values(), default=1.0)  # the weight of a word no passage has
+        self.idf = words.idf() if idf is None else idf
+        self.rarest = max(self.idf.values(), default=1.0) if rarest is None else rarest
+        self.own = frozenset(words.vocab)  # the words of these passages
         self.sets = _PassageSets(words)
+
+    def knows(self, word: str) -> bool:
+        """Whether the reference or these passages use the word."""
+        return word in self.idf or word in self.own
 
     def words(self, text: str) -> set[str]:
         return with_syllables(set(self.segment(expand_abbreviations(text))))

@@ -11,7 +11,7 @@ from functools import lru_cache
 from assistant.answer.question import Question
 from assistant.answer.retrieve import coverage, has_word
 from assistant.answer.vocab import Vocabulary
-from assistant.index.store import Index
+from assistant.index.view import Index
 from assistant.lang.normalize import fold, fold_word
 from assistant.lang.units import ABBREVIATIONS
 
@@ -32,10 +32,12 @@ class Words:
     """Vocabularies of the index's passages, in both spellings."""
 
     def __init__(self, index: Index):
-        seg = index.segmenter
+        seg, ref = index.segmenter, index.reference
+        idf = ref.word_idf if ref is not None else {}
+        rarest = ref.rarest if ref is not None else None
         self.views = {
-            "fold": Vocabulary(seg.folded_words, index.words["fold"]),
-            "accent": Vocabulary(seg.words, index.words["accent"]),
+            "fold": Vocabulary(seg.folded_words, index.words["fold"], idf.get("fold"), rarest),
+            "accent": Vocabulary(seg.words, index.words["accent"], idf.get("accent"), rarest),
         }
         # the word sets of plan texts (sentences, records, statements), which recur from one
         # question to the next: segmenting them is most of a question's time
@@ -73,8 +75,10 @@ class Words:
     def known(self, q: Question, words: list[str]) -> list[str]:
         """The words that occur somewhere in the plans (a compound: each of its syllables):
         only they can tell one passage from another."""
-        idf = self.view(q).idf
-        return [w for w in words if w in idf or ("_" in w and all(s in idf for s in w.split("_")))]
+        vocab = self.view(q)
+        return [
+            w for w in words if vocab.knows(w) or ("_" in w and all(vocab.knows(s) for s in w.split("_")))
+        ]
 
     def coverage_in(self, q: Question, words: list[str], passage: int) -> float:
         vocab = self.view(q)

@@ -51,7 +51,7 @@ def _by_plan(assistant, gold: list[dict]) -> int:
 
     answerer = assistant.answerer
     dense = answerer.embedder is not None
-    data = samples(answerer.corpus, answerer.embedder, answerer.parse, gold)
+    data = samples(answerer, gold)
     models = by_plan(data, FEATURES if dense else LEXICAL_FEATURES)
     results = []
     for doc, model in models.items():
@@ -94,7 +94,7 @@ def _variants(assistant, gold: list[dict], verbose: bool) -> int:
 
 def cmd_fit(args, settings) -> int:
     """Fit the scoring models (with and without the embedder) and write the parameters file."""
-    from assistant.answer.candidates import Corpus
+    from assistant.answer import Answerer
     from assistant.answer.features import FEATURES, LEXICAL_FEATURES
     from assistant.answer.fit import fit, samples
     from assistant.answer.model import PARAMS_FILE, dump_models
@@ -103,19 +103,37 @@ def cmd_fit(args, settings) -> int:
     from assistant.serve.assistant import open_index
 
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
-    if embedder is None or index.vectors is None:
+    if embedder is None or not index.has_vectors:
         print(words.FIT_NEEDS_EMBEDDER, file=sys.stderr)
         return 1
-    corpus = Corpus(index, say)
     gold = _gold(args.files)
     models = {
-        "dense": fit(samples(corpus, embedder, corpus.parse, gold), FEATURES),
-        "lexical": fit(samples(corpus, None, corpus.parse, gold), LEXICAL_FEATURES),
+        "dense": fit(samples(Answerer(index, {}, say, embedder), gold), FEATURES),
+        "lexical": fit(samples(Answerer(index, {}, say, None), gold), LEXICAL_FEATURES),
     }
     meta = {"embedder": embedder.name, "gold": [Path(f).name for f in args.files], "questions": len(gold)}
     out = Path(args.out) if args.out else PARAMS_FILE
     out.write_text(dump_models(models, meta), "utf-8")
     print(words.fit_written(out, len(gold), models["dense"].threshold, models["lexical"].threshold))
+    return 0
+
+
+def cmd_reference(args, settings) -> int:
+    """Compute the reference statistics from the corpus folder and write them with the
+    package (then rebuild the index and refit: both are read on that scale)."""
+    from assistant.index.passages import plan_passages
+    from assistant.index.reference import REFERENCE_FILE, compute, save
+    from assistant.index.segment import induce_lexicon
+    from assistant.parse.plan import parse_plan
+    from assistant.present import cli as words
+    from assistant.read.load import load_corpus
+
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
+    texts = [p.search_text for d in docs for p in plan_passages(parse_plan(d))]
+    ref = compute(texts, induce_lexicon(texts))
+    out = Path(args.out) if args.out else REFERENCE_FILE
+    save(ref, out)
+    print(words.reference_written(out, len(docs), ref.passages, len(ref.lexicon)))
     return 0
 
 
@@ -137,3 +155,6 @@ def add_eval_parsers(sub) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", default=list(SHARED_GOLD))
     p.add_argument("--out", help="tệp tham số (mặc định: tệp đi kèm mã nguồn)")
     p.set_defaults(func=cmd_fit)
+    p = sub.add_parser("reference", help="tính thống kê tham chiếu (từ vựng, tần suất) từ thư mục kế hoạch")
+    p.add_argument("--out", help="tệp thống kê (mặc định: tệp đi kèm mã nguồn)")
+    p.set_defaults(func=cmd_reference)

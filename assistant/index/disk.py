@@ -6,7 +6,6 @@ loads what is inside."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -22,7 +21,18 @@ log = logging.getLogger(__name__)
 
 # The modules whose code decides what the index holds: reading, converting, parsing,
 # passages, segmentation, this one; with everything they import from the package.
-INDEX_ROOTS = ("index.store", "read.load", "read.convert", "parse.plan", "index.passages", "index.segment")
+INDEX_ROOTS = (
+    "index.build",
+    "index.store",
+    "read.load",
+    "read.convert",
+    "parse.plan",
+    "index.passages",
+    "index.segment",
+)
+
+
+REFERENCE_DATA = Path(__file__).with_name("reference.json")  # see index/reference.py
 
 
 def index_modules() -> list[Path]:
@@ -37,8 +47,9 @@ def code_version() -> str:
     by other code is rebuilt (cheaply: vectors and word segmentation are reused by
     content)."""
     digest = hashlib.sha1(__version__.encode())
-    for path in index_modules():
-        digest.update(path.read_bytes())
+    for path in [*index_modules(), REFERENCE_DATA]:  # the reference statistics shape it too
+        if path.is_file():
+            digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
@@ -50,23 +61,24 @@ def file_hashes(corpus_dir: Path) -> dict[str, str]:
     return out
 
 
-def intact(folder: Path, *names: str) -> bool:
-    """Whether these files of the previous index still match its manifest's checksums
-    (a garbled file is never reused)."""
-    try:
-        recorded = json.loads((folder / "manifest.json").read_text("utf-8")).get("checksums") or {}
-        return all(_checksum(folder / n) == recorded.get(n) for n in names)
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def checksums(folder: Path) -> dict[str, str]:
-    """A fast hash of every file of an index folder but its manifest, by relative path."""
+def checksums(folder: Path, skip: str = "manifest.json") -> dict[str, str]:
+    """The size and a fast hash of every file of a folder but `skip`, by relative path
+    ("size:hash")."""
     return {
-        path.relative_to(folder).as_posix(): _checksum(path)
+        path.relative_to(folder).as_posix(): f"{path.stat().st_size}:{_checksum(path)}"
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "manifest.json"
+        if path.is_file() and path.name != skip
     }
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` by `text` in one step: readers see the old file or the new one."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _checksum(path: Path) -> str:
@@ -106,6 +118,12 @@ def clean_stale(folder: Path) -> None:
         else:
             shutil.rmtree(path, ignore_errors=True)
             log.info("removed stale %s", path.name)
+
+
+def alive_temporary(name: str) -> bool:
+    """Whether a temporary file or folder (".<name>.tmp-<pid>") belongs to a live process."""
+    pid = name.rpartition("-")[2]
+    return pid.isdigit() and _alive(int(pid))
 
 
 def _alive(pid: int) -> bool:

@@ -1,275 +1,170 @@
-"""The on-disk index: records, passages, BM25 (real and accent-folded), dense vectors.
+"""The index: one segment per plan (`plan_segment`) and a manifest naming them.
 
-Written atomically into a fresh folder and swapped in. The manifest, written last,
-records the corpus it was built from (file hashes), the embedder, the counts and a
-checksum of every other file; the loader reads one folder as it was when opened (a swap
-while it reads does not mix two indexes), verifies every checksum, and raises
-IndexInvalid (the caller rebuilds) when anything does not match."""
+The manifest, replaced atomically, records the code version, the embedder, the corpus it
+stands for (file hashes, unreadable files) and, per plan, its segment folder and its
+`Plan` (the catalog: places and periods are known without loading any segment). A build
+writes only the segments that are missing (a new or changed file, new code) and reuses
+every other; adding or removing a plan writes one segment and a new manifest, nothing
+else. Loading reads the manifest and checks the sizes of the segments' files; a segment
+is read (checksums verified, arrays memory-mapped) when a question first needs it."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from assistant.index.disk import checksums, clean_stale, code_version, file_hashes, intact, swap_in
-from assistant.index.embed import Embedder
-from assistant.index.passages import Passage, plan_passages
-from assistant.index.segment import Segmenter, induce_lexicon, restore_table, text_key
-from assistant.index.vectors import (
-    Progress,
-    clear_journal,
-    embed_cached,
-    faiss_index,
-    journal_folder,
-    journaled,
-    previous_vectors,
-    text_hash,
+from assistant.index.disk import (
+    code_version,
 )
-from assistant.index.wordsets import SPELLINGS, WordSets, passage_words
-from assistant.index.wordsets import load as load_words
-from assistant.index.wordsets import save as save_words
+from assistant.index.embed import Embedder
+from assistant.index.plan_segment import (
+    SegmentInvalid,
+    read_records,
+    read_segment,
+    verify,
+)
+from assistant.index.reference import load as load_reference
+from assistant.index.view import Index, merge
 from assistant.read.load import LoadError
-from assistant.records import PlanRecords
+from assistant.records import Plan, PlanRecords
 
 log = logging.getLogger(__name__)
-FORMAT = 3
-EMBED_CHARS = 600  # passages are embedded by their first characters; lexical search sees all
+FORMAT = 4
+MANIFEST = "manifest.json"
+LOADED = 64  # segments kept in memory (least recently used dropped first)
+VIEWS = 16  # views of several plans kept in memory
 
 
 class IndexInvalid(Exception):
     """The index on disk is missing, corrupt or built from something else."""
 
 
-@dataclass
-class Index:
-    plans: list[PlanRecords]
-    errors: list[LoadError]
-    passages: list[Passage]
-    segmenter: Segmenter
-    bm25: object
-    bm25_folded: object
-    vectors: np.ndarray | None
-    faiss_index: object | None
-    restore: dict[str, str]  # folded syllable pair/syllable -> accented form
-    manifest: dict
-    words: dict[str, WordSets]  # each passage's words, "fold" and "accent" spellings
+@dataclass(frozen=True)
+class Entry:
+    """One plan in the manifest: its file, the file's hash, its segment folder."""
+
+    plan: Plan
+    file: str
+    sha256: str
+    dir: str
+    passages: int
 
 
-def _bm25(corpus_tokens: list[list[str]]):
-    import bm25s
+class Segments:
+    """The loaded index: the manifest and its catalog of plans; segments read on demand."""
 
-    retriever = bm25s.BM25()
-    retriever.index([toks or [""] for toks in corpus_tokens], show_progress=False)
-    return retriever
+    def __init__(self, folder: Path, manifest: dict, dim: int | None):
+        self.folder, self.manifest, self.dim = folder, manifest, dim
+        self.entries = [
+            Entry(Plan.model_validate(e["plan"]), e["file"], e["sha256"], e["dir"], e["passages"])
+            for e in manifest["segments"]
+        ]
+        self.by_id = {e.plan.id: e for e in self.entries}
+        self.errors = [LoadError(e["name"], e["problem"], e["params"]) for e in manifest["errors"]]
+        self._records: dict[str, tuple] = {}
+        self._segments: OrderedDict[str, Index] = OrderedDict()
+        self._views: OrderedDict[tuple[str, ...], Index] = OrderedDict()
+
+    @property
+    def catalog(self) -> list[Plan]:
+        return [e.plan for e in self.entries]
+
+    @property
+    def has_vectors(self) -> bool:
+        return self.dim is not None
+
+    @property
+    def passages(self) -> int:
+        return sum(e.passages for e in self.entries)
+
+    def _dir(self, plan_id: str) -> Path:
+        return self.folder / "segments" / self.by_id[plan_id].dir
+
+    def _read_records(self, plan_id: str) -> tuple:
+        if plan_id not in self._records:
+            try:
+                self._records[plan_id] = read_records(self._dir(plan_id))
+            except (OSError, ValueError) as exc:
+                raise IndexInvalid(f"segment of {plan_id} unreadable ({exc})") from None
+        return self._records[plan_id]
+
+    def records(self, plan_id: str) -> PlanRecords:
+        """One plan's records (read once)."""
+        return self._read_records(plan_id)[0]
+
+    def passages_of(self, plan_id: str) -> list:
+        """One plan's passages (read with its records)."""
+        return self._read_records(plan_id)[1]
+
+    def all_records(self) -> list[PlanRecords]:
+        return [self.records(e.plan.id) for e in self.entries]
+
+    def segment(self, plan_id: str) -> Index:
+        """One plan's segment, read when first asked for and kept while recently used."""
+        if plan_id in self._segments:
+            self._segments.move_to_end(plan_id)
+            return self._segments[plan_id]
+        try:
+            # verified when the index was loaded
+            folder, records = self._dir(plan_id), self._read_records(plan_id)
+            seg = read_segment(folder, self.dim, records, check=False, reference=load_reference())
+        except SegmentInvalid as exc:
+            raise IndexInvalid(str(exc)) from None
+        self._segments[plan_id] = seg
+        while len(self._segments) > LOADED:
+            self._segments.popitem(last=False)
+        return seg
+
+    def view(self, plan_ids: tuple[str, ...] = ()) -> Index:
+        """The view over these plans (every plan when none is given), in catalog order."""
+        wanted = set(plan_ids) if plan_ids else set(self.by_id)
+        key = tuple(e.plan.id for e in self.entries if e.plan.id in wanted)
+        if len(key) == 1:
+            return self.segment(key[0])
+        if key not in self._views:
+            self._views[key] = merge([self.segment(p) for p in key])
+            while len(self._views) > VIEWS:
+                self._views.popitem(last=False)
+        self._views.move_to_end(key)
+        return self._views[key]
 
 
-def _load_json(path: Path) -> dict:
-    """A cache file of the previous index, or nothing if it is missing, unreadable or
-    garbled."""
-    if not intact(path.parent, path.name):
-        return {}
+# ------------------------------------------------------------------ loading
+
+
+def embedder_key(embedder: Embedder | None) -> dict | None:
+    return {"name": embedder.name, "dim": embedder.dim} if embedder else None
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest on disk, whatever it says ({} when there is none or it is garbled)."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
-def build_index(
-    plans: list[PlanRecords],
-    errors: list[LoadError],
-    corpus_dir: Path,
-    folder: Path,
-    embedder: Embedder | None,
-    progress: Progress | None = None,
-    files: dict[str, str] | None = None,
-) -> Index:
-    """Build everything in a temporary folder, then swap it in atomically.
-
-    `files` (name -> sha256) is the corpus the manifest records: the files as they were
-    read (see service.open_index), or as the caller will leave them after the swap (see
-    update.py); by default the corpus folder as it is now."""
-    started = time.time()
-    clean_stale(folder)
-    passages = [p for rec in plans for p in plan_passages(rec)]
-    texts = [p.search_text for p in passages]
-    segments = _load_json(folder / "segments.json")
-    segmenter = Segmenter(induce_lexicon(texts, segments))
-    vectors, journal = None, None
-    if embedder is not None:
-        journal = journal_folder(folder, embedder)
-        cache = previous_vectors(folder, embedder) | journaled(journal)
-        vectors = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], cache, progress, journal)
-    manifest = {
-        "format": FORMAT,
-        "version": code_version(),
-        "files": file_hashes(corpus_dir) if files is None else files,
-        "embedder": {"name": embedder.name, "dim": embedder.dim} if embedder else None,
-        "passages": len(passages),
-        "plans": [p.plan.id for p in plans],
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "build_seconds": round(time.time() - started, 1),
-    }
-    index = Index(
-        plans,
-        errors,
-        passages,
-        segmenter,
-        _bm25([segmenter.tokens(t) for t in texts]),
-        _bm25([segmenter.folded_tokens(t) for t in texts]),
-        vectors,
-        faiss_index(vectors),
-        restore_table(texts),
-        manifest,
-        {
-            "fold": passage_words(segmenter.folded_words, texts),
-            "accent": passage_words(segmenter.words, texts),
-        },
-    )
-    used = {text_key(t) for t in texts}
-    save_index(
-        index,
-        folder,
-        [t[:EMBED_CHARS] for t in texts],
-        segments={k: v for k, v in segments.items() if k in used},
-    )
-    if journal is not None:
-        clear_journal(journal)
-    log.info("index built: %d passages in %.1f s", len(passages), time.time() - started)
-    return index
-
-
-def passage_word_sets(segmenter: Segmenter, texts: list[str]) -> dict[str, WordSets]:
-    return {
-        "fold": passage_words(segmenter.folded_words, texts),
-        "accent": passage_words(segmenter.words, texts),
-    }
-
-
-def save_index(index: Index, folder: Path, embed_texts: list[str], segments: dict | None = None) -> None:
-    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        _write(index, tmp, embed_texts)
-        if segments:  # the word segmentation of each passage, reused by the next build
-            (tmp / "segments.json").write_text(json.dumps(segments, ensure_ascii=False), "utf-8")
-        index.manifest["checksums"] = checksums(tmp)
-        (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), "utf-8")
-        swap_in(tmp, folder)
-    except BaseException:  # the temporary folder is never left as a half-built index
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _write(index: Index, tmp: Path, embed_texts: list[str]) -> None:
-    (tmp / "records.json").write_text(
-        json.dumps(
-            {
-                "plans": [p.model_dump(mode="json") for p in index.plans],
-                "errors": [{"name": e.name, "problem": e.problem, "params": e.params} for e in index.errors],
-                "passages": [p.model_dump(mode="json") for p in index.passages],
-            },
-            ensure_ascii=False,
-        ),
-        "utf-8",
-    )
-    (tmp / "lexicon.json").write_text(
-        json.dumps(sorted(index.segmenter.lexicon), ensure_ascii=False), "utf-8"
-    )
-    (tmp / "restore.json").write_text(json.dumps(index.restore, ensure_ascii=False), "utf-8")
-    for spelling, ws in index.words.items():
-        save_words(ws, tmp / f"words_{spelling}.npz")
-    index.bm25.save(str(tmp / "bm25"), show_progress=False)
-    index.bm25_folded.save(str(tmp / "bm25_folded"), show_progress=False)
-    if index.vectors is not None:
-        np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
-        (tmp / "vector_keys.json").write_text(json.dumps([text_hash(t) for t in embed_texts]), "utf-8")
-
-
-def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Index:
-    """Load and verify the index of the corpus `files` (name -> sha256, as read); raises
-    IndexInvalid when it must be rebuilt."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise IndexInvalid(f"no index folder ({exc.strerror})") from None
-    try:
-        # the folder as opened: if an update swaps in another one meanwhile, this load
-        # still reads one index (or fails, and the caller loads again under the lock)
-        snapshot = Path(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else folder
-        return _verified(snapshot, files, embedder)
-    finally:
-        os.close(fd)
-
-
-def _verified(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Index:
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexInvalid(f"no readable manifest ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise IndexInvalid("the manifest is not an object")
-    expected_embedder = {"name": embedder.name, "dim": embedder.dim} if embedder else None
+def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -> Segments:
+    """The index of the corpus `files` (name -> sha256, as read); raises IndexInvalid when
+    it must be (re)built: no manifest, other code, embedder or corpus, missing segments."""
+    manifest = read_manifest(folder)
+    if not manifest:
+        raise IndexInvalid("no readable manifest")
     if manifest.get("format") != FORMAT or manifest.get("version") != code_version():
         raise IndexInvalid("index format or version changed")
-    if manifest.get("embedder") != expected_embedder:
+    if manifest.get("embedder") != embedder_key(embedder):
         raise IndexInvalid("embedder changed")
     if manifest.get("files") != files:
         raise IndexInvalid("corpus changed")
     try:
-        found = checksums(folder)
-    except OSError as exc:
-        raise IndexInvalid(f"unreadable index file ({exc})") from None
-    recorded = manifest.get("checksums") or {}
-    if found != recorded:
-        bad = sorted(k for k in set(found) | set(recorded) if found.get(k) != recorded.get(k))
-        raise IndexInvalid(f"index files do not match their checksums: {', '.join(bad[:5])}")
-    try:
-        return _read(folder, manifest, embedder)
-    except IndexInvalid:
-        raise
+        for e in manifest["segments"]:
+            verify(folder / "segments" / e["dir"])
+        return Segments(folder, manifest, embedder.dim if embedder else None)
+    except SegmentInvalid as exc:
+        raise IndexInvalid(str(exc)) from None
     except Exception as exc:
         raise IndexInvalid(f"corrupt index ({type(exc).__name__}: {exc})") from None
-
-
-def _read(folder: Path, manifest: dict, embedder: Embedder | None) -> Index:
-    import bm25s
-
-    data = json.loads((folder / "records.json").read_text("utf-8"))
-    plans = [PlanRecords.model_validate(p) for p in data["plans"]]
-    passages = [Passage.model_validate(p) for p in data["passages"]]
-    errors = [LoadError(e["name"], e["problem"], e["params"]) for e in data["errors"]]
-    bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
-    bm25_folded = bm25s.BM25.load(str(folder / "bm25_folded"), show_progress=False)
-    vectors = np.load(folder / "vectors.npy", allow_pickle=False) if embedder else None
-    n = len(passages)
-    if n != manifest["passages"] or (vectors is not None and vectors.shape != (n, embedder.dim)):
-        raise IndexInvalid("passage count or vector shape does not match the manifest")
-    if int(bm25.scores["num_docs"]) != n or int(bm25_folded.scores["num_docs"]) != n:
-        raise IndexInvalid("BM25 size does not match the passages")
-    words = {s: load_words(folder / f"words_{s}.npz") for s in SPELLINGS}
-    if any(len(ws) != n for ws in words.values()):
-        raise IndexInvalid("word sets do not match the passages")
-    lexicon = json.loads((folder / "lexicon.json").read_text("utf-8"))
-    restore = json.loads((folder / "restore.json").read_text("utf-8"))
-    return Index(
-        plans,
-        errors,
-        passages,
-        Segmenter(lexicon),
-        bm25,
-        bm25_folded,
-        vectors,
-        faiss_index(vectors),
-        restore,
-        manifest,
-        words,
-    )

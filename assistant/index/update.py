@@ -22,11 +22,14 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.index.build import sync_index
+from assistant.index.disk import file_hashes
 from assistant.index.embed import Embedder, make_embedder
 from assistant.index.library import find_plans
 from assistant.index.lock import UpdateBusy, index_lock
-from assistant.index.store import Progress, build_index, file_hashes
+from assistant.index.store import IndexInvalid, Segments, load_index
 from assistant.index.summary import PlanSummary
+from assistant.index.vectors import Progress
 from assistant.lang.normalize import fold
 from assistant.parse.plan import parse_plan
 from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
@@ -95,17 +98,37 @@ def remove_plan(
 
 @dataclass
 class _Corpus:
-    plans: dict[str, PlanRecords]  # file name -> records
+    """The corpus as the live index records it: plans (catalog entries, records read on
+    demand), unreadable files, file hashes."""
+
+    index: Segments | None  # None: the corpus was read and parsed (no valid index)
+    entries: dict[str, object]  # file name -> Entry, or PlanRecords when parsed
     errors: list[LoadError]
     files: dict[str, str]  # file name -> sha256, as the manifest records it
 
+    def records(self, name: str) -> PlanRecords:
+        entry = self.entries[name]
+        return self.index.records(entry.plan.id) if self.index is not None else entry
 
-def _read_corpus(settings: Settings) -> _Corpus:
+    def parse(self, name: str) -> PlanRecords:
+        """A plan file of the corpus that has no segment yet (an index in sync needs none)."""
+        entry = self.entries[name]
+        return entry if isinstance(entry, PlanRecords) else self.records(name)
+
+
+def _current(settings: Settings, embedder) -> _Corpus:
+    """The live index when it stands for the corpus folder (nothing is parsed); otherwise
+    the corpus read and parsed, so that the update also brings the index up to date."""
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     for staged in settings.corpus_dir.glob(f"{STAGED}*"):  # left by a killed update (we hold the lock)
         staged.unlink(missing_ok=True)
-    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
-    return _Corpus({d.name: parse_plan(d) for d in docs}, errors, file_hashes(settings.corpus_dir))
+    files = file_hashes(settings.corpus_dir)
+    try:
+        index = load_index(settings.index_dir, files, embedder)
+        return _Corpus(index, {e.file: e for e in index.entries}, index.errors, files)
+    except IndexInvalid:
+        docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
+        return _Corpus(None, {d.name: parse_plan(d) for d in docs}, errors, files)
 
 
 def _add(settings: Settings, source: Path, replace: bool, embedder, progress) -> UpdateResult:
@@ -121,34 +144,31 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
         return UpdateResult("unreadable", file=source.name, reason=exc.problem, params=exc.params)
     record = parse_plan(SourceDoc(target.name, target, doc.text))
     summary = PlanSummary.of(record, doc.text)
-    corpus = _read_corpus(settings)
+    embedder = _embedder(settings, embedder)
+    corpus = _current(settings, embedder)
     in_place = target.exists() and source.resolve() == target.resolve()
     clashes = _clashes(corpus, record, target.name, in_place)
+    replaced = tuple(PlanSummary.of(corpus.records(n)) for n in clashes if n in corpus.entries)
     if clashes and not replace:
-        return UpdateResult(
-            "exists",
-            summary,
-            tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans),
-            file=target.name,
-            clashes=tuple(clashes),
-        )
+        return UpdateResult("exists", summary, replaced, file=target.name, clashes=tuple(clashes))
     staged = None if in_place else settings.corpus_dir / f"{STAGED}{os.getpid()}-{target.name}"
     files = {n: h for n, h in corpus.files.items() if n not in clashes}
     if staged is not None:
         shutil.copyfile(source, staged)
     files[target.name] = file_sha256(staged if staged is not None else target)
-    plans = [rec for n, rec in corpus.plans.items() if n not in clashes and n != target.name] + [record]
+    names = [n for n in corpus.entries if n not in clashes and n != target.name] + [target.name]
     errors = [e for e in corpus.errors if e.name not in clashes and e.name != target.name]
+
+    def parse(name: str) -> PlanRecords:
+        return record if name == target.name else corpus.parse(name)
+
     try:
-        counted, index = _build(
-            settings, sorted(plans, key=lambda r: r.plan.file), errors, files, embedder, progress
-        )
+        counted, index = _build(settings, names, parse, errors, files, embedder, progress)
     except BaseException:
         if staged is not None:
             staged.unlink(missing_ok=True)
         raise
     _commit(settings, staged, target, clashes)
-    replaced = tuple(PlanSummary.of(corpus.plans[n]) for n in clashes if n in corpus.plans)
     status: Status = "replaced" if clashes else "added"
     return UpdateResult(
         status,
@@ -157,52 +177,57 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
         file=target.name,
         clashes=tuple(clashes),
         embedded=counted,
-        passages=len(index.passages),
+        passages=index.passages,
         seconds=round(time.time() - started, 1),
     )
 
 
 def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
     started = time.time()
-    corpus = _read_corpus(settings)
-    matches = find_plans(list(corpus.plans.values()), key)
+    embedder = _embedder(settings, embedder)
+    corpus = _current(settings, embedder)
+    matches = find_plans(list(corpus.entries.values()), key)
     names = [m.plan.file for m in matches] or [n for n in corpus.files if fold(n) == fold(key.strip())]
     if not names:
-        known = tuple(PlanSummary.of(r) for r in corpus.plans.values())
+        known = tuple(PlanSummary.of(corpus.records(n)) for n in corpus.entries)
         return UpdateResult("not_found", others=known, key=key)
     if len(names) > 1:
-        return UpdateResult("ambiguous", others=tuple(PlanSummary.of(m) for m in matches), key=key)
+        return UpdateResult(
+            "ambiguous", others=tuple(PlanSummary.of(corpus.records(m.plan.file)) for m in matches), key=key
+        )
     name = names[0]
     files = {n: h for n, h in corpus.files.items() if n != name}
-    plans = [rec for n, rec in corpus.plans.items() if n != name]
-    if not plans:
+    rest = [n for n in corpus.entries if n != name]
+    if not rest:
         return UpdateResult("refused", file=name, reason="last_plan")
+    gone = PlanSummary.of(corpus.records(name)) if name in corpus.entries else None
     errors = [e for e in corpus.errors if e.name != name]
-    _, index = _build(settings, plans, errors, files, embedder, progress)
+    _, index = _build(settings, rest, corpus.parse, errors, files, embedder, progress)
     where = _retire(settings, name).name
-    gone = PlanSummary.of(corpus.plans[name]) if name in corpus.plans else None
     return UpdateResult(
         "removed",
         gone,
         file=name,
         kept_as=where,
-        passages=len(index.passages),
+        passages=index.passages,
         seconds=round(time.time() - started, 1),
     )
 
 
-def _build(settings: Settings, plans, errors, files, embedder, progress):
+def _embedder(settings: Settings, embedder):
     if embedder is _FROM_SETTINGS:
-        embedder = make_embedder(
+        return make_embedder(
             settings.embedder,
             settings.embed_query_prefix,
             settings.embed_passage_prefix,
             settings.embed_word_segmented,
         )
+    return embedder
+
+
+def _build(settings: Settings, names, parse, errors, files, embedder, progress):
     counting = _Counting(embedder) if embedder is not None else None
-    index = build_index(
-        plans, errors, settings.corpus_dir, settings.index_dir, counting, progress, files=files
-    )
+    index = sync_index(settings.index_dir, files, errors, parse, counting, progress, names)
     return (counting.count if counting else 0), index
 
 
@@ -223,7 +248,7 @@ class _Counting:
 # ------------------------------------------------------------------ helpers
 
 
-def _same_plan(a: PlanRecords, b: PlanRecords) -> bool:
+def _same_plan(a, b) -> bool:
     """One identity: the same place spelled the same (Thạnh An is not Thanh An), in the
     same province and district (where both plans name them), for the same period."""
     pa, pb = a.plan, b.plan
@@ -237,7 +262,7 @@ def _same_plan(a: PlanRecords, b: PlanRecords) -> bool:
 
 def _clashes(corpus: _Corpus, record: PlanRecords, name: str, in_place: bool) -> list[str]:
     """Corpus files the new plan would replace: same file name, or same place and period."""
-    out = [n for n, rec in corpus.plans.items() if n != name and _same_plan(rec, record)]
+    out = [n for n, entry in corpus.entries.items() if n != name and _same_plan(entry, record)]
     if name in corpus.files and not in_place:
         out.insert(0, name)
     return out

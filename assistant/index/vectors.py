@@ -6,7 +6,6 @@ it stopped instead of embedding everything again; a build that lands clears the 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.index.disk import intact
 from assistant.index.embed import Embedder
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -87,21 +85,6 @@ def embed_cached(
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.vstack([cache[text_hash(t)] for t in texts]).astype(np.float32)
-
-
-def previous_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the previous index, reused for unchanged passages."""
-    if not intact(folder, "vectors.npy", "vector_keys.json"):
-        return {}
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if manifest["embedder"] != {"name": embedder.name, "dim": embedder.dim}:
-            return {}
-        keys = json.loads((folder / "vector_keys.json").read_text("utf-8"))
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-        return dict(zip(keys, vectors)) if len(keys) == len(vectors) else {}
-    except Exception:
-        return {}
 
 
 def faiss_index(vectors: np.ndarray | None):

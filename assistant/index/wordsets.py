@@ -62,3 +62,18 @@ def save(ws: WordSets, path: Path) -> None:
 def load(path: Path) -> WordSets:
     with np.load(path, allow_pickle=False) as data:
         return WordSets(data["vocab"].tolist(), data["indptr"], data["indices"])
+
+
+def merge_words(parts: Sequence[WordSets]) -> WordSets:
+    """The word sets of several segments, one after another, over one vocabulary."""
+    if len(parts) == 1:
+        return parts[0]
+    vocab = sorted(set().union(*(p.vocab for p in parts)))
+    ids = {w: i for i, w in enumerate(vocab)}
+    indices, indptr, offset = [], [np.zeros(1, dtype=np.int64)], 0
+    for p in parts:
+        remap = np.array([ids[w] for w in p.vocab], dtype=np.int32)
+        indices.append(remap[p.indices] if len(p.indices) else p.indices.astype(np.int32))
+        indptr.append(np.asarray(p.indptr[1:], dtype=np.int64) + offset)
+        offset += int(p.indptr[-1])
+    return WordSets(vocab, np.concatenate(indptr), np.concatenate(indices).astype(np.int32))

@@ -75,6 +75,13 @@ def index_state(manifest: dict, rebuilt: bool, folder) -> str:
     )
 
 
+def reference_written(out, plans: int, passages: int, words: int) -> str:
+    return (
+        f"Đã ghi thống kê tham chiếu từ {plans} kế hoạch ({passages} đoạn, {words} từ ghép) vào {out}. "
+        "Hãy xây lại chỉ mục và khớp lại tham số (python -m assistant fit)."
+    )
+
+
 def fit_written(out, questions: int, dense: float, lexical: float) -> str:
     return f"Đã ghi tham số vào {out} ({questions} câu hỏi; ngưỡng {dense:.3f} / {lexical:.3f})."
 

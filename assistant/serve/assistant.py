@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer import Answerer
+from assistant.index.build import sync_index
 from assistant.index.embed import make_embedder
 from assistant.index.library import Library
 from assistant.index.lock import index_lock
-from assistant.index.store import Index, IndexInvalid, Progress, build_index, load_index
+from assistant.index.store import IndexInvalid, Segments, load_index
+from assistant.index.vectors import Progress
 from assistant.parse.plan import parse_plan
 from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
@@ -23,14 +25,15 @@ log = logging.getLogger(__name__)
 @dataclass
 class Assistant:
     settings: Settings
-    index: Index
+    index: Segments
     answerer: Answerer
     rebuilt: bool = False
 
     @classmethod
     def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> Assistant:
         index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
-        return cls(settings, index, Answerer(index, sources, say, embedder), rebuilt)
+        answerer = Answerer(index, sources, say, embedder, max_unscoped=settings.max_unscoped_plans)
+        return cls(settings, index, answerer, rebuilt)
 
     def ask(self, question: str, plans: tuple[str, ...] = ()) -> Answer:
         return self.answerer.ask(question, plans)
@@ -38,14 +41,14 @@ class Assistant:
     @property
     def library(self) -> Library:
         """The plans' records as the index holds them, with their lookups."""
-        return Library(self.index.plans, self.index.errors)
+        return Library(self.index.all_records(), self.index.errors)
 
 
 def open_library(settings: Settings, progress: Progress | None = None) -> Library:
     """The corpus handle of the CLI's listing commands: the index's records (the index is
     built first when missing or stale), without loading the answering."""
     index, _, _, _ = open_index(settings, progress=progress)
-    return Library(index.plans, index.errors)
+    return Library(index.all_records(), index.errors)
 
 
 def open_index(
@@ -84,10 +87,16 @@ def open_index(
                 return load_index(settings.index_dir, files, embedder), _sources(docs), embedder, False
             except IndexInvalid:
                 pass
-        log.info("building the index from %s", settings.corpus_dir)
-        plans = [parse_plan(d) for d in docs]
-        index = build_index(
-            plans, errors, settings.corpus_dir, settings.index_dir, embedder, progress, files=files
+        log.info("bringing the index up to date with %s", settings.corpus_dir)
+        by_name = {d.name: d for d in docs}
+        index = sync_index(
+            settings.index_dir,
+            files,
+            errors,
+            lambda name: parse_plan(by_name[name]),
+            embedder,
+            progress,
+            list(by_name),
         )
     return index, _sources(docs), embedder, True
 

@@ -134,7 +134,7 @@ MAX_CHOICES = 8  # plan buttons under an ambiguous question
 
 def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMarkup | None:
     """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question)."""
-    if answer.status == "invalid":
+    if answer.status in {"invalid", "needs_place"}:
         return None
     if answer.status == "ambiguous":  # one button per plan: the press answers for that plan
         return InlineKeyboardMarkup(

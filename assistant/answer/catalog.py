@@ -1,0 +1,44 @@
+"""The plans a question can be about, known without reading any plan's segment: their
+places and periods (for naming a plan in a question) and the answering state of each
+scope, made when a question first needs it. Everything else is read per view."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+from assistant.answer.candidates import Corpus
+from assistant.answer.places import Gazetteer
+from assistant.answer.question import Question, parse_question
+from assistant.index.store import Segments
+from assistant.lang.normalize import fold
+from assistant.records import Fact
+
+CORPORA = 16  # answering states of scopes kept in memory
+
+
+class Catalog:
+    def __init__(self, index: Segments, say: Callable[[Fact], str]):
+        self.index, self.say = index, say
+        self.plans = {p.id: p for p in index.catalog}
+        self.places = {p.id: p.place for p in index.catalog}
+        self.periods = {p.id: p.period for p in index.catalog}
+        self.gazetteer = Gazetteer(index.catalog, self._folded_text_of)
+        self._corpora: OrderedDict[tuple[str, ...], Corpus] = OrderedDict()
+
+    def _folded_text_of(self, plan: str) -> str:
+        return fold("\n".join(p.text for p in self.index.passages_of(plan)))
+
+    def parse(self, raw: str | None) -> Question:
+        """The question, with the plans it names among the catalog's."""
+        return parse_question(raw, self.places, self.periods, self.gazetteer)
+
+    def corpus(self, plan_ids: tuple[str, ...] = ()) -> Corpus:
+        """The answering state over these plans (every plan when none is given)."""
+        key = tuple(sorted(plan_ids))
+        if key not in self._corpora:
+            self._corpora[key] = Corpus(self.index.view(key), self.say)
+            while len(self._corpora) > CORPORA:
+                self._corpora.popitem(last=False)
+        self._corpora.move_to_end(key)
+        return self._corpora[key]

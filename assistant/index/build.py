@@ -1,0 +1,175 @@
+"""Building the index: a segment for every plan file that has none for its content, this
+code and this embedder (the others are reused as they are), then a new manifest in one
+atomic step. The update lock is held by the callers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.index.disk import alive_temporary, clean_stale, code_version, file_hashes, write_atomic
+from assistant.index.embed import Embedder
+from assistant.index.plan_segment import (
+    SegmentInvalid,
+    build_segment,
+    cached_vectors,
+    cached_words,
+    read_records,
+    verify,
+    write_segment,
+)
+from assistant.index.reference import load as load_reference
+from assistant.index.store import FORMAT, MANIFEST, Segments, embedder_key, read_manifest
+from assistant.index.vectors import Progress, clear_journal, journal_folder, journaled
+from assistant.read.load import LoadError
+from assistant.records import PlanRecords
+
+log = logging.getLogger(__name__)
+
+
+def segment_dir(plan_id: str, file: str, sha256: str, embedder: Embedder | None) -> str:
+    """A segment's folder: the plan and a hash of what it was built from."""
+    what = json.dumps([file, sha256, code_version(), embedder_key(embedder)], ensure_ascii=False)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", plan_id).strip("-")[:60] or "plan"
+    return f"{slug}-{hashlib.sha1(what.encode()).hexdigest()[:12]}"
+
+
+def build_index(
+    plans: list[PlanRecords],
+    errors: list[LoadError],
+    corpus_dir: Path,
+    folder: Path,
+    embedder: Embedder | None,
+    progress: Progress | None = None,
+    files: dict[str, str] | None = None,
+) -> Segments:
+    """The index of these plans; `files` (name -> sha256) is the corpus the manifest
+    records (by default the corpus folder as it is now)."""
+    by_file = {r.plan.file: r for r in plans}
+    files = file_hashes(corpus_dir) if files is None else files
+    return sync_index(folder, files, errors, by_file.__getitem__, embedder, progress, list(by_file))
+
+
+def sync_index(
+    folder: Path,
+    files: dict[str, str],
+    errors: list[LoadError],
+    parse: Callable[[str], PlanRecords],
+    embedder: Embedder | None,
+    progress: Progress | None = None,
+    names: list[str] | None = None,
+) -> Segments:
+    """Make the index stand for the plan files `names` (default: the readable `files`):
+    reuse the segment of every file whose hash, code and embedder are unchanged, `parse`
+    and build the others, then replace the manifest. Callers hold the update lock."""
+    started = time.time()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "segments").mkdir(exist_ok=True)
+    clean_stale(folder)
+    bad = {e.name for e in errors}
+    names = sorted(n for n in (names if names is not None else files) if n not in bad)
+    old = read_manifest(folder)
+    previous = {e["file"]: e for e in old.get("segments", []) if isinstance(e, dict) and "file" in e}
+    journal = journal_folder(folder, embedder) if embedder else None
+    vector_cache = journaled(journal) if journal else {}
+    entries = []
+    for name in names:
+        entries.append(
+            _segment(
+                folder,
+                name,
+                files[name],
+                parse,
+                embedder,
+                previous.get(name),
+                vector_cache,
+                progress,
+                journal,
+            )
+        )
+    manifest = {
+        "format": FORMAT,
+        "version": code_version(),
+        "embedder": embedder_key(embedder),
+        "files": files,
+        "errors": [{"name": e.name, "problem": e.problem, "params": e.params} for e in errors],
+        "segments": entries,
+        "passages": sum(e["passages"] for e in entries),
+        "plans": [e["plan"]["id"] for e in entries],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "build_seconds": round(time.time() - started, 1),
+    }
+    write_atomic(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    _collect(folder, {e["dir"] for e in entries} | {e.get("dir") for e in previous.values()})
+    if journal is not None:
+        clear_journal(journal)
+    log.info(
+        "index ready: %d plans, %d passages in %.1f s",
+        len(entries),
+        manifest["passages"],
+        time.time() - started,
+    )
+    return Segments(folder, manifest, embedder.dim if embedder else None)
+
+
+def _segment(folder, name, sha, parse, embedder, previous, vector_cache, progress, journal) -> dict:
+    """The manifest entry of one plan file, its segment built unless already there."""
+    root = folder / "segments"
+    if previous and previous.get("sha256") == sha and _intact(root / previous["dir"]):
+        plan_id = previous.get("plan", {}).get("id", "")
+        if previous["dir"] == segment_dir(plan_id, name, sha, embedder):  # same code, same embedder
+            return previous
+    rec = parse(name)
+    target = segment_dir(rec.plan.id, name, sha, embedder)
+    if _intact(root / target):  # built by an update whose manifest never landed
+        return _entry(rec, name, sha, target, len(read_records(root / target)[1]))
+    words, vectors = {}, vector_cache  # shared: a text two plans have is embedded once
+    if previous and _intact(root / previous["dir"]):  # the file's earlier build: reuse its work
+        words = cached_words(root / previous["dir"])
+        if embedder is not None:
+            vectors.update(cached_vectors(root / previous["dir"], embedder.dim))
+    view, seg_words = build_segment(rec, embedder, words, vectors, progress, journal, load_reference())
+    write_segment(view, seg_words, root / target)
+    return _entry(rec, name, sha, target, len(view.passages))
+
+
+def _intact(folder: Path) -> bool:
+    """Whether a segment folder is there with every file as written (nothing garbled is
+    reused, not even as a cache)."""
+    try:
+        verify(folder)
+        return True
+    except SegmentInvalid:
+        return False
+
+
+def _entry(rec: PlanRecords, name: str, sha: str, folder: str, passages: int) -> dict:
+    return {
+        "file": name,
+        "sha256": sha,
+        "dir": folder,
+        "passages": passages,
+        "plan": rec.plan.model_dump(mode="json"),
+    }
+
+
+def _collect(folder: Path, keep: set[str]) -> None:
+    """Remove segment folders neither this manifest nor the previous one names (a process
+    still answering from the previous manifest can read its segments), the temporary
+    folders of builds that died, and the files of an index of the older single-folder
+    format."""
+    for path in (folder / "segments").iterdir():
+        if path.name.startswith("."):
+            if not alive_temporary(path.name):
+                shutil.rmtree(path, ignore_errors=True)
+        elif path.is_dir() and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in folder.iterdir():
+        if path.name not in {MANIFEST, "segments"} and not path.name.startswith("."):
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
