@@ -64,10 +64,12 @@ def sync_index(
     embedder: Embedder | None,
     progress: Progress | None = None,
     names: list[str] | None = None,
+    trusted: frozenset[str] = frozenset(),
 ) -> Segments:
     """Make the index stand for the plan files `names` (default: the readable `files`):
     reuse the segment of every file whose hash, code and embedder are unchanged, `parse`
-    and build the others, then replace the manifest. Callers hold the update lock."""
+    and build the others, then replace the manifest. `trusted`: segment folders the caller
+    has just verified (not read again). Callers hold the update lock."""
     started = time.time()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "segments").mkdir(exist_ok=True)
@@ -77,20 +79,14 @@ def sync_index(
     old = read_manifest(folder)
     previous = {e["file"]: e for e in old.get("segments", []) if isinstance(e, dict) and "file" in e}
     journal = journal_folder(folder, embedder) if embedder else None
-    vector_cache = journaled(journal) if journal else {}
+    # shared by the segments of this build: a text two plans have is segmented and
+    # embedded once
+    caches = {"words": {}, "vectors": journaled(journal) if journal else {}}
     entries = []
     for name in names:
         entries.append(
             _segment(
-                folder,
-                name,
-                files[name],
-                parse,
-                embedder,
-                previous.get(name),
-                vector_cache,
-                progress,
-                journal,
+                folder, name, files[name], parse, embedder, previous.get(name), caches, progress, journal
             )
         )
     manifest = {
@@ -118,7 +114,7 @@ def sync_index(
     return Segments(folder, manifest, embedder.dim if embedder else None)
 
 
-def _segment(folder, name, sha, parse, embedder, previous, vector_cache, progress, journal) -> dict:
+def _segment(folder, name, sha, parse, embedder, previous, caches, progress, journal) -> dict:
     """The manifest entry of one plan file, its segment built unless already there."""
     root = folder / "segments"
     if previous and previous.get("sha256") == sha and _intact(root / previous["dir"]):
@@ -129,9 +125,9 @@ def _segment(folder, name, sha, parse, embedder, previous, vector_cache, progres
     target = segment_dir(rec.plan.id, name, sha, embedder)
     if _intact(root / target):  # built by an update whose manifest never landed
         return _entry(rec, name, sha, target, len(read_records(root / target)[1]))
-    words, vectors = {}, vector_cache  # shared: a text two plans have is embedded once
+    words, vectors = caches["words"], caches["vectors"]
     if previous and _intact(root / previous["dir"]):  # the file's earlier build: reuse its work
-        words = cached_words(root / previous["dir"])
+        words.update(cached_words(root / previous["dir"]))
         if embedder is not None:
             vectors.update(cached_vectors(root / previous["dir"], embedder.dim))
     view, seg_words = build_segment(rec, embedder, words, vectors, progress, journal, load_reference())

@@ -106,6 +106,11 @@ class _Corpus:
     errors: list[LoadError]
     files: dict[str, str]  # file name -> sha256, as the manifest records it
 
+    @property
+    def trusted(self) -> frozenset[str]:
+        """The segment folders the live index was loaded (and verified) from."""
+        return frozenset(e.dir for e in self.index.entries) if self.index is not None else frozenset()
+
     def records(self, name: str) -> PlanRecords:
         entry = self.entries[name]
         return self.index.records(entry.plan.id) if self.index is not None else entry
@@ -163,7 +168,7 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
         return record if name == target.name else corpus.parse(name)
 
     try:
-        counted, index = _build(settings, names, parse, errors, files, embedder, progress)
+        counted, index = _build(settings, names, parse, errors, files, embedder, progress, corpus.trusted)
     except BaseException:
         if staged is not None:
             staged.unlink(missing_ok=True)
@@ -202,7 +207,7 @@ def _remove(settings: Settings, key: str, embedder, progress) -> UpdateResult:
         return UpdateResult("refused", file=name, reason="last_plan")
     gone = PlanSummary.of(corpus.records(name)) if name in corpus.entries else None
     errors = [e for e in corpus.errors if e.name != name]
-    _, index = _build(settings, rest, corpus.parse, errors, files, embedder, progress)
+    _, index = _build(settings, rest, corpus.parse, errors, files, embedder, progress, corpus.trusted)
     where = _retire(settings, name).name
     return UpdateResult(
         "removed",
@@ -225,9 +230,9 @@ def _embedder(settings: Settings, embedder):
     return embedder
 
 
-def _build(settings: Settings, names, parse, errors, files, embedder, progress):
+def _build(settings: Settings, names, parse, errors, files, embedder, progress, trusted=frozenset()):
     counting = _Counting(embedder) if embedder is not None else None
-    index = sync_index(settings.index_dir, files, errors, parse, counting, progress, names)
+    index = sync_index(settings.index_dir, files, errors, parse, counting, progress, names, trusted)
     return (counting.count if counting else 0), index
 
 
