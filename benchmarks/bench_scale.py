@@ -154,6 +154,7 @@ def main() -> int:
         nargs="+",
         default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1")],
     )
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus and index (printed)")
     args = parser.parse_args()
     from assistant.answer.evaluate import read_jsonl, score
     from assistant.present.answers import answer_json
@@ -214,7 +215,10 @@ def main() -> int:
         removed = re.sub(r"\.txt$", "", extra[0].name)
         r["remove_s"], _ = run(["remove", removed], env)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     r = {k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
     out = ROOT / "benchmarks" / f"results_scale_{args.plans}.json"
     out.write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -65,11 +65,13 @@ def sync_index(
     progress: Progress | None = None,
     names: list[str] | None = None,
     trusted: frozenset[str] = frozenset(),
+    fresh: bool = False,
 ) -> Segments:
     """Make the index stand for the plan files `names` (default: the readable `files`):
-    reuse the segment of every file whose hash, code and embedder are unchanged, `parse`
-    and build the others, then replace the manifest. `trusted`: segment folders the caller
-    has just verified (not read again). Callers hold the update lock."""
+        reuse the segment of every file whose hash, code and embedder are unchanged, `parse`
+        and build the others, then replace the manifest. `trusted`: segment folders the caller
+        has just verified (not read again); `fresh`: build every segment again (the caches of
+    intact earlier builds still serve). Callers hold the update lock."""
     started = time.time()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "segments").mkdir(exist_ok=True)
@@ -114,16 +116,16 @@ def sync_index(
     return Segments(folder, manifest, embedder.dim if embedder else None)
 
 
-def _segment(folder, name, sha, parse, embedder, previous, caches, progress, journal) -> dict:
+def _segment(folder, name, sha, parse, embedder, previous, caches, progress, journal, fresh=False) -> dict:
     """The manifest entry of one plan file, its segment built unless already there."""
     root = folder / "segments"
-    if previous and previous.get("sha256") == sha and _intact(root / previous["dir"]):
+    if not fresh and previous and previous.get("sha256") == sha and _intact(root / previous["dir"]):
         plan_id = previous.get("plan", {}).get("id", "")
         if previous["dir"] == segment_dir(plan_id, name, sha, embedder):  # same code, same embedder
             return previous
     rec = parse(name)
     target = segment_dir(rec.plan.id, name, sha, embedder)
-    if _intact(root / target):  # built by an update whose manifest never landed
+    if not fresh and _intact(root / target):  # built by an update whose manifest never landed
         return _entry(rec, name, sha, target, len(read_records(root / target)[1]))
     words, vectors = caches["words"], caches["vectors"]
     if previous and _intact(root / previous["dir"]):  # the file's earlier build: reuse its work

@@ -71,6 +71,15 @@ def checksums(folder: Path, skip: str = "manifest.json") -> dict[str, str]:
     }
 
 
+def sizes_match(folder: Path, recorded: dict[str, str]) -> bool:
+    """Whether every file `recorded` (by `checksums`: "size:hash") is there with its size:
+    the cheap check made at start (the hashes are checked when the folder is first read)."""
+    try:
+        return all((folder / k).stat().st_size == int(v.split(":", 1)[0]) for k, v in recorded.items())
+    except (OSError, ValueError):
+        return False
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` by `text` in one step: readers see the old file or the new one."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")

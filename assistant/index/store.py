@@ -18,9 +18,11 @@ from pathlib import Path
 
 from assistant.index.disk import (
     code_version,
+    sizes_match,
 )
 from assistant.index.embed import Embedder
 from assistant.index.plan_segment import (
+    CHECKSUMS,
     SegmentInvalid,
     read_records,
     read_segment,
@@ -54,7 +56,8 @@ class Entry:
 
 
 class Segments:
-    """The loaded index: the manifest and its catalog of plans; segments read on demand."""
+    """The loaded index: the manifest and its catalog of plans; segments read on demand.
+    Reading a damaged segment raises IndexInvalid (the caller repairs: `serve`)."""
 
     def __init__(self, folder: Path, manifest: dict, dim: int | None):
         self.folder, self.manifest, self.dim = folder, manifest, dim
@@ -84,9 +87,14 @@ class Segments:
         return self.folder / "segments" / self.by_id[plan_id].dir
 
     def _read_records(self, plan_id: str) -> tuple:
+        """One plan's records and passages, its segment's checksums verified first (the
+        start checked only that its files are there with their sizes)."""
         if plan_id not in self._records:
             try:
+                verify(self._dir(plan_id))
                 self._records[plan_id] = read_records(self._dir(plan_id))
+            except SegmentInvalid as exc:
+                raise IndexInvalid(str(exc)) from None
             except (OSError, ValueError) as exc:
                 raise IndexInvalid(f"segment of {plan_id} unreadable ({exc})") from None
         return self._records[plan_id]
@@ -108,7 +116,7 @@ class Segments:
             self._segments.move_to_end(plan_id)
             return self._segments[plan_id]
         try:
-            # verified when the index was loaded
+            # verified when its records were read
             folder, records = self._dir(plan_id), self._read_records(plan_id)
             seg = read_segment(folder, self.dim, records, check=False, reference=load_reference())
         except SegmentInvalid as exc:
@@ -162,9 +170,11 @@ def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -
         raise IndexInvalid("corpus changed")
     try:
         for e in manifest["segments"]:
-            verify(folder / "segments" / e["dir"])
+            seg = folder / "segments" / e["dir"]
+            if not sizes_match(seg, json.loads((seg / CHECKSUMS).read_text("utf-8"))):
+                raise IndexInvalid(f"segment {e['dir']} is missing files or has files of other sizes")
         return Segments(folder, manifest, embedder.dim if embedder else None)
-    except SegmentInvalid as exc:
-        raise IndexInvalid(str(exc)) from None
+    except IndexInvalid:
+        raise
     except Exception as exc:
         raise IndexInvalid(f"corrupt index ({type(exc).__name__}: {exc})") from None

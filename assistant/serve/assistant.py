@@ -36,19 +36,39 @@ class Assistant:
         return cls(settings, index, answerer, rebuilt)
 
     def ask(self, question: str, plans: tuple[str, ...] = ()) -> Answer:
-        return self.answerer.ask(question, plans)
+        try:
+            return self.answerer.ask(question, plans)
+        except IndexInvalid as exc:  # a segment found damaged when first read
+            self._repair(exc)
+            return self.answerer.ask(question, plans)
 
     @property
     def library(self) -> Library:
         """The plans' records as the index holds them, with their lookups."""
-        return Library(self.index.all_records(), self.index.errors)
+        try:
+            return Library(self.index.all_records(), self.index.errors)
+        except IndexInvalid as exc:
+            self._repair(exc)
+            return Library(self.index.all_records(), self.index.errors)
+
+    def _repair(self, problem: IndexInvalid) -> None:
+        """Build the damaged segments again and answer from the repaired index."""
+        log.warning("index damaged (%s): repairing", problem)
+        index, sources, embedder, _ = open_index(self.settings, repair=True)
+        self.index, self.rebuilt = index, True
+        self.answerer = Answerer(index, sources, say, embedder, max_unscoped=self.settings.max_unscoped_plans)
 
 
 def open_library(settings: Settings, progress: Progress | None = None) -> Library:
     """The corpus handle of the CLI's listing commands: the index's records (the index is
     built first when missing or stale), without loading the answering."""
     index, _, _, _ = open_index(settings, progress=progress)
-    return Library(index.all_records(), index.errors)
+    try:
+        return Library(index.all_records(), index.errors)
+    except IndexInvalid as exc:
+        log.warning("index damaged (%s): repairing", exc)
+        index, _, _, _ = open_index(settings, progress=progress, repair=True)
+        return Library(index.all_records(), index.errors)
 
 
 def open_index(
@@ -56,6 +76,7 @@ def open_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     before_load: Callable[[], None] | None = None,
+    repair: bool = False,
 ):
     """The index of the corpus (loaded, or built when missing, stale or corrupt), the
     source texts for quoting, the embedder, and whether it was rebuilt.
@@ -63,14 +84,16 @@ def open_index(
     The index must record exactly the corpus read for quoting. When it does not (or
     `rebuild`), the corpus is read again and the index built under the lock plan updates
     take, so an update running meanwhile is waited for, never half-seen. `before_load`
-    runs between reading the corpus and loading the index (tests force a race with it)."""
+    runs between reading the corpus and loading the index (tests force a race with it).
+    `repair`: a segment was found damaged; every segment is verified, and those that do
+    not match are built again (`rebuild` builds them all again)."""
     embedder = make_embedder(
         settings.embedder,
         settings.embed_query_prefix,
         settings.embed_passage_prefix,
         settings.embed_word_segmented,
     )
-    if not rebuild:
+    if not (rebuild or repair):
         docs, errors = _read_corpus(settings)
         if before_load:
             before_load()
@@ -82,7 +105,7 @@ def open_index(
     with index_lock(settings.index_dir, wait=True):
         docs, errors = _read_corpus(settings)
         files = corpus_files(docs, errors)
-        if not rebuild:
+        if not (rebuild or repair):
             try:  # an update that held the lock may have just built it
                 return load_index(settings.index_dir, files, embedder), _sources(docs), embedder, False
             except IndexInvalid:
@@ -97,6 +120,7 @@ def open_index(
             embedder,
             progress,
             list(by_name),
+            fresh=rebuild,
         )
     return index, _sources(docs), embedder, True
 
