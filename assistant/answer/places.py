@@ -54,6 +54,15 @@ class Gazetteer:
                 self.places.append(Place(p.id, fold(p.unit_kind), name, fold(name), above))
         self._text_of = folded_text_of
         self._common: dict[str, bool] = {}
+        self._by_first: dict[str, list[int]] = {}  # first word of a folded name -> places
+        for i, place in enumerate(self.places):
+            self._by_first.setdefault(place.folded.split(" ", 1)[0], []).append(i)
+
+    def candidates(self, folded: str) -> list[Place]:
+        """The places whose name's first word is a word of `folded` (only they can match),
+        in the gazetteer's order."""
+        found = {i for w in set(re.findall(r"\w+", folded)) for i in self._by_first.get(w, ())}
+        return [self.places[i] for i in sorted(found)]
 
     def common(self, place: Place) -> bool:
         if place.plan not in self._common:
@@ -72,10 +81,11 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
     places = gazetteer.places if gazetteer else []
     folded = fold(text)
     f = folded if len(folded) == len(text) else fold_same_length(text)  # positions match the text
+    candidates = gazetteer.candidates(f) if gazetteer else []
     lower = text.lower()
     spelled = has_diacritics(text)  # without any, a spelling tells nothing apart
     hits = []  # (start, end, place, exact)
-    for place in places:
+    for place in candidates:
         for m in re.finditer(rf"\b{re.escape(place.folded)}\b", f):
             kind_before = bool(_KIND_BEFORE.search(f[max(0, m.start() - 12) : m.start()]))
             if not (kind_before or text[m.start()].isupper()) and gazetteer.common(place):

@@ -86,10 +86,12 @@ def sync_index(
     caches = {"words": {}, "vectors": journaled(journal) if journal else {}}
     entries = []
     for name in names:
+        entry = previous.get(name)
+        if not fresh and entry and entry.get("dir") in trusted and entry.get("sha256") == files[name]:
+            entries.append(entry)  # loaded and checked under this same lock
+            continue
         entries.append(
-            _segment(
-                folder, name, files[name], parse, embedder, previous.get(name), caches, progress, journal
-            )
+            _segment(folder, name, files[name], parse, embedder, entry, caches, progress, journal, fresh)
         )
     manifest = {
         "format": FORMAT,
