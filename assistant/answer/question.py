@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.places import Gazetteer, named_plans
 from assistant.lang.normalize import collapse, fold, has_diacritics, nfc
@@ -74,7 +75,7 @@ _PLACE = re.compile(rf"\b(xã|phường|thị trấn)\s+([{_CAP}][\w]*(?:\s+[{_C
 def unknown_place(text: str, places: dict[str, str]) -> str | None:
     """A commune or ward the question names (capitalised, so only with diacritics or
     capitals) for which no plan is loaded: `xã Tân Phú`."""
-    known = {fold(p) for p in places.values()}
+    known = _folded(tuple(places.values()))
     for kind, name in _PLACE.findall(text):
         place = f"{kind} {name}"
         if fold(place) not in known and not any(k.startswith(fold(place)) for k in known):
@@ -153,11 +154,19 @@ def period_key(text: str) -> str:
 def period_plans(folded: str, periods: dict[str, str] | None) -> tuple[str, ...]:
     """Plans whose distinctive period (one that names months) the question names."""
     key = period_key(folded)
-    return tuple(
-        pid
-        for pid, period in (periods or {}).items()
-        if re.search(r"\bthang\b", period_key(period)) and period_key(period) in key
-    )
+    return tuple(pid for pid, period in _month_periods(tuple((periods or {}).items())) if period in key)
+
+
+@lru_cache(maxsize=8)
+def _folded(places: tuple[str, ...]) -> frozenset[str]:
+    """The loaded places, folded (once per set of plans, not once per question)."""
+    return frozenset(fold(p) for p in places)
+
+
+@lru_cache(maxsize=8)
+def _month_periods(periods: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(plan id, period key) of the periods that name months."""
+    return tuple((pid, period_key(p)) for pid, p in periods if re.search(r"\bthang\b", period_key(p)))
 
 
 def parse_question(
