@@ -91,7 +91,7 @@ async def bot(settings, assistant):
 async def test_start_lists_plans_and_registers_commands(tg, bot, assistant):
     [reply] = await exchange(tg, "/start")
     assert reply["parse_mode"] == "HTML"
-    for rec in assistant.index.plans:
+    for rec in assistant.library.plans:
         assert rec.plan.place in reply["text"] and rec.plan.period in reply["text"]
     for example in replies.EXAMPLES:
         assert html.escape(example, quote=False) in reply["text"]
@@ -155,7 +155,7 @@ async def test_unit_view_and_usage(tg, bot, assistant):
 
 async def test_plans_and_help(tg, bot, assistant):
     [plans] = await exchange(tg, "/kehoach")
-    rg = next(r for r in assistant.index.plans if r.plan.id == "phuong-rach-gia-2026")
+    rg = next(r for r in assistant.library.plans if r.plan.id == "phuong-rach-gia-2026")
     assert f"{len(rg.tasks)} nhiệm vụ · {len(rg.duties)} trách nhiệm" in plans["text"]
     [help_] = await exchange(tg, "/help")
     assert "/donvi &lt;tên đơn vị&gt;" in help_["text"]

@@ -255,14 +255,14 @@ async def test_admin_commands_are_shown_to_admins_only(tg, app):
 async def test_questions_are_answered_from_the_old_index_while_a_plan_is_added(
     tg, app, settings, monkeypatch
 ):
-    entered, release, real_build = threading.Event(), threading.Event(), core_update.build_index
+    entered, release, real_build = threading.Event(), threading.Event(), core_update.sync_index
 
     def slow_build(*args, **kwargs):
         entered.set()
         release.wait(20)
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(core_update, "build_index", slow_build)
+    monkeypatch.setattr(core_update, "sync_index", slow_build)
     tg.document(NEW, TAN_PHU, chat_id=ADMIN)
     await tg.until(entered.is_set)
     [answer] = await exchange(tg, QUESTION.replace("Tân Phú", "Thạnh An"), chat_id=OFFICIAL)

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 from conftest import make_settings
-from helpers import CORPUS, ROOT
+from helpers import CORPUS, ROOT, all_passages, all_vectors
 
 from assistant.index.embed import (
     EmbedderUnavailable,
@@ -72,7 +72,7 @@ def test_index_with_sentence_transformers_answers(tmp_path, small_corpus):
     )
     assistant = Assistant.load(settings)
     assert assistant.index.manifest["embedder"]["name"].startswith("st:")
-    assert assistant.index.vectors.shape == (len(assistant.index.passages), 384)
+    assert all_vectors(assistant.index).shape == (len(all_passages(assistant.index)), 384)
     answer = assistant.ask("Báo cáo năm về CCHC gửi trước ngày nào?")
     assert answer.found and "08/12" in answer_markdown(answer)
     # a different embedder must not reuse this index
