@@ -120,3 +120,35 @@ def test_a_question_naming_no_commune_in_a_wide_corpus_is_asked_back(lexical_ass
     assert narrow.ask("Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?").found
     # the same question with the plans chosen (a chat's commune) is answered
     assert narrow.ask("Báo cáo quý về CCHC gửi trước ngày nào?", ("xa-vinh-thinh-2026",)).found
+
+
+class _Fake:
+    """A deterministic stand-in for the embedding model (the edge we do not own here)."""
+
+    name, dim = "fake-progress", 4
+
+    def embed_queries(self, texts):
+        return self.embed_passages(texts)
+
+    def embed_passages(self, texts):
+        import numpy as np
+
+        return np.ones((len(texts), self.dim), dtype=np.float32) / 2
+
+
+def test_a_build_reports_its_progress_over_every_segment(tmp_path):
+    from assistant.index.build import build_index
+    from assistant.index.passages import plan_passages
+    from assistant.parse.plan import parse_plan
+    from assistant.read.load import load_corpus
+
+    docs, errors = load_corpus(CORPUS)
+    plans = [parse_plan(d) for d in docs[:3]]
+    calls = []
+    build_index(plans, errors, CORPUS, tmp_path / "index", _Fake(), lambda d, t: calls.append((d, t)))
+    done, total = calls[-1]
+    assert done == total  # the last report: everything embedded, nothing left
+    first = {p.search_text[:600] for p in plan_passages(plans[0])}
+    assert done > len(first)  # counted over all three segments, not restarted for each
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones) and all(d <= t for d, t in calls)

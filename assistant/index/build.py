@@ -84,15 +84,16 @@ def sync_index(
     # shared by the segments of this build: a text two plans have is segmented and
     # embedded once
     caches = {"words": {}, "vectors": journaled(journal) if journal else {}}
-    entries = []
-    for name in names:
-        entry = previous.get(name)
-        if not fresh and entry and entry.get("dir") in trusted and entry.get("sha256") == files[name]:
-            entries.append(entry)  # loaded and checked under this same lock
-            continue
-        entries.append(
-            _segment(folder, name, files[name], parse, embedder, entry, caches, progress, journal, fresh)
+    kept = {n: _kept(folder, n, files[n], embedder, previous.get(n), trusted, fresh) for n in names}
+    todo = [n for n in names if kept[n] is None]
+    steps = _Steps(progress, len(todo))
+    built = {}
+    for name in todo:
+        built[name] = _segment(
+            folder, name, files[name], parse, embedder, previous.get(name), caches, steps, journal, fresh
         )
+        steps.plan_done()
+    entries = [kept[n] or built[n] for n in names]
     manifest = {
         "format": FORMAT,
         "version": code_version(),
@@ -118,13 +119,43 @@ def sync_index(
     return Segments(folder, manifest, embedder.dim if embedder else None)
 
 
+def _kept(folder: Path, name: str, sha: str, embedder, previous, trusted, fresh) -> dict | None:
+    """The manifest entry of a plan file whose segment can stay as it is, or None."""
+    if fresh or not previous or previous.get("sha256") != sha:
+        return None
+    if previous.get("dir") in trusted:  # loaded and checked under this same lock
+        return previous
+    plan_id = previous.get("plan", {}).get("id", "")
+    same = previous["dir"] == segment_dir(plan_id, name, sha, embedder)  # same code, same embedder
+    return previous if same and _intact(folder / "segments" / previous["dir"]) else None
+
+
+class _Steps:
+    """Progress over a whole build: passages embedded so far in every segment, against an
+    estimate of all of them (the plans still to build are counted at the average so far)."""
+
+    def __init__(self, progress: Progress | None, plans: int):
+        self.progress, self.plans = progress, plans
+        self.done_plans, self.done = 0, 0  # finished segments and their passages
+        self.current = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.current = total
+        if self.progress is not None:
+            left = self.plans - self.done_plans - 1
+            average = (self.done + total) / (self.done_plans + 1)
+            self.progress(self.done + done, self.done + total + round(left * average))
+
+    def plan_done(self) -> None:
+        self.done_plans += 1
+        self.done += self.current
+        self.current = 0
+
+
 def _segment(folder, name, sha, parse, embedder, previous, caches, progress, journal, fresh=False) -> dict:
-    """The manifest entry of one plan file, its segment built unless already there."""
+    """The manifest entry of one plan file, its segment built (or found built by an update
+    whose manifest never landed)."""
     root = folder / "segments"
-    if not fresh and previous and previous.get("sha256") == sha and _intact(root / previous["dir"]):
-        plan_id = previous.get("plan", {}).get("id", "")
-        if previous["dir"] == segment_dir(plan_id, name, sha, embedder):  # same code, same embedder
-            return previous
     rec = parse(name)
     target = segment_dir(rec.plan.id, name, sha, embedder)
     if not fresh and _intact(root / target):  # built by an update whose manifest never landed
