@@ -152,3 +152,33 @@ def test_a_build_reports_its_progress_over_every_segment(tmp_path):
     assert done > len(first)  # counted over all three segments, not restarted for each
     dones = [d for d, _ in calls]
     assert dones == sorted(dones) and all(d <= t for d, t in calls)
+
+
+def test_a_build_removes_what_dead_builds_left_and_keeps_a_live_ones(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from assistant.index.build import build_index
+    from assistant.parse.plan import parse_plan
+    from assistant.read.load import load_corpus
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)
+    index = tmp_path / "index"
+    (index / "segments").mkdir(parents=True)
+    left = [
+        index / f".manifest.json.tmp-{pid}",
+        index / "segments" / f".xa-a-123.tmp-{pid}",
+        tmp_path / f".index.old-{pid}",
+    ]
+    live = index / "segments" / f".xa-b-456.tmp-{os.getpid()}"
+    for path in left[:1]:
+        path.write_text("{")
+    for path in (*left[1:], live):
+        path.mkdir()
+    docs, errors = load_corpus(CORPUS)
+    build_index([parse_plan(docs[0])], errors, CORPUS, index, None, files={docs[0].name: docs[0].sha256})
+    assert not any(p.exists() for p in left) and live.is_dir()

@@ -51,8 +51,9 @@ class Answerer:
         """The question with the plans it names, and the phrases its initials stand for in
         the plans in its scope."""
         q = self.catalog.parse(raw)
-        if q.ambiguous or self._too_wide(q):
-            return q
+        return q if q.ambiguous or self._too_wide(q) else self._expanded(q)
+
+    def _expanded(self, q: Question) -> Question:
         return self.catalog.corpus(q.plan_ids).expand(q)
 
     def _too_wide(self, q: Question) -> bool:
@@ -103,8 +104,7 @@ class Answerer:
                 place_count=len(places),
                 example=min(places),
             )
-        q = self.catalog.corpus(q.plan_ids).expand(q)
-        return self.decide(self.gather(q), self.model)
+        return self.decide(self.gather(self._expanded(q)), self.model)
 
     def decide(self, g: Gathered, model: Model) -> Answer:
         q = g.question

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.index.disk import alive_temporary, clean_stale, code_version, file_hashes, write_atomic
+from assistant.index.disk import clean_temporaries, code_version, file_hashes, write_atomic
 from assistant.index.embed import Embedder
 from assistant.index.plan_segment import (
     SegmentInvalid,
@@ -68,14 +68,14 @@ def sync_index(
     fresh: bool = False,
 ) -> Segments:
     """Make the index stand for the plan files `names` (default: the readable `files`):
-        reuse the segment of every file whose hash, code and embedder are unchanged, `parse`
-        and build the others, then replace the manifest. `trusted`: segment folders the caller
-        has just verified (not read again); `fresh`: build every segment again (the caches of
-    intact earlier builds still serve). Callers hold the update lock."""
+    reuse the segment of every file whose hash, code and embedder are unchanged, `parse`
+    and build the others, then replace the manifest. `trusted`: segment folders the caller
+    has just loaded under the lock (not hashed again); `fresh`: build every segment again
+    (the caches of intact earlier builds still serve). Callers hold the update lock."""
     started = time.time()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "segments").mkdir(exist_ok=True)
-    clean_stale(folder)
+    clean_temporaries(folder)
     bad = {e.name for e in errors}
     names = sorted(n for n in (names if names is not None else files) if n not in bad)
     old = read_manifest(folder)
@@ -192,14 +192,10 @@ def _entry(rec: PlanRecords, name: str, sha: str, folder: str, passages: int) ->
 
 def _collect(folder: Path, keep: set[str]) -> None:
     """Remove segment folders neither this manifest nor the previous one names (a process
-    still answering from the previous manifest can read its segments), the temporary
-    folders of builds that died, and the files of an index of the older single-folder
-    format."""
+    still answering from the previous manifest can read its segments), and the files of an
+    index of the older single-folder format."""
     for path in (folder / "segments").iterdir():
-        if path.name.startswith("."):
-            if not alive_temporary(path.name):
-                shutil.rmtree(path, ignore_errors=True)
-        elif path.is_dir() and path.name not in keep:
+        if path.is_dir() and not path.name.startswith(".") and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
     for path in folder.iterdir():
         if path.name not in {MANIFEST, "segments"} and not path.name.startswith("."):

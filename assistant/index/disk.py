@@ -87,7 +87,7 @@ def file_hashes(corpus_dir: Path) -> dict[str, str]:
     return out
 
 
-def checksums(folder: Path, skip: str = "manifest.json") -> dict[str, str]:
+def checksums(folder: Path, skip: str) -> dict[str, str]:
     """The size and a fast hash of every file of a folder but `skip`, by relative path
     ("size:hash")."""
     return {
@@ -120,39 +120,17 @@ def _checksum(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def swap_in(tmp: Path, folder: Path) -> None:
-    """Replace `folder` by `tmp`; readers see either the old or the new index."""
-    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    if folder.exists():
-        folder.rename(old)
-    try:
-        tmp.rename(folder)
-    except BaseException:
-        if old.exists() and not folder.exists():
-            old.rename(folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def clean_stale(folder: Path) -> None:
-    """Remove the temporary folders of builds whose process has died; if such a process
-    died between the two renames of `swap_in`, put its old index back in place."""
-    if not folder.parent.is_dir():
-        return
-    for path in sorted(
-        folder.parent.glob(f".{folder.name}.*-*"), key=lambda p: p.stat().st_mtime, reverse=True
-    ):
-        kind, _, pid = path.name[len(folder.name) + 2 :].rpartition("-")
-        if kind not in {"tmp", "old"} or not pid.isdigit() or not path.is_dir():
-            continue
-        if _alive(int(pid)):  # a build still running (this process cleans its own)
-            continue
-        if kind == "old" and not folder.exists():
-            path.rename(folder)
-            log.warning("index restored from %s", path.name)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
-            log.info("removed stale %s", path.name)
+def clean_temporaries(folder: Path) -> None:
+    """Remove what builds and updates that died left behind: temporary files and folders
+    (".<name>.tmp-<pid>") in the index folder and in its segments folder, and those an index
+    of the older single-folder format left beside it (".<index>.tmp-<pid>", ".old-<pid>")."""
+    places = [(folder.parent, f".{folder.name}."), (folder, "."), (folder / "segments", ".")]
+    for where, prefix in places:
+        for path in where.glob(f"{prefix}*-*") if where.is_dir() else []:
+            kind = path.name.rpartition("-")[0].rpartition(".")[2]
+            if kind in {"tmp", "old"} and not alive_temporary(path.name):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                log.info("removed stale %s", path.name)
 
 
 def alive_temporary(name: str) -> bool:

@@ -96,7 +96,6 @@ def build_segment(
                 segmenter,
                 bm25([segmenter.tokens(t) for t in texts], reference, "tokens"),
                 bm25([segmenter.folded_tokens(t) for t in texts], reference, "folded_tokens"),
-                len(texts),
             )
         ],
         vectors=vectors,
@@ -161,29 +160,24 @@ def read_records(folder: Path) -> tuple[PlanRecords, list[Passage]]:
 
 
 def read_segment(
-    folder: Path, dim: int | None, records=None, check: bool = True, reference: Reference | None = None
+    folder: Path, dim: int | None, records: tuple[PlanRecords, list[Passage]], reference: Reference | None
 ) -> Index:
-    """The segment in `folder` (verified unless `check` is False), its arrays memory-mapped;
-    `dim`: the embedder's dimension, None without vectors. `records`: the plan's records,
-    when already read."""
+    """The segment in `folder`, its arrays memory-mapped. The caller has verified the
+    folder and read its `records` (`read_records`); `dim`: the embedder's dimension, None
+    without vectors."""
     import bm25s
 
-    if check:
-        verify(folder)
+    rec, passages = records
+    n = len(passages)
     try:
-        rec, passages = records or read_records(folder)
-        n = len(passages)
         part = Lexical(
             Segmenter(json.loads((folder / "lexicon.json").read_text("utf-8"))),
             bm25s.BM25.load(str(folder / "bm25"), show_progress=False, mmap=True),
             bm25s.BM25.load(str(folder / "bm25_folded"), show_progress=False, mmap=True),
-            n,
         )
         vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False) if dim else None
         words = {s: load_words(folder / f"words_{s}.npz") for s in SPELLINGS}
         restore = json.loads((folder / "restore.json").read_text("utf-8"))
-    except SegmentInvalid:
-        raise
     except Exception as exc:
         raise SegmentInvalid(f"{folder.name}: {type(exc).__name__}: {exc}") from None
     if vectors is not None and vectors.shape != (n, dim):

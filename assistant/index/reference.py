@@ -24,7 +24,6 @@ from assistant.index.segment import Segmenter, restore_table
 from assistant.index.wordsets import passage_words
 
 REFERENCE_FILE = Path(__file__).with_name("reference.json")
-FIELDS = ("tokens", "folded_tokens", "fold", "accent")  # BM25 real, BM25 folded, word sets
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 FORMAT = 4
 MANIFEST = "manifest.json"
 LOADED = 64  # segments kept in memory (least recently used dropped first)
-VIEWS = 16  # views of several plans kept in memory
 
 
 class IndexInvalid(Exception):
@@ -69,7 +68,6 @@ class Segments:
         self.errors = [LoadError(e["name"], e["problem"], e["params"]) for e in manifest["errors"]]
         self._records: dict[str, tuple] = {}
         self._segments: OrderedDict[str, Index] = OrderedDict()
-        self._views: OrderedDict[tuple[str, ...], Index] = OrderedDict()
 
     @property
     def catalog(self) -> list[Plan]:
@@ -116,9 +114,8 @@ class Segments:
             self._segments.move_to_end(plan_id)
             return self._segments[plan_id]
         try:
-            # verified when its records were read
-            folder, records = self._dir(plan_id), self._read_records(plan_id)
-            seg = read_segment(folder, self.dim, records, check=False, reference=load_reference())
+            records = self._read_records(plan_id)  # verifies the folder first
+            seg = read_segment(self._dir(plan_id), self.dim, records, load_reference())
         except SegmentInvalid as exc:
             raise IndexInvalid(str(exc)) from None
         self._segments[plan_id] = seg
@@ -127,17 +124,10 @@ class Segments:
         return seg
 
     def view(self, plan_ids: tuple[str, ...] = ()) -> Index:
-        """The view over these plans (every plan when none is given), in catalog order."""
+        """The view over these plans (every plan when none is given), in catalog order
+        (made anew: the answering state that holds it is what the caller keeps)."""
         wanted = set(plan_ids) if plan_ids else set(self.by_id)
-        key = tuple(e.plan.id for e in self.entries if e.plan.id in wanted)
-        if len(key) == 1:
-            return self.segment(key[0])
-        if key not in self._views:
-            self._views[key] = merge([self.segment(p) for p in key])
-            while len(self._views) > VIEWS:
-                self._views.popitem(last=False)
-        self._views.move_to_end(key)
-        return self._views[key]
+        return merge([self.segment(e.plan.id) for e in self.entries if e.plan.id in wanted])
 
 
 # ------------------------------------------------------------------ loading

@@ -1,7 +1,8 @@
-"""Passage vectors: embedded in batches, reused by content hash from the previous index,
-and searched exactly with FAISS. A build journals the vectors it makes (a part file every
-few hundred passages, beside the index folder), so a build that is killed continues where
-it stopped instead of embedding everything again; a build that lands clears the journal."""
+"""Passage vectors: embedded in batches, reused by content hash (from the plan file's
+earlier segment and from the other plans of the same build). A build journals the vectors
+it makes (a part file every few hundred passages, beside the index folder), so a build
+that is killed continues where it stopped instead of embedding everything again; a build
+that lands clears the journal."""
 
 from __future__ import annotations
 
@@ -85,14 +86,3 @@ def embed_cached(
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.vstack([cache[text_hash(t)] for t in texts]).astype(np.float32)
-
-
-def faiss_index(vectors: np.ndarray | None):
-    if vectors is None:
-        return None
-    import faiss
-
-    faiss.omp_set_num_threads(1)
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index

@@ -30,7 +30,6 @@ class Lexical:
     segmenter: Segmenter
     bm25: object
     bm25_folded: object
-    size: int
 
 
 @dataclass
@@ -38,7 +37,7 @@ class Index:
     plans: list[PlanRecords]
     passages: list[Passage]
     segmenter: Segmenter  # the union of the segments' lexicons: cuts a question's words
-    parts: list[Lexical]  # in passage order: part k scores the next `size` passages
+    parts: list[Lexical]  # in passage order: each scores its own segment's passages
     vectors: np.ndarray | None
     restore: dict[str, str]  # folded syllable pair/syllable -> accented form
     words: dict[str, WordSets]  # each passage's words, "fold" and "accent" spellings
