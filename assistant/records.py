@@ -231,3 +231,4 @@ class Answer(Record):
     plan_count: int = 0  # needs_place: the plans loaded (too many to search without a place)
     place_count: int = 0  # needs_place: their communes and wards
     example: str = ""  # needs_place: one loaded place, for the example question
+    understood: str = ""  # a follow-up: the question it was taken to mean, and where

@@ -313,7 +313,9 @@ async def test_rate_limit_warns_once_then_ignores(tg, bot):
 async def test_other_chats_are_answered_while_one_question_is_slow(tg, bot, assistant, monkeypatch):
     release, real_ask = threading.Event(), assistant.ask
     monkeypatch.setattr(
-        assistant, "ask", lambda q: (release.wait(10) if "chậm" in q else None, real_ask(q))[1]
+        assistant,
+        "ask",
+        lambda q, *a, **kw: (release.wait(10) if "chậm" in q else None, real_ask(q, *a, **kw))[1],
     )
     tg.text("Báo cáo quý gửi khi nào, hỏi chậm?", chat_id=1001)
     [fast] = await exchange(tg, QUICK_QUESTION, chat_id=1002)

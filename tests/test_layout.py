@@ -11,7 +11,19 @@ from pathlib import Path
 from assistant.read.codehash import PACKAGE, _imported, _module_file
 
 # Each stage may import from the stages before it (and from the records and settings).
-STAGES = ["lang", "read", "parse", "index", "answer", "due", "present", "serve", "telegram", "cli"]
+STAGES = [
+    "lang",
+    "read",
+    "parse",
+    "index",
+    "answer",
+    "due",
+    "present",
+    "serve",
+    "converse",
+    "telegram",
+    "cli",
+]
 BASE = {"records", "settings", "__init__"}
 CORE = ["lang", "read", "parse", "index", "answer", "due", "serve"]
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)

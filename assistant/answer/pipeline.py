@@ -65,13 +65,20 @@ class Answerer:
         hits, cands = gather(self.catalog.corpus(q.plan_ids), self.embedder, q)
         return Gathered(q, hits, cands)
 
-    def ask(self, raw: str | None, plans: tuple[str, ...] = ()) -> Answer:
+    def ask(self, raw: str | None, plans: tuple[str, ...] = (), home: tuple[str, ...] = ()) -> Answer:
         """The answer to `raw`; `plans` (ids), when given, is the scope the asker chose
-        (a press on one of the plans an ambiguous place offered)."""
+        (a press on one of the plans an ambiguous place offered); `home`, the scope of a
+        question that names no place (the asker's own commune)."""
         try:
             q = self.catalog.parse(raw)
-            if plans:
-                q = replace(q, plan_ids=tuple(p for p in plans if p in self.catalog.plans), ambiguous=())
+            chosen = plans or (home if not q.names_place else ())
+            if chosen:
+                q = replace(
+                    q,
+                    plan_ids=tuple(p for p in chosen if p in self.catalog.plans),
+                    ambiguous=(),
+                    by_kind=False,
+                )
         except InvalidQuestion as exc:
             return Answer(
                 question=raw or "",

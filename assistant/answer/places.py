@@ -74,6 +74,7 @@ class Gazetteer:
 class Named:
     plan_ids: tuple[str, ...]  # the plans the question names (or, by its unit kind, restricts to)
     ambiguous: tuple[str, ...] = ()  # plans of places of one name the question does not tell apart
+    by_kind: bool = False  # no place named: the plans are those of the unit kind named ("xã")
 
 
 def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
@@ -106,7 +107,8 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
             ambiguous += [h[2].plan for h in group]
     if chosen:
         return Named(tuple(dict.fromkeys(p.plan for p in chosen)), tuple(dict.fromkeys(ambiguous)))
-    return Named(_by_kind(folded, places))
+    kind = _by_kind(folded, places)
+    return Named(kind, by_kind=bool(kind))
 
 
 def _inside(hit: tuple, other: tuple) -> bool:

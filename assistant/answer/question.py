@@ -98,6 +98,12 @@ class Question:
     period_plans: tuple[str, ...] = ()  # plans whose period the question names (a hint, not a scope)
     acronyms: tuple[str, ...] = ()  # long forms of initials the plans spell out ("DQTV")
     ambiguous: tuple[str, ...] = ()  # plans of one place name the question does not tell apart
+    by_kind: bool = False  # `plan_ids` are those of the unit kind it names ("xã"), not of a place
+
+    @property
+    def names_place(self) -> bool:
+        """Whether the question names a commune or ward (loaded or not)."""
+        return bool((self.plan_ids and not self.by_kind) or self.ambiguous or self.unknown_place)
 
     @property
     def spelled_out(self) -> str:
@@ -189,6 +195,7 @@ def parse_question(
         intent=detect_intent(folded),
         plan_ids=named.plan_ids,
         ambiguous=named.ambiguous,
+        by_kind=named.by_kind,
         units=tuple(dict.fromkeys(u.unit for u in units)),
         unit_mentions=tuple(u.text for u in units),
         wants=detect_wants(folded),

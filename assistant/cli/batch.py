@@ -1,6 +1,8 @@
 """`ask --jsonl`: one output line for every input line, whatever the line holds. A line
 that is not a JSON object with a text question gets `"found": false` and an `error`
-saying why (worded by `present.cli`); the batch never stops early. Pure given `ask`."""
+saying why (worded by `present.cli`); the batch never stops early. Lines with the same
+optional `"session"` (a string or a number) are one conversation: a follow-up is read
+against the session's last question. Pure given `ask`."""
 
 from __future__ import annotations
 
@@ -27,8 +29,9 @@ def _error(qid, message: str) -> dict:
     return {"id": qid, "found": False, "error": message}
 
 
-def answer_line(raw: bytes, ask: Callable[[str], Answer]) -> dict:
-    """The output object for one input line (bytes as read, without decoding first)."""
+def answer_line(raw: bytes, ask: Callable[[str, str | None], Answer]) -> dict:
+    """The output object for one input line (bytes as read, without decoding first);
+    `ask(question, session)`, the session None when the line names none."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -45,8 +48,13 @@ def answer_line(raw: bytes, ask: Callable[[str], Answer]) -> dict:
     question = item.get("question")
     if not isinstance(question, str):
         return _error(qid, BATCH_ERRORS["no_question"])
+    session = item.get("session")
+    if session is not None and (isinstance(session, bool) or not isinstance(session, (str, int))):
+        return _error(qid, BATCH_ERRORS["bad_session"])
     try:
-        return answer_json(ask(_clean(question)), qid)
+        answer = ask(_clean(question), None if session is None else _clean(str(session)))
+        out = answer_json(answer, qid)
+        return out if session is None else out | {"session": _clean(session)}
     except Exception as exc:  # one bad line must not end the batch
         log.exception("question %r failed", qid)
         return _error(qid, batch_failed(type(exc).__name__))

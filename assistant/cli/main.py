@@ -105,10 +105,18 @@ def cmd_ask(args, settings) -> int:
     assistant = _assistant(settings)
     if args.jsonl:
         from assistant.cli.batch import answer_line, dump
+        from assistant.converse.dialogue import MemoryTurns, converse
+
+        turns = MemoryTurns()
+
+        def ask(question: str, session: str | None):
+            if session is None:
+                return assistant.ask(question)
+            return converse(assistant, turns, session, question)
 
         out = sys.stdout.buffer
         for line in sys.stdin.buffer:
-            out.write(dump(answer_line(line.rstrip(b"\r\n"), assistant.ask)).encode("utf-8") + b"\n")
+            out.write(dump(answer_line(line.rstrip(b"\r\n"), ask)).encode("utf-8") + b"\n")
             out.flush()
         return 0
     question = " ".join(args.question)

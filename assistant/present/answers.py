@@ -75,6 +75,11 @@ def _no_plan(answer: Answer) -> str:
     return f"Chưa có kế hoạch {what} trong hệ thống. Các kế hoạch hiện có: {known}."
 
 
+def understood_line(answer: Answer) -> str:
+    """What a follow-up was taken to mean, shown before its answer so a wrong guess shows."""
+    return f"Hiểu là: {answer.understood}" if answer.understood else ""
+
+
 def answer_plain(answer: Answer) -> str:
     """The answer's first lines without markup."""
     return answer_markdown(answer).replace("**", "")
@@ -93,12 +98,15 @@ def answer_json(answer: Answer, qid: str | None = None) -> dict:
     }
     if not answer.found:
         out["closest"] = [_citation_json(c) for c in answer.alternatives]
+    if answer.understood:
+        out["understood"] = answer.understood
     return ({"id": qid} | out) if qid is not None else out
 
 
 def answer_text(answer: Answer) -> str:
     """Plain text for the console: the fact first, then each source and its quote."""
-    lines = [answer_plain(answer)]
+    lines = [understood_line(answer)] if answer.understood else []
+    lines.append(answer_plain(answer))
     for c in answer.citations:
         lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({lines_label(c.lines)})")
         lines.append(f"   «{c.quote}»")

@@ -24,6 +24,7 @@ BATCH_ERRORS = {
     "not_json": 'dòng không phải JSON; cần dạng {"id": ..., "question": "..."}',
     "not_object": 'dòng không phải đối tượng JSON; cần dạng {"id": ..., "question": "..."}',
     "no_question": 'thiếu câu hỏi dạng văn bản (trường "question")',
+    "bad_session": 'trường "session" phải là chuỗi hoặc số (các dòng cùng "session" là một cuộc trò chuyện)',
 }
 
 

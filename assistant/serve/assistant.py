@@ -16,7 +16,7 @@ from assistant.index.vectors import Progress
 from assistant.parse.plan import parse_plan
 from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
-from assistant.records import Answer
+from assistant.records import Answer, PlanRecords
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,12 +35,25 @@ class Assistant:
         answerer = Answerer(index, sources, say, embedder, max_unscoped=settings.max_unscoped_plans)
         return cls(settings, index, answerer, rebuilt)
 
-    def ask(self, question: str, plans: tuple[str, ...] = ()) -> Answer:
+    def ask(self, question: str, plans: tuple[str, ...] = (), home: tuple[str, ...] = ()) -> Answer:
+        """`plans`: the scope chosen (overrides any place the question names); `home`: the
+        scope of a question that names no place."""
         try:
-            return self.answerer.ask(question, plans)
+            return self.answerer.ask(question, plans, home)
         except IndexInvalid as exc:  # a segment found damaged when first read
             self._repair(exc)
-            return self.answerer.ask(question, plans)
+            return self.answerer.ask(question, plans, home)
+
+    def records(self, plan_ids: tuple[str, ...]) -> list[PlanRecords]:
+        """The records of these plans only (every plan when none is given)."""
+        if not plan_ids:
+            return self.library.plans
+        known = {p.id for p in self.index.catalog}
+        try:
+            return [self.index.records(p) for p in plan_ids if p in known]
+        except IndexInvalid as exc:
+            self._repair(exc)
+            return [self.index.records(p) for p in plan_ids if p in known]
 
     @property
     def library(self) -> Library:

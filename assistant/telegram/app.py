@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, replies
+from assistant.telegram import admin, digest, home_handlers, replies
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
@@ -45,6 +45,7 @@ COMMAND_HANDLERS = {
     "hanchot": h.deadlines,
     "nhacviec": h.reminders,
     "lich": h.calendar,
+    "diaban": home_handlers.set_home,
     "xoakehoach": admin.remove_command,
 }
 
@@ -118,6 +119,7 @@ def _add_handlers(app: Application) -> None:
     )
     app.add_handler(CallbackQueryHandler(h.show_sources, pattern=r"^src:"))
     app.add_handler(CallbackQueryHandler(h.pick_plan, pattern=r"^pick:"))
+    app.add_handler(CallbackQueryHandler(home_handlers.pick_home, pattern=r"^home:"))
     app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
     app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))
     app.add_handler(CallbackQueryHandler(admin.confirm_upload, pattern=r"^add:(ok|no):"))

@@ -17,6 +17,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", "Giới thiệu trợ lý và các kế hoạch đang có"),
     Command("help", "Danh sách lệnh và cách dùng"),
     Command("kehoach", "Các kế hoạch: địa bàn, thời kỳ, số nhiệm vụ, trách nhiệm, báo cáo, chỉ tiêu"),
+    Command("diaban", "Chọn xã/phường của bạn: câu hỏi, hạn chót dùng địa bàn này", "[tên xã/phường]"),
     Command("donvi", "Trách nhiệm và nhiệm vụ của một đơn vị theo từng kế hoạch", "<tên đơn vị>"),
     Command("hoi", "Đặt câu hỏi về kế hoạch (dùng trong nhóm)", "<câu hỏi>"),
     Command("hanchot", "Các hạn chót sắp tới (mặc định 30 ngày)", "[số ngày]"),

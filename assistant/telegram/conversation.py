@@ -7,15 +7,21 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.converse.home import Home, homes
+from assistant.index.library import Library
 from assistant.serve.assistant import Assistant
-from assistant.telegram import due, replies
+from assistant.telegram import due, home, replies
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
 
 
-def start(assistant: Assistant) -> str:
-    return replies.start_html(assistant.library.plans)
+def start(assistant: Assistant, current: Home | None = None) -> str:
+    """The greeting; with several communes loaded, it offers /diaban (or names the chat's)."""
+    html = replies.start_html(assistant.library.plans)
+    if len(homes(assistant.index.catalog)) > 1:
+        html += "\n\n" + home.offer(assistant, current)
+    return html
 
 
 def help_(admin: bool = False) -> str:
@@ -26,13 +32,14 @@ def plans(assistant: Assistant) -> str:
     return replies.plans_html(assistant.library.plans)
 
 
-def unit(assistant: Assistant, name: str) -> str:
-    name = name.strip()
+def unit(assistant: Assistant, name: str, plans: tuple[str, ...] = ()) -> str:
+    """`plans`: the chat's commune's (every plan when none)."""
+    name, records = name.strip(), assistant.records(plans)
     if not name:
-        return replies.unit_usage_html(assistant.library.plans)
-    canonical, views = assistant.library.unit(name)
+        return replies.unit_usage_html(records)
+    canonical, views = Library(records).unit(name)
     if not views:
-        return replies.unit_unknown_html(name, assistant.library.plans)
+        return replies.unit_unknown_html(name, records)
     return replies.unit_html(canonical, views)
 
 
@@ -46,21 +53,25 @@ def parse_days(arg: str) -> int | None:
     return None
 
 
-def deadlines(assistant: Assistant, today: date, arg: str, unit_name: str | None) -> str:
+def deadlines(
+    assistant: Assistant, today: date, arg: str, unit_name: str | None, plans: tuple[str, ...] = ()
+) -> str:
     days = parse_days(arg)
     if days is None:
         return due.DAYS_USAGE
     from assistant.due.schedule import upcoming
 
-    items = upcoming(assistant.library.plans, today, days=days, unit=unit_name)
+    items = upcoming(assistant.records(plans), today, days=days, unit=unit_name)
     return due.upcoming_html(items, today, days, unit_name, _places(assistant))
 
 
-def digest(assistant: Assistant, today: date, unit_name: str | None) -> str | None:
+def digest(
+    assistant: Assistant, today: date, unit_name: str | None, plans: tuple[str, ...] = ()
+) -> str | None:
     """The morning digest for a chat, or None when nothing is due."""
     from assistant.due.schedule import digest_items
 
-    items = digest_items(assistant.library.plans, today, unit=unit_name)
+    items = digest_items(assistant.records(plans), today, unit=unit_name)
     return due.digest_html(items, today, unit_name, _places(assistant)) if items else None
 
 
@@ -71,15 +82,18 @@ class CalendarFile:
     caption: str
 
 
-def calendar_file(assistant: Assistant, today: date, unit_name: str | None) -> CalendarFile:
-    """The .ics of the deadlines in the coming year (for one unit, if given)."""
+def calendar_file(
+    assistant: Assistant, today: date, unit_name: str | None, plans: tuple[str, ...] = ()
+) -> CalendarFile:
+    """The .ics of the deadlines in the coming year (for one unit, if given; of the chat's
+    commune's `plans`, if given)."""
     from assistant.due.schedule import upcoming
     from assistant.present.ics import to_ics
 
-    items = upcoming(assistant.library.plans, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
+    items = upcoming(assistant.records(plans), today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
     ics = to_ics(items, due.ics_title(unit_name))
     return CalendarFile(due.ics_name(unit_name), ics, due.ics_caption(len(items), unit_name))
 
 
 def _places(assistant: Assistant) -> dict[str, str]:
-    return {rec.plan.id: rec.plan.place for rec in assistant.library.plans}
+    return {p.id: p.place for p in assistant.index.catalog}

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from assistant.telegram import conversation
+from assistant.telegram.home_handlers import home_plans
 from assistant.telegram.html import split_html
 from assistant.telegram.send import with_retry
 from assistant.telegram.state import BotContext, BotState
@@ -64,7 +65,8 @@ async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, toda
     if not state.access.allows(chat_id, None):
         log.info("digest for chat %s skipped: no longer allowed", chat_id)
         return False
-    html = await asyncio.to_thread(conversation.digest, state.assistant, today, unit)
+    plans = await asyncio.to_thread(home_plans, state, chat_id)  # the chat's commune's, if chosen
+    html = await asyncio.to_thread(conversation.digest, state.assistant, today, unit, plans)
     if html is None:
         return False
     for part in split_html(html):

@@ -10,19 +10,24 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop
 
+from assistant.converse import dialogue
 from assistant.present.answers import answer_markdown
-from assistant.telegram import conversation, digest, due, replies
+from assistant.records import Answer
+from assistant.telegram import conversation, digest, due, home, replies
+from assistant.telegram.home_handlers import home_keyboard, home_plans
 from assistant.telegram.ratelimit import Verdict
 from assistant.telegram.send import (
     addressed,
     answer_keyboard,
+    choices,
     command_argument,
+    plan_keyboard,
     quietly,
     send,
     with_retry,
     without_mention,
 )
-from assistant.telegram.state import BotContext
+from assistant.telegram.state import BotContext, BotState
 from assistant.telegram.store import Feedback
 
 log = logging.getLogger(__name__)
@@ -67,7 +72,12 @@ async def _admit(update: Update, context: BotContext) -> bool:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    await send(update, conversation.start(context.state.assistant))
+    """The greeting; with several communes loaded and none chosen, their buttons too."""
+    state, chat_id = context.state, update.effective_chat.id
+    current = await asyncio.to_thread(state.store.home_of, chat_id)
+    html = await asyncio.to_thread(conversation.start, state.assistant, current)
+    offer = None if current else await asyncio.to_thread(home.menu, state.assistant, None)
+    await send(update, html, home_keyboard(offer.buttons) if offer and len(offer.buttons) > 1 else None)
 
 
 async def help_(update: Update, context: BotContext) -> None:
@@ -79,8 +89,9 @@ async def plans(update: Update, context: BotContext) -> None:
 
 
 async def unit(update: Update, context: BotContext) -> None:
-    name = command_argument(update.message)
-    await send(update, await asyncio.to_thread(conversation.unit, context.state.assistant, name))
+    state, name = context.state, command_argument(update.message)
+    plans = await asyncio.to_thread(home_plans, state, update.effective_chat.id)
+    await send(update, await asyncio.to_thread(conversation.unit, state.assistant, name, plans))
 
 
 async def question(update: Update, context: BotContext) -> None:
@@ -97,10 +108,30 @@ async def hoi(update: Update, context: BotContext) -> None:
 
 
 async def _answer(update: Update, context: BotContext, text: str) -> None:
-    state = context.state
+    """The question answered in the chat's conversation: a follow-up of its last question
+    when it is one, for its commune when it names no place."""
+    state, chat_id = context.state, update.effective_chat.id
     await quietly(update.effective_chat.send_action(ChatAction.TYPING), "sendChatAction")
-    answer = await asyncio.to_thread(state.assistant.ask, text)
-    await send(update, replies.answer_html(answer), answer_keyboard(state.answers.put(answer), answer))
+    answer = await asyncio.to_thread(_converse, state, chat_id, text)
+    await _reply(update, context, answer)
+
+
+def _converse(state: BotState, chat_id: int, text: str) -> Answer:
+    """Blocking: the chat's commune and last turn read, the question answered, the turn kept."""
+    exchange = dialogue.ask(state.assistant, text, state.store.turn(chat_id), home_plans(state, chat_id))
+    if exchange.turn is not None:
+        state.store.remember(chat_id, exchange.turn)
+    return exchange.answer
+
+
+async def _reply(update: Update, context: BotContext, answer: Answer) -> None:
+    """The answer; one that states several plans' facts and does not fit on one screen
+    asks which commune instead, with a button per plan."""
+    key = context.state.answers.put(answer)
+    if replies.too_long_to_list(answer):
+        await send(update, replies.WHICH_PLACE, plan_keyboard(key, choices(context.state, answer)))
+        return
+    await send(update, replies.answer_html(answer), answer_keyboard(key, answer))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -123,13 +154,20 @@ async def pick_plan(update: Update, context: BotContext) -> None:
     query, state = update.callback_query, context.state
     _, index, key = query.data.split(":", 2)
     asked = state.answers.get(key)
-    if asked is None or not index.isdigit() or int(index) >= len(asked.choices):
+    offered = choices(state, asked) if asked else ()
+    if not index.isdigit() or int(index) >= len(offered):
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
         return
     await quietly(query.answer(), "answerCallbackQuery")
-    plan = asked.choices[int(index)].id
-    answer = await asyncio.to_thread(state.assistant.ask, asked.question, (plan,))
-    await send(update, replies.answer_html(answer), answer_keyboard(state.answers.put(answer), answer))
+    plan, chat_id = offered[int(index)].id, update.effective_chat.id
+    exchange = await asyncio.to_thread(dialogue.ask_chosen, state.assistant, asked.question, (plan,))
+    if exchange.turn is not None:
+        await asyncio.to_thread(state.store.remember, chat_id, exchange.turn)
+    await send(
+        update,
+        replies.answer_html(exchange.answer),
+        answer_keyboard(state.answers.put(exchange.answer), exchange.answer),
+    )
 
 
 async def show_sources(update: Update, context: BotContext) -> None:
@@ -168,11 +206,14 @@ async def vote(update: Update, context: BotContext) -> None:
 
 
 async def deadlines(update: Update, context: BotContext) -> None:
-    state, arg = context.state, command_argument(update.message)
-    unit_name = state.store.unit_of(update.effective_chat.id)
+    state, arg, chat_id = context.state, command_argument(update.message), update.effective_chat.id
+    unit_name = await asyncio.to_thread(state.store.unit_of, chat_id)
+    plans = await asyncio.to_thread(home_plans, state, chat_id)
     await send(
         update,
-        await asyncio.to_thread(conversation.deadlines, state.assistant, state.today(), arg, unit_name),
+        await asyncio.to_thread(
+            conversation.deadlines, state.assistant, state.today(), arg, unit_name, plans
+        ),
     )
 
 
@@ -190,9 +231,12 @@ async def reminders(update: Update, context: BotContext) -> None:
 
 
 async def calendar(update: Update, context: BotContext) -> None:
-    state = context.state
-    unit_name = command_argument(update.message) or state.store.unit_of(update.effective_chat.id)
-    ics = await asyncio.to_thread(conversation.calendar_file, state.assistant, state.today(), unit_name)
+    state, chat_id = context.state, update.effective_chat.id
+    unit_name = command_argument(update.message) or await asyncio.to_thread(state.store.unit_of, chat_id)
+    plans = await asyncio.to_thread(home_plans, state, chat_id)
+    ics = await asyncio.to_thread(
+        conversation.calendar_file, state.assistant, state.today(), unit_name, plans
+    )
     await with_retry(
         lambda: update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption),
         "sendDocument",

@@ -6,11 +6,11 @@ from collections import Counter
 
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
-from assistant.present.answers import answer_markdown
+from assistant.present.answers import answer_markdown, understood_line
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, PlanRecords, Task
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
-from assistant.telegram.html import bold, esc
+from assistant.telegram.html import bold, esc, to_plain
 
 QUOTE_LIMIT = 700
 
@@ -151,12 +151,25 @@ def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
 
 def answer_html(answer: Answer) -> str:
     """The fact first, then each source with its quote; when nothing was found, the closest."""
-    blocks = [bold(answer_markdown(answer))]
+    blocks = [f"<i>{esc(understood_line(answer))}</i>"] if answer.understood else []
+    blocks.append(bold(answer_markdown(answer)))
     blocks += [_quoted(c, "📄") for c in answer.citations]
     if not answer.found and answer.alternatives:
         blocks.append("<b>Các đoạn gần nhất:</b>")
         blocks += [_quoted(c, "🔎") for c in answer.alternatives]
     return "\n\n".join(blocks)
+
+
+SCREEN_CHARS = 1500  # about what one phone screen shows of a reply
+WHICH_PLACE = "Câu hỏi này có câu trả lời khác nhau ở từng xã/phường. Bạn hỏi kế hoạch của xã/phường nào?"
+
+
+def too_long_to_list(answer: Answer) -> bool:
+    """Whether an answer stating several plans' facts would not fit on one screen (the
+    asker then chooses the plan)."""
+    if not answer.found or len(set(answer.plans)) < 2:
+        return False
+    return len(to_plain(answer_html(answer))) > SCREEN_CHARS
 
 
 def sources_html(answer: Answer) -> str:

@@ -137,12 +137,7 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMa
     if answer.status in {"invalid", "needs_place"}:
         return None
     if answer.status == "ambiguous":  # one button per plan: the press answers for that plan
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(short(plan_label(p), 60), callback_data=f"pick:{i}:{key}")]
-                for i, p in enumerate(answer.choices[:MAX_CHOICES])
-            ]
-        )
+        return plan_keyboard(key, answer.choices)
     first = []
     if answer.citations or answer.alternatives:
         first.append(InlineKeyboardButton(replies.SOURCES_BUTTON, callback_data=f"src:{key}"))
@@ -153,3 +148,22 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMa
         InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}"),
     ]
     return InlineKeyboardMarkup([row for row in (first, votes) if row])
+
+
+def plan_keyboard(key: str, plans) -> InlineKeyboardMarkup:
+    """One button per plan (`Plan`s) under the question `key`: a press answers it for that plan."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(short(plan_label(p), 60), callback_data=f"pick:{i}:{key}")]
+            for i, p in enumerate(plans[:MAX_CHOICES])
+        ]
+    )
+
+
+def choices(state, answer: Answer) -> tuple:
+    """The plans a question's buttons offer: those of an ambiguous place, or those an answer
+    stated facts from (`state`: the bot's, for the loaded plans)."""
+    if answer.choices:
+        return answer.choices[:MAX_CHOICES]
+    loaded = {p.id: p for p in state.assistant.index.catalog}
+    return tuple(loaded[p] for p in answer.plans if p in loaded)[:MAX_CHOICES]

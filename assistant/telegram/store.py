@@ -1,16 +1,24 @@
-"""What the bot must remember across restarts, in SQLite: feedback, subscriptions, refusals."""
+"""What the bot must remember across restarts, in SQLite: feedback, subscriptions, refusals,
+each chat's commune and its last question (for follow-ups)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from assistant.converse.dialogue import TURN_TTL
+from assistant.converse.followup import Turn
+from assistant.converse.home import Home
+
 log = logging.getLogger(__name__)
+
+QUICK = 1.0  # seconds a question waits for a locked store before going on without its context
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -20,6 +28,10 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE TABLE IF NOT EXISTS subscriptions (
     chat_id INTEGER PRIMARY KEY, unit TEXT, active INTEGER NOT NULL, ts REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS refused (chat_id INTEGER PRIMARY KEY, ts REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS homes (
+    chat_id INTEGER PRIMARY KEY, place TEXT NOT NULL, province TEXT NOT NULL, district TEXT NOT NULL,
+    ts REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS turns (chat_id INTEGER PRIMARY KEY, turn TEXT NOT NULL, ts REAL NOT NULL);
 """
 
 
@@ -69,9 +81,18 @@ class Store:
             db.execute("SELECT count(*) FROM feedback").fetchone()  # reads a page: a garbled file fails here
 
     @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
+    def _db(self, timeout: float = 10) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=timeout)) as db, db:
             yield db
+
+    def _quick(self, what: str, call, default=None):
+        """A read or write a question can do without: short wait on a locked store, and a
+        failure logged, not raised (the question is answered without its context)."""
+        try:
+            return call()
+        except sqlite3.Error as exc:
+            log.warning("the bot's store could not %s, carrying on without: %s", what, exc)
+            return default
 
     # feedback -----------------------------------------------------------------
     def add_feedback(self, fb: Feedback) -> None:
@@ -122,3 +143,53 @@ class Store:
         with self._db() as db:
             cur = db.execute("INSERT OR IGNORE INTO refused VALUES (?, ?)", (chat_id, time.time()))
             return cur.rowcount == 1
+
+    # the chat's commune ------------------------------------------------------------
+    def set_home(self, chat_id: int, home: Home | None) -> None:
+        with self._db() as db:
+            if home is None:
+                db.execute("DELETE FROM homes WHERE chat_id = ?", (chat_id,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO homes VALUES (?, ?, ?, ?, ?)",
+                    (chat_id, home.place, home.province, home.district, time.time()),
+                )
+
+    def home_of(self, chat_id: int) -> Home | None:
+        """The chat's commune (None when not chosen, or the store cannot be read now)."""
+
+        def read():
+            with self._db(QUICK) as db:
+                return db.execute(
+                    "SELECT place, province, district FROM homes WHERE chat_id = ?", (chat_id,)
+                ).fetchone()
+
+        row = self._quick("read a chat's commune", read)
+        return Home(*row) if row else None
+
+    # the chat's last question ----------------------------------------------------------
+    def remember(self, chat_id: int, turn: Turn) -> None:
+        def write():
+            with self._db(QUICK) as db:
+                db.execute(
+                    "INSERT OR REPLACE INTO turns VALUES (?, ?, ?)",
+                    (chat_id, json.dumps(asdict(turn), ensure_ascii=False), time.time()),
+                )
+
+        self._quick("keep a chat's last question", write)
+
+    def turn(self, chat_id: int, ttl: float = TURN_TTL) -> Turn | None:
+        """The chat's last question, if asked within `ttl` seconds (a follow-up's context)."""
+
+        def read():
+            with self._db(QUICK) as db:
+                return db.execute("SELECT turn, ts FROM turns WHERE chat_id = ?", (chat_id,)).fetchone()
+
+        row = self._quick("read a chat's last question", read)
+        if row is None or time.time() - row[1] > ttl:
+            return None
+        try:
+            data = json.loads(row[0])
+            return Turn(**(data | {"plans": tuple(data["plans"])}))
+        except (ValueError, TypeError, KeyError):  # written by another version: no context
+            return None
