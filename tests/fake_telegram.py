@@ -3,10 +3,10 @@
 It records every method call with its parameters, answers the methods the bot uses the way
 Telegram does (getMe, getUpdates with long polling, sendMessage, sendChatAction,
 setMyCommands, answerCallbackQuery, editMessageText, editMessageReplyMarkup, sendDocument,
-getFile, deleteWebhook) and serves file downloads under the file prefix (`/file/bot<token>/...`,
-recorded as "download" calls), can be told to reject a method with an error, and lets a test
-enqueue updates: text and document messages in private and group chats, replies, mentions
-(in a text or a caption), callback queries.
+getFile, deleteWebhook, getChatMember) and serves file downloads under the file prefix
+(`/file/bot<token>/...`, recorded as "download" calls), can be told to reject a method with
+an error, and lets a test enqueue updates: text and document messages in private and group
+chats, replies, mentions (in a text or a caption), callback queries.
 
     with FakeTelegram() as tg:
         app = build_application(replace(settings, telegram_token=tg.token,
@@ -42,6 +42,18 @@ TEXT_PARAMS = {
     "url",
     "secret_token",
 }
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files, as Telegram's cloud Bot API does
 
 
@@ -74,6 +86,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1000)
         self._rejections: dict[str, tuple[int, str]] = {}
         self._failures: dict[str, list[tuple[int, str, dict | None]]] = {}
+        self.chat_admins: dict[int, list[int]] = {}  # group id -> admin user ids, creator first
         self.files: dict[str, tuple[str, bytes, int]] = {}  # file_id -> (file_path, content, announced size)
         self._cond = threading.Condition()
         self._stopping = False
@@ -301,6 +314,24 @@ class FakeTelegram:
 
     def _api_getme(self, params):
         return self.me
+
+    def _api_getchatmember(self, params):
+        """A member's status as Telegram reports it: "creator" or "administrator" for the
+        ids in `chat_admins[chat_id]` (the first is the creator), "member" otherwise."""
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        admins = self.chat_admins.get(chat_id, [])
+        user = self.user(user_id)
+        if admins and user_id == admins[0]:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id in admins:
+            rights = dict.fromkeys(_ADMIN_RIGHTS, True)
+            return {
+                "status": "administrator",
+                "user": user,
+                "is_anonymous": False,
+                "can_be_edited": False,
+            } | rights
+        return {"status": "member", "user": user}
 
     def _api_getupdates(self, params):
         offset = int(params.get("offset") or 0)

@@ -1,0 +1,154 @@
+"""The bot as a conversation, end to end through the fake Bot API server: follow-ups, the
+chat's own commune (/diaban), choices between communes as buttons. Real application, real
+assistant (lexical index), real HTTP."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pytest
+from botkit import assert_valid_html, exchange, press, running, visible
+from helpers import quote_in_source
+
+from assistant.present.answers import answer_markdown
+from assistant.telegram import home, replies
+from assistant.telegram.store import Store
+
+DIGITAL = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
+GROUP, ADMIN, MEMBER = -100777, 501, 502
+KY_LAC, THAI_TAN = "xa-ky-lac-2025", "xa-thai-tan-2025"
+FIRST_OF_OCTOBER = date(2025, 10, 1)
+
+
+@pytest.fixture
+async def bot(settings, assistant):
+    async with running(settings, assistant, today=lambda: FIRST_OF_OCTOBER) as app:
+        yield app
+
+
+@pytest.fixture
+def assistant(lexical_assistant):
+    return lexical_assistant
+
+
+def _understood(text: str) -> str:
+    first = visible(text).split("\n", 1)[0]
+    return first.removeprefix("Hiểu là: ") if first.startswith("Hiểu là: ") else ""
+
+
+def _quotes_are_the_plans(text: str, assistant) -> None:
+    quotes = [html.unescape(q) for q in text.split("<blockquote>")[1:]]
+    assert quotes
+    for q in quotes:
+        quote = q.split("</blockquote>")[0].removesuffix("…")
+        assert any(quote_in_source(quote, src) for src in assistant.answerer.sources.values()), quote[:80]
+
+
+async def test_cooperating_units_follow_a_lead_question(tg, bot, assistant):
+    [lead] = await exchange(tg, DIGITAL)
+    task = assistant.ask(DIGITAL).facts[0].task
+    [coop] = await exchange(tg, "còn phối hợp thì sao?")
+    assert _understood(coop["text"]).startswith("Ai phối hợp") and "phường Rạch Giá" in _understood(
+        coop["text"]
+    )
+    assert f"Phối hợp: <b>{html.escape(task.cooperating[0], quote=False)}</b>" in coop["text"]
+    assert_valid_html(coop["text"])
+    _quotes_are_the_plans(coop["text"], assistant)
+    assert coop["reply_markup"]["inline_keyboard"]  # sources and votes, as under any answer
+
+
+async def test_a_follow_up_switches_the_commune_then_a_full_question_stands_alone(tg, bot, assistant):
+    await exchange(tg, "Báo cáo năm của xã Vĩnh Thịnh gửi khi nào?")
+    [switched] = await exchange(tg, "thế ở xã Thái Tân thì sao?")
+    understood = _understood(switched["text"])
+    assert understood == "Báo cáo năm ở xã Thái Tân gửi khi nào?"
+    expected = assistant.ask(understood)
+    assert expected.plans == (THAI_TAN,)
+    after_the_line = visible(switched["text"]).split("\n", 1)[1].lstrip()
+    assert after_the_line.startswith(answer_markdown(expected).replace("**", ""))
+    question = "Ai chủ trì cải cách thể chế ở xã Kỳ Lạc?"
+    [alone] = await exchange(tg, question)
+    [fresh] = await exchange(tg, question, chat_id=1002)  # a chat with no past
+    assert not _understood(alone["text"]) and alone["text"] == fresh["text"]
+
+
+async def test_the_last_question_survives_a_restart(tg, settings, assistant):
+    async with running(settings, assistant):
+        await exchange(tg, DIGITAL)
+    async with running(settings, assistant):
+        [after] = await exchange(tg, "hạn khi nào?")
+    assert _understood(after["text"]).startswith("Thời hạn Kế hoạch Chuyển đổi số")
+    assert "<b>31/01/2026</b>" in after["text"]
+
+
+async def test_diaban_by_button_then_questions_and_deadlines_for_that_commune(tg, bot, assistant):
+    [before] = await exchange(tg, "/hanchot 90")
+    assert "xã Thái Tân" in visible(before["text"])  # every plan's deadlines while none is chosen
+    [menu] = await exchange(tg, "/diaban")
+    labels = [b["text"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
+    assert len(labels) == 5 and any(label.startswith("xã Kỳ Lạc") for label in labels)
+    [done] = await press(tg, menu, "xã Kỳ Lạc")
+    assert "Đã chọn địa bàn: <b>xã Kỳ Lạc</b>" in done["text"]
+    [answer] = await exchange(tg, "Ai chủ trì cải cách thể chế?")
+    assert "Hiểu là" not in answer["text"]
+    expected = assistant.ask("Ai chủ trì cải cách thể chế?", (KY_LAC,))
+    assert all(c.plan == KY_LAC for c in expected.citations + expected.alternatives)
+    assert visible(answer["text"]).startswith(answer_markdown(expected).replace("**", ""))
+    [deadlines] = await exchange(tg, "/hanchot 90")
+    places = {
+        line.split(" · ")[0].strip() for line in visible(deadlines["text"]).splitlines() if " · " in line
+    }
+    assert places == {"xã Kỳ Lạc"}
+    [elsewhere] = await exchange(tg, "Báo cáo năm của xã Thái Tân gửi khi nào?")
+    assert "10/12" in visible(elsewhere["text"])  # a place named is answered for that place
+
+
+async def test_diaban_by_text_in_a_group_only_for_its_admins(tg, bot, assistant):
+    tg.chat_admins[GROUP] = [ADMIN]
+    [refused] = await exchange(tg, "/diaban thai tan", chat_id=GROUP, user_id=MEMBER, chat_type="group")
+    assert refused["text"] == home.ADMINS_ONLY
+    [done] = await exchange(tg, "/diaban thai tan", chat_id=GROUP, user_id=ADMIN, chat_type="group")
+    assert "Đã chọn địa bàn: <b>xã Thái Tân" in done["text"]
+    q = f"@{tg.username} Báo cáo năm gửi khi nào?"
+    [answer] = await exchange(tg, q, chat_id=GROUP, user_id=MEMBER, chat_type="group")
+    expected = assistant.ask("Báo cáo năm gửi khi nào?", (THAI_TAN,))
+    assert expected.plans == (THAI_TAN,)
+    assert visible(answer["text"]).startswith(answer_markdown(expected).replace("**", ""))
+    assert Store(bot.bot_data.settings.data_dir).home_of(GROUP).place == "xã Thái Tân"
+    [unknown] = await exchange(tg, "/diaban Hà Nội", chat_id=GROUP, user_id=ADMIN, chat_type="group")
+    assert "Không tìm thấy xã/phường «Hà Nội»" in unknown["text"] and unknown["reply_markup"]
+
+
+async def test_several_communes_answered_through_buttons(tg, bot, assistant):
+    question = "Cải cách tài chính công do phòng nào chủ trì tham mưu?"
+    unscoped = assistant.ask(question)
+    assert len(unscoped.plans) >= 2 and replies.too_long_to_list(unscoped)
+    [ask] = await exchange(tg, question)
+    assert ask["text"] == replies.WHICH_PLACE
+    rows = ask["reply_markup"]["inline_keyboard"]
+    assert len(rows) == len(unscoped.plans)
+    chosen = unscoped.places[1]
+    [answer] = await press(tg, ask, chosen)
+    expected = assistant.ask(question, (unscoped.plans[1],))
+    assert visible(answer["text"]).startswith(answer_markdown(expected).replace("**", ""))
+    [follow] = await exchange(tg, "còn phối hợp?")  # the press answered: it is the last question now
+    assert _understood(follow["text"]).endswith(f"— {chosen}")
+
+
+async def test_a_short_list_of_communes_is_answered_in_one_reply(tg, bot, assistant):
+    question = "bao cao cchc dinh ky may lan 1 nam"
+    unscoped = assistant.ask(question)
+    assert len(unscoped.plans) >= 2 and not replies.too_long_to_list(unscoped)
+    [answer] = await exchange(tg, question)
+    for place in unscoped.places:
+        assert f"• {place}:" in visible(answer["text"])
+
+
+async def test_start_offers_the_communes(tg, bot):
+    [hello] = await exchange(tg, "/start")
+    assert "/diaban" in visible(hello["text"])
+    assert len([b for row in hello["reply_markup"]["inline_keyboard"] for b in row]) == 5
+    await exchange(tg, "/diaban Rạch Giá")
+    [again] = await exchange(tg, "/start")
+    assert "Địa bàn của bạn: phường Rạch Giá" in visible(again["text"]) and "reply_markup" not in again
