@@ -15,6 +15,7 @@ from assistant.lang.normalize import fold
 from assistant.records import Fact
 
 CORPORA = 16  # answering states of scopes kept in memory
+PARSED = 64  # questions kept parsed
 
 
 class Catalog:
@@ -25,13 +26,22 @@ class Catalog:
         self.periods = {p.id: p.period for p in index.catalog}
         self.gazetteer = Gazetteer(index.catalog, self._folded_text_of)
         self._corpora: OrderedDict[tuple[str, ...], Corpus] = OrderedDict()
+        self._parsed: OrderedDict[str | None, Question] = OrderedDict()
 
     def _folded_text_of(self, plan: str) -> str:
         return fold("\n".join(p.text for p in self.index.passages_of(plan)))
 
     def parse(self, raw: str | None) -> Question:
-        """The question, with the plans it names among the catalog's."""
-        return parse_question(raw, self.places, self.periods, self.gazetteer)
+        """The question, with the plans it names among the catalog's (a question read a
+        moment ago is not read again: a conversation reads it before and after answering)."""
+        if raw in self._parsed:
+            self._parsed.move_to_end(raw)
+            return self._parsed[raw]
+        q = parse_question(raw, self.places, self.periods, self.gazetteer)  # raises on an invalid one
+        self._parsed[raw] = q
+        while len(self._parsed) > PARSED:
+            self._parsed.popitem(last=False)
+        return q
 
     def corpus(self, plan_ids: tuple[str, ...] = ()) -> Corpus:
         """The answering state over these plans (every plan when none is given)."""

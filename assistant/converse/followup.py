@@ -104,7 +104,8 @@ def read(q: Question, places: dict[str, str]) -> Reading:
     tokens = re.findall(r"\w+", q.text)
     keys = [fold(t) for t in tokens]
     at_place = _place_tokens(keys, q, places) if q.names_place else set()
-    kept = [i for i in range(len(tokens)) if i not in at_place and i not in _asking_tokens(keys)]
+    dropped = at_place | _asking_tokens(keys)
+    kept = [i for i in range(len(tokens)) if i not in dropped]
     while kept and _linking(tokens, kept[0]):
         kept.pop(0)
     while kept and _linking(tokens, kept[-1]):
