@@ -128,6 +128,25 @@ def cmd_ask(args, settings) -> int:
     return 0
 
 
+def cmd_feedback(args, settings) -> int:
+    """Every 👎 of the bot's store as a gold-question line for an editor to complete."""
+    from assistant.present.feedback import gold_lines
+    from assistant.telegram.store import STORE_NAME, Store
+
+    # no store yet (the bot never ran here): nothing to export, and none is created
+    rows = Store(settings.data_dir).feedback() if (settings.data_dir / STORE_NAME).is_file() else []
+    lines = gold_lines(rows, settings.timezone)
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if args.export == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.export, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+    summary = words.feedback_exported(len(lines), args.export)
+    print(summary, file=sys.stderr if args.export == "-" else sys.stdout)  # stdout may be the export
+    return 0
+
+
 def cmd_chat(args, settings) -> int:
     from assistant.telegram.entry import chat
 
@@ -161,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_eval_parsers(sub)
     add_deadlines_parser(sub)
     add_plans_parser(sub)
+    p = sub.add_parser("feedback", help="phản hồi 👎 của người dùng Telegram")
+    p.add_argument(
+        "--export",
+        metavar="FILE",
+        required=True,
+        help="ghi mỗi 👎 thành một dòng JSON dạng câu hỏi mẫu để biên tập (- : ra màn hình)",
+    )
+    p.set_defaults(func=cmd_feedback)
     p = sub.add_parser("chat", help="chạy bot Telegram (có mã) hoặc trò chuyện trong cửa sổ dòng lệnh")
     p.set_defaults(func=cmd_chat)
     return parser

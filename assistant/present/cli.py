@@ -120,3 +120,11 @@ def invalid_date(text: str) -> str:
 
 def invalid_days(text: str) -> str:
     return f"số ngày «{text}» không hợp lệ, cần số nguyên từ 0 trở lên"
+
+
+def feedback_exported(count: int, target: str) -> str:
+    """`feedback --export`: how many 👎 were written, and where ("-": standard output)."""
+    if not count:
+        return "Chưa có phản hồi 👎 nào" + ("." if target == "-" else f": đã ghi tệp rỗng {target}.")
+    where = "" if target == "-" else f" vào {target}"
+    return f"Đã ghi {count} phản hồi 👎{where}; hãy điền must_contain và evidence (to_fill) cho từng dòng."

@@ -122,6 +122,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(home_handlers.pick_home, pattern=r"^home:"))
     app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
     app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))
+    app.add_handler(CallbackQueryHandler(h.reason, pattern=r"^why:[a-z]+:"))
     app.add_handler(CallbackQueryHandler(admin.confirm_upload, pattern=r"^add:(ok|no):"))
     app.add_handler(CallbackQueryHandler(admin.pick_removal, pattern=r"^del:pick:"))
     app.add_handler(CallbackQueryHandler(admin.confirm_removal, pattern=r"^del:(ok|no):"))

@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from assistant.converse import dialogue
 from assistant.present.answers import answer_markdown
+from assistant.present.feedback import answer_docs
 from assistant.records import Answer
 from assistant.telegram import conversation, digest, due, home, replies
 from assistant.telegram.home_handlers import home_keyboard, home_plans
@@ -181,6 +182,7 @@ async def show_alternatives(update: Update, context: BotContext) -> None:
 
 
 async def vote(update: Update, context: BotContext) -> None:
+    """👍 or 👎 under an answer; a 👎 opens the reasons to choose from under it."""
     query = update.callback_query
     action, _, key = query.data.partition(":")
     answer = context.state.answers.get(key)
@@ -188,21 +190,49 @@ async def vote(update: Update, context: BotContext) -> None:
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
         return
     value = 1 if action == "up" else -1
-    context.state.store.add_feedback(
-        Feedback(
-            key,
-            update.effective_user.id,
-            update.effective_chat.id,
-            value,
-            answer.question,
-            answer_markdown(answer),
-            time.time(),
-        )
-    )
+    stored = await _record(update, context, key, answer, value)
     await quietly(query.answer(replies.THANKS[value]), "answerCallbackQuery")
     await quietly(
-        query.edit_message_reply_markup(answer_keyboard(key, answer, value)), "editMessageReplyMarkup"
+        query.edit_message_reply_markup(answer_keyboard(key, answer, value, stored.reason)),
+        "editMessageReplyMarkup",
     )
+
+
+async def reason(update: Update, context: BotContext) -> None:
+    """A press on one of a 👎's reasons: a 👎 with that reason (whoever voted before)."""
+    query = update.callback_query
+    _, code, key = query.data.split(":", 2)
+    answer = context.state.answers.get(key)
+    if answer is None or code not in replies.REASON_BUTTONS:
+        await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
+        return
+    await _record(update, context, key, answer, -1, code)
+    await quietly(query.answer(replies.reason_thanks(code)), "answerCallbackQuery")
+    await quietly(
+        query.edit_message_reply_markup(answer_keyboard(key, answer, -1, code)), "editMessageReplyMarkup"
+    )
+
+
+async def _record(
+    update: Update, context: BotContext, key: str, answer: Answer, value: int, why: str = ""
+) -> Feedback:
+    """Store the vote with what an export needs (intent, plan files); the row as stored.
+    Off the event loop: a locked store must not hold other chats up."""
+    state = context.state
+    files = {p.id: p.file for p in state.assistant.index.catalog}
+    fb = Feedback(
+        key,
+        update.effective_user.id,
+        update.effective_chat.id,
+        value,
+        answer.question,
+        answer_markdown(answer),
+        time.time(),
+        reason=why,
+        intent=answer.intent,
+        docs=answer_docs(answer, files),
+    )
+    return await asyncio.to_thread(state.store.add_feedback, fb)
 
 
 async def deadlines(update: Update, context: BotContext) -> None:

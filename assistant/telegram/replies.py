@@ -7,6 +7,7 @@ from collections import Counter
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
 from assistant.present.answers import answer_markdown, understood_line
+from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, PlanRecords, Task
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
@@ -26,7 +27,10 @@ REFUSED = (
 )
 SLOW_DOWN = "Bạn đang hỏi quá nhanh. Vui lòng chờ khoảng một phút rồi hỏi tiếp."
 STALE = "Câu trả lời đã cũ, hãy hỏi lại."
-THANKS = {1: "Cảm ơn bạn đã đánh giá! 👍", -1: "Cảm ơn bạn, chúng tôi sẽ cải thiện câu trả lời."}
+THANKS = {
+    1: "Cảm ơn bạn đã đánh giá! 👍",
+    -1: "Cảm ơn bạn! Câu trả lời chưa đúng ở đâu? Hãy chọn lý do bên dưới.",
+}
 ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 UNKNOWN_COMMAND = "Không có lệnh này. Gõ /help để xem các lệnh."
 NO_ALTERNATIVES = "Không có kết quả khác cho câu hỏi này."
@@ -204,6 +208,12 @@ CONSOLE_WITHOUT_TOKEN = (
     "Chưa có TELEGRAM_BOT_TOKEN: mở trò chuyện trong cửa sổ dòng lệnh (xem README để chạy trên Telegram)."
 )
 SOURCES_BUTTON, MORE_BUTTON = "📄 Nguyên văn", "🔎 Kết quả khác"
+REASON_BUTTONS = REASONS  # why a 👎: code -> label, shown under the answer once 👎 is pressed
+
+
+def reason_thanks(code: str) -> str:
+    """The answer to a press on a 👎 reason."""
+    return f"Cảm ơn bạn, đã ghi nhận: {REASONS[code].lower()}. Câu hỏi sẽ được dùng để cải thiện trợ lý."
 
 
 def saved_file(caption: str, path: str) -> str:

@@ -132,8 +132,9 @@ def addressed(update: Update) -> bool:
 MAX_CHOICES = 8  # plan buttons under an ambiguous question
 
 
-def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMarkup | None:
-    """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question)."""
+def answer_keyboard(key: str, answer: Answer, vote: int = 0, reason: str = "") -> InlineKeyboardMarkup | None:
+    """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question);
+    after a 👎, the reasons to choose from, the chosen one ticked."""
     if answer.status in {"invalid", "needs_place"}:
         return None
     if answer.status == "ambiguous":  # one button per plan: the press answers for that plan
@@ -147,7 +148,14 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0) -> InlineKeyboardMa
         InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
         InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}"),
     ]
-    return InlineKeyboardMarkup([row for row in (first, votes) if row])
+    reasons = []
+    if vote == -1:
+        buttons = [
+            InlineKeyboardButton(f"✓ {label}" if code == reason else label, callback_data=f"why:{code}:{key}")
+            for code, label in replies.REASON_BUTTONS.items()
+        ]
+        reasons = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([row for row in (first, votes, *reasons) if row])
 
 
 def plan_keyboard(key: str, plans) -> InlineKeyboardMarkup:

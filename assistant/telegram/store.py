@@ -19,6 +19,7 @@ from assistant.converse.home import Home
 log = logging.getLogger(__name__)
 
 QUICK = 1.0  # seconds a question waits for a locked store before going on without its context
+STORE_NAME = "bot.sqlite3"  # in the data folder
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -33,6 +34,14 @@ CREATE TABLE IF NOT EXISTS homes (
     ts REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS turns (chat_id INTEGER PRIMARY KEY, turn TEXT NOT NULL, ts REAL NOT NULL);
 """
+# Columns added to `feedback` after its first release: a store created before gets them
+# (ALTER TABLE) when opened, its rows with the defaults.
+FEEDBACK_COLUMNS = {
+    "reason": "TEXT NOT NULL DEFAULT ''",  # a 👎's reason code (present.feedback.REASONS), or ""
+    "intent": "TEXT NOT NULL DEFAULT ''",  # the answer's intent
+    "docs": "TEXT NOT NULL DEFAULT '[]'",  # JSON list: the plan files answered from or searched
+}
+FEEDBACK_FIELDS = "answer_id, user_id, chat_id, vote, question, answer, ts, reason, intent, docs"
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,9 @@ class Feedback:
     question: str
     answer: str
     ts: float
+    reason: str = ""  # why a 👎: a code of present.feedback.REASONS; "" for none (and for a 👍)
+    intent: str = ""
+    docs: tuple[str, ...] = ()  # plan files, the answer's sources first
 
 
 class Store:
@@ -51,7 +63,7 @@ class Store:
     is not a readable database is moved aside (`recovered` names where) and a fresh one
     created: the bot starts, and only then are subscriptions and feedback lost."""
 
-    def __init__(self, data_dir: Path, name: str = "bot.sqlite3"):
+    def __init__(self, data_dir: Path, name: str = STORE_NAME):
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / name
         self.recovered: Path | None = None
@@ -79,6 +91,11 @@ class Store:
         with self._db() as db:
             db.executescript(SCHEMA)
             db.execute("SELECT count(*) FROM feedback").fetchone()  # reads a page: a garbled file fails here
+            have = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+            for name, kind in FEEDBACK_COLUMNS.items():
+                if name not in have:
+                    log.info("the bot's store gains the feedback column %s", name)
+                    db.execute(f"ALTER TABLE feedback ADD COLUMN {name} {kind}")
 
     @contextmanager
     def _db(self, timeout: float = 10) -> Iterator[sqlite3.Connection]:
@@ -95,22 +112,45 @@ class Store:
             return default
 
     # feedback -----------------------------------------------------------------
-    def add_feedback(self, fb: Feedback) -> None:
-        """Record a vote; a user voting again on the same answer changes the vote."""
+    def add_feedback(self, fb: Feedback) -> Feedback:
+        """Record a vote; a user voting again on the same answer changes the vote (its time
+        stays the first vote's, close to the question's). A 👍 clears the reason; a 👎
+        without one keeps the reason already chosen. Returns the row as stored."""
         if fb.vote not in (1, -1):
             raise ValueError(f"vote must be 1 or -1, got {fb.vote!r}")
+        if fb.reason and fb.vote != -1:
+            raise ValueError("only a 👎 has a reason")
         with self._db() as db:
             db.execute(
-                "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (fb.answer_id, fb.user_id, fb.chat_id, fb.vote, fb.question, fb.answer, fb.ts),
+                f"INSERT INTO feedback ({FEEDBACK_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (answer_id, user_id) DO UPDATE SET chat_id = excluded.chat_id, "
+                "vote = excluded.vote, question = excluded.question, answer = excluded.answer, "
+                "intent = excluded.intent, docs = excluded.docs, reason = CASE WHEN "
+                "excluded.vote = 1 OR excluded.reason != '' THEN excluded.reason ELSE feedback.reason END",
+                (
+                    fb.answer_id,
+                    fb.user_id,
+                    fb.chat_id,
+                    fb.vote,
+                    fb.question,
+                    fb.answer,
+                    fb.ts,
+                    fb.reason,
+                    fb.intent,
+                    json.dumps(list(fb.docs), ensure_ascii=False),
+                ),
             )
+            row = db.execute(
+                f"SELECT {FEEDBACK_FIELDS} FROM feedback WHERE answer_id = ? AND user_id = ?",
+                (fb.answer_id, fb.user_id),
+            ).fetchone()
+        return _feedback(row)
 
     def feedback(self) -> list[Feedback]:
+        """Every vote, oldest first."""
         with self._db() as db:
-            rows = db.execute(
-                "SELECT answer_id, user_id, chat_id, vote, question, answer, ts FROM feedback ORDER BY ts"
-            ).fetchall()
-        return [Feedback(*row) for row in rows]
+            rows = db.execute(f"SELECT {FEEDBACK_FIELDS} FROM feedback ORDER BY ts, rowid").fetchall()
+        return [_feedback(row) for row in rows]
 
     # subscriptions --------------------------------------------------------------
     def subscribe(self, chat_id: int, unit: str | None) -> None:
@@ -193,3 +233,8 @@ class Store:
             return Turn(**(data | {"plans": tuple(data["plans"])}))
         except (ValueError, TypeError, KeyError):  # written by another version: no context
             return None
+
+
+def _feedback(row: tuple) -> Feedback:
+    *head, docs = row
+    return Feedback(*head, docs=tuple(json.loads(docs)))
