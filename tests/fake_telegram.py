@@ -2,11 +2,11 @@
 
 It records every method call with its parameters, answers the methods the bot uses the way
 Telegram does (getMe, getUpdates with long polling, sendMessage, sendChatAction,
-setMyCommands, answerCallbackQuery, editMessageText, editMessageReplyMarkup, sendDocument,
-getFile, deleteWebhook, getChatMember) and serves file downloads under the file prefix
-(`/file/bot<token>/...`, recorded as "download" calls), can be told to reject a method with
-an error, and lets a test enqueue updates: text and document messages in private and group
-chats, replies, mentions (in a text or a caption), callback queries.
+setMyCommands, answerCallbackQuery, answerInlineQuery, editMessageText, editMessageReplyMarkup,
+sendDocument, getFile, deleteWebhook, getChatMember) and serves file downloads under the file
+prefix (`/file/bot<token>/...`, recorded as "download" calls), can be told to reject a method
+with an error, and lets a test enqueue updates: text and document messages in private and
+group chats, replies, mentions (in a text or a caption), callback queries, inline queries.
 
     with FakeTelegram() as tg:
         app = build_application(replace(settings, telegram_token=tg.token,
@@ -35,6 +35,7 @@ TEXT_PARAMS = {
     "text",
     "caption",
     "callback_query_id",
+    "inline_query_id",
     "title",
     "description",
     "query",
@@ -55,6 +56,8 @@ _ADMIN_RIGHTS = (
     "can_delete_stories",
 )
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files, as Telegram's cloud Bot API does
+MAX_INLINE_RESULTS = 50  # answerInlineQuery's limits, as Telegram checks them
+MAX_RESULT_ID = 64  # bytes
 
 
 @dataclass
@@ -85,6 +88,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._rejections: dict[str, tuple[int, str]] = {}
+        self._inline_queries: dict[str, bool] = {}  # inline query id -> answered already
         self._failures: dict[str, list[tuple[int, str, dict | None]]] = {}
         self.chat_admins: dict[int, list[int]] = {}  # group id -> admin user ids, creator first
         self.files: dict[str, tuple[str, bytes, int]] = {}  # file_id -> (file_path, content, announced size)
@@ -133,7 +137,7 @@ class FakeTelegram:
             "username": self.username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
 
     # ------------------------------------------------------------------ test controls
@@ -246,6 +250,15 @@ class FakeTelegram:
         self._enqueue({"callback_query": query})
         return query
 
+    def inline(self, query: str, user_id: int = 1001, offset: str = "", chat_type: str = "sender") -> str:
+        """Enqueue an inline query ("@bot `query`" typed in a chat of `chat_type`, which
+        Telegram names but does not identify); returns its id."""
+        query_id = str(next(self._update_ids) * 104729)
+        self._inline_queries[query_id] = False
+        update = {"id": query_id, "from": self.user(user_id), "query": query, "offset": offset}
+        self._enqueue({"inline_query": update | {"chat_type": chat_type}})
+        return query_id
+
     def _enqueue(self, update: dict) -> None:
         with self._cond:
             self._updates.append({"update_id": next(self._update_ids)} | update)
@@ -262,6 +275,12 @@ class FakeTelegram:
             for c in self.calls_to(method)
             if c.ok and (chat_id is None or c.params.get("chat_id") == chat_id)
         ]
+
+    def inline_answer(self, query_id: str) -> dict | None:
+        """The parameters of the successful answerInlineQuery to this query, if any."""
+        return next(
+            (p for p in self.sent(method="answerInlineQuery") if p["inline_query_id"] == query_id), None
+        )
 
     def result_of(self, params: dict) -> dict:
         """The message Telegram returned for a call made with these parameters."""
@@ -405,6 +424,34 @@ class FakeTelegram:
         return done[-1].params["commands"] if done else []
 
     def _api_answercallbackquery(self, params):
+        return True
+
+    def _api_answerinlinequery(self, params):
+        """Checked as Telegram does: a known query answered once, at most 50 results with
+        unique ids of at most 64 bytes, article texts of 1-4,096 characters, a button's
+        start parameter of 1-64 letters, digits, "_" or "-"."""
+        query_id = params.get("inline_query_id")
+        if self._inline_queries.get(query_id, True):
+            raise _ApiError(
+                400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > MAX_INLINE_RESULTS:
+            raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or any(not 0 < len(i.encode()) <= MAX_RESULT_ID for i in ids):
+            raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        for r in results:
+            text = r.get("input_message_content", {}).get("message_text", "")
+            if r.get("type") != "article" or not r.get("title") or not 0 < len(text.strip()) <= 4096:
+                raise _ApiError(400, "Bad Request: MESSAGE_EMPTY or invalid article")
+        button = params.get("button")
+        if button is not None and not (
+            0 < len(button.get("text", "")) <= 64
+            and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", button.get("start_parameter", ""))
+        ):
+            raise _ApiError(400, "Bad Request: BUTTON_INVALID")
+        self._inline_queries[query_id] = True
         return True
 
     def _api_deletewebhook(self, params):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.present.facts import say
 from assistant.present.words import lines_label
-from assistant.records import Answer, Citation, Plan
+from assistant.records import Answer, Citation, Fact, Plan
 
 _INVALID = {
     "empty": "Bạn chưa nhập câu hỏi. Hãy hỏi ví dụ: «Ai chủ trì kế hoạch chuyển đổi số năm 2026?»",
@@ -44,9 +44,13 @@ def answer_markdown(answer: Answer) -> str:
             "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra."
         )
     if len(answer.facts) == 1:
-        fact = answer.facts[0]
-        return say(fact) if answer.named_plan else f"{say(fact)} [{fact.place}]"
+        return fact_markdown(answer.facts[0], answer.named_plan)
     return "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+
+
+def fact_markdown(fact: Fact, named_plan: bool) -> str:
+    """One fact on its own, its place in brackets unless the question named the plan."""
+    return say(fact) if named_plan else f"{say(fact)} [{fact.place}]"
 
 
 def plan_label(plan: Plan) -> str:

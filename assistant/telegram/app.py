@@ -19,13 +19,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, home_handlers, replies
+from assistant.telegram import admin, digest, home_handlers, inline, replies
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
@@ -126,6 +127,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(admin.confirm_upload, pattern=r"^add:(ok|no):"))
     app.add_handler(CallbackQueryHandler(admin.pick_removal, pattern=r"^del:pick:"))
     app.add_handler(CallbackQueryHandler(admin.confirm_removal, pattern=r"^del:(ok|no):"))
+    app.add_handler(InlineQueryHandler(inline.answer_query))
     app.add_error_handler(h.on_error)
 
 

@@ -16,6 +16,7 @@ from assistant.present.feedback import answer_docs
 from assistant.records import Answer
 from assistant.telegram import conversation, digest, due, home, replies
 from assistant.telegram.home_handlers import home_keyboard, home_plans
+from assistant.telegram.inline import answer_inline
 from assistant.telegram.ratelimit import Verdict
 from assistant.telegram.send import (
     addressed,
@@ -51,7 +52,9 @@ async def _admit(update: Update, context: BotContext) -> bool:
     state = context.state
     chat, user = update.effective_chat, update.effective_user
     if not state.access.allows(chat and chat.id, user and user.id):
-        if update.callback_query:
+        if update.inline_query:  # no chat: the sender decided; a stranger sees no results
+            await answer_inline(update.inline_query, [], cache_time=0)
+        elif update.callback_query:
             await quietly(
                 update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery"
             )
@@ -63,7 +66,9 @@ async def _admit(update: Update, context: BotContext) -> bool:
         return True  # a group's own talk: no handler answers it, nothing to limit
     verdict = state.limiter.hit((chat and chat.id, user and user.id))
     if verdict is Verdict.WARN:
-        if update.callback_query:
+        if update.inline_query:
+            await answer_inline(update.inline_query, [], replies.INLINE_SLOW, cache_time=0)
+        elif update.callback_query:
             await quietly(
                 update.callback_query.answer(replies.SLOW_DOWN, show_alert=True), "answerCallbackQuery"
             )
@@ -278,3 +283,5 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update: %s", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and addressed(update):
         await quietly(update.effective_chat.send_message(replies.ERROR), "error message")
+    elif isinstance(update, Update) and update.inline_query:
+        await answer_inline(update.inline_query, [], cache_time=0)

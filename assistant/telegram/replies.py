@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
@@ -11,7 +12,7 @@ from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, PlanRecords, Task
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
-from assistant.telegram.html import bold, esc, to_plain
+from assistant.telegram.html import LIMIT, bold, esc, split_html, to_plain
 
 QUOTE_LIMIT = 700
 
@@ -36,6 +37,10 @@ UNKNOWN_COMMAND = "Không có lệnh này. Gõ /help để xem các lệnh."
 NO_ALTERNATIVES = "Không có kết quả khác cho câu hỏi này."
 HOI_USAGE = f"Cách dùng: <code>{esc(usage('hoi'))}</code>, ví dụ: /hoi {esc(EXAMPLES[0])}"
 TELEGRAM_ONLY = "Lệnh này chỉ dùng được trong Telegram."
+# inline mode: the button above the results (at most 64 characters)
+INLINE_HINT = "Nhập câu hỏi về kế hoạch CCHC"
+INLINE_NOTHING = "Không tìm thấy kết quả — hỏi trợ lý"
+INLINE_SLOW = "Bạn đang hỏi quá nhanh, vui lòng chờ một phút"
 
 
 def start_html(plans: list[PlanRecords]) -> str:
@@ -174,6 +179,23 @@ def too_long_to_list(answer: Answer) -> bool:
     if not answer.found or len(set(answer.plans)) < 2:
         return False
     return len(to_plain(answer_html(answer))) > SCREEN_CHARS
+
+
+def fact_html(markdown: str, cites: Sequence[Citation]) -> str:
+    """One fact as a message of its own (inline mode): the fact, then its sources with
+    their quotes, as many as one message holds."""
+    blocks = [bold(markdown)]
+    for c in cites:
+        block = _quoted(c, "📄")
+        if len("\n\n".join(blocks + [block])) > LIMIT:
+            break
+        blocks.append(block)
+    return split_html("\n\n".join(blocks))[0]
+
+
+def passage_html(c: Citation) -> str:
+    """One of the closest passages as a message of its own (inline mode)."""
+    return _quoted(c, "🔎")
 
 
 def sources_html(answer: Answer) -> str:

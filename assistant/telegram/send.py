@@ -120,7 +120,7 @@ ADDRESSED = _Addressed(name="addressed")
 def addressed(update: Update) -> bool:
     """Whether the bot should say something to this update at all."""
     message = update.effective_message
-    if update.callback_query is not None:
+    if update.callback_query is not None or update.inline_query is not None:
         return True
     if message is None or update.effective_chat is None:
         return False

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -41,6 +42,40 @@ class AnswerCache:
         return self._items.get(key)
 
 
+class TimedCache:
+    """At most `size` values by key, each for at most `ttl` seconds, the least recently
+    used dropped first; `hits` and `misses` count the lookups."""
+
+    def __init__(self, size: int = 256, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        if size < 1 or ttl <= 0:
+            raise ValueError(f"size must be at least 1 and ttl positive, got size={size}, ttl={ttl}")
+        self.size, self.ttl, self.clock = size, ttl, clock
+        self.hits = self.misses = 0
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: str) -> Any | None:
+        item = self._items.get(key)
+        if item is None or item[0] <= self.clock() - self.ttl:
+            self._items.pop(key, None)
+            self.misses += 1
+            return None
+        self._items.move_to_end(key)
+        self.hits += 1
+        return item[1]
+
+    def put(self, key: str, value: Any) -> None:
+        self._items[key] = (self.clock(), value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 def default_today() -> date:
     """Today's date in Vietnam (the calendar module's clock)."""
     from assistant.due.schedule import today_in_vietnam
@@ -58,6 +93,7 @@ class BotState:
     access: Access = field(default_factory=Access)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     answers: AnswerCache = field(default_factory=AnswerCache)
+    inline: TimedCache = field(default_factory=TimedCache)  # inline results by query text
     today: Callable[[], date] = default_today
     uploads: Pending[PendingUpload] = field(default_factory=lambda: Pending(size=20))
     removals: Pending[PendingRemoval] = field(default_factory=lambda: Pending(size=200))
@@ -74,8 +110,10 @@ class BotState:
     @assistant.setter
     def assistant(self, value: Assistant) -> None:
         """Swap in another assistant: one assignment on the event loop, so every handler
-        sees either the old one or the new one; a question already running keeps the old."""
+        sees either the old one or the new one; a question already running keeps the old.
+        The inline results of the old one are forgotten."""
         self._assistant = value
+        self.inline.clear()
 
     @property
     def loaded(self) -> bool:
