@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from botkit import assert_valid_html, running, visible
+from botkit import assert_valid_html, exchange, running, visible
 from helpers import plain
 
 from assistant.lang.normalize import short
@@ -160,3 +160,13 @@ def test_timed_cache_expires_and_forgets_the_least_recent():
     now[0] = 60.0
     assert cache.get("a") is None and len(cache) == 1
     assert (cache.hits, cache.misses) == (2, 2)
+
+
+async def test_a_question_without_a_place_is_answered_for_the_users_commune(tg, bot, lexical_assistant):
+    everywhere = await ask_inline(tg, QUESTION)
+    assert len({r["description"].split(",")[0] for r in everywhere["results"]}) > 1
+    await exchange(tg, "/diaban Kỳ Lạc", chat_id=1001)  # the user's private chat: their id
+    mine = await ask_inline(tg, QUESTION)
+    expected = lexical_assistant.ask(QUESTION, home=("xa-ky-lac-2025",))
+    assert mine["results"] and all(r["description"].startswith("xã Kỳ Lạc") for r in mine["results"])
+    assert len(mine["results"]) == min(MAX_RESULTS, len(expected.facts) + len(expected.alternatives))

@@ -33,7 +33,8 @@ def answer_markdown(answer: Answer) -> str:
         return (
             f"Hệ thống đang có {answer.plan_count} kế hoạch của {answer.place_count} xã, phường. "
             "Bạn hỏi kế hoạch của xã/phường nào? Hãy ghi tên xã/phường trong câu hỏi, ví dụ: "
-            f"«Ai chủ trì cải cách thủ tục hành chính ở {answer.example}?»"
+            f"«Ai chủ trì cải cách thủ tục hành chính ở {answer.example}?», "
+            "hoặc chọn địa bàn của bạn một lần bằng lệnh /diaban."
         )
     if answer.missing is not None:
         return _no_plan(answer)

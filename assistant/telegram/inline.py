@@ -19,6 +19,7 @@ from assistant.lang.normalize import collapse, short
 from assistant.present.answers import fact_markdown, plan_label
 from assistant.records import Answer, Citation, Plan, stable_id
 from assistant.telegram import replies
+from assistant.telegram.home_handlers import home_plans
 from assistant.telegram.send import quietly, with_retry
 from assistant.telegram.state import BotContext
 
@@ -83,9 +84,10 @@ def _article(id_: str, title: str, description: str, html: str) -> InlineQueryRe
     )
 
 
-def _ask(assistant, text: str) -> list[InlineQueryResultArticle]:
-    """Off the event loop: the answer and its articles (the plan lookup reads the catalog)."""
-    answer = assistant.ask(text)
+def _ask(assistant, text: str, home: tuple[str, ...]) -> list[InlineQueryResultArticle]:
+    """Off the event loop: the answer (for the asker's own commune when the question names
+    no place) and its articles (the plan lookup reads the catalog)."""
+    answer = assistant.ask(text, home=home)
     plans = {p.id: p for p in assistant.index.catalog}
     return inline_results(answer, plans.get)
 
@@ -97,10 +99,13 @@ async def answer_query(update: Update, context: BotContext) -> None:
     if too_short(text):
         await answer_inline(query, [], replies.INLINE_HINT)
         return
-    results = state.inline.get(text)
+    # the commune the user chose in their private chat with the bot (its id is theirs)
+    home = await asyncio.to_thread(home_plans, state, query.from_user.id)
+    key = (text, home)
+    results = state.inline.get(key)
     if results is None:
-        results = await asyncio.to_thread(_ask, state.assistant, text)
-        state.inline.put(text, results)
+        results = await asyncio.to_thread(_ask, state.assistant, text, home)
+        state.inline.put(key, results)
     await answer_inline(query, results, None if results else replies.INLINE_NOTHING)
 
 

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -53,7 +53,7 @@ class TimedCache:
         self.hits = self.misses = 0
         self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: Hashable) -> Any | None:
         item = self._items.get(key)
         if item is None or item[0] <= self.clock() - self.ttl:
             self._items.pop(key, None)
@@ -63,7 +63,7 @@ class TimedCache:
         self.hits += 1
         return item[1]
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         self._items[key] = (self.clock(), value)
         self._items.move_to_end(key)
         while len(self._items) > self.size:
