@@ -5,8 +5,8 @@ is completed from the conversation's last answered question. Pure.
 A question is read as three parts: what it asks (its intent), what about (its subject:
 the words left once question words, linking words and the place are taken out) and where
 (the plans it names). A follow-up borrows the parts it lacks from the last turn; a question
-that has its own subject and asks its own thing, without a word pointing back ("còn",
-"thì sao", "đó"), stands alone and is never bent by the previous one."""
+that has its own subject and no word pointing back ("còn", "thì sao", "đó") stands alone
+and is never bent by the previous one, nor is a long one (more than MAX_WORDS words)."""
 
 from __future__ import annotations
 
