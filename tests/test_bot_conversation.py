@@ -100,6 +100,11 @@ async def test_diaban_by_button_then_questions_and_deadlines_for_that_commune(tg
         line.split(" · ")[0].strip() for line in visible(deadlines["text"]).splitlines() if " · " in line
     }
     assert places == {"xã Kỳ Lạc"}
+    before = len(tg.sent(1001))
+    await exchange(tg, "/donvi Phòng VHXH")
+    await tg.settle()  # every part of a long reply
+    units = "\n".join(m["text"] for m in tg.sent(1001)[before:])
+    assert "📘 <b>xã Kỳ Lạc" in units and units.count("📘") == 1  # that commune's plan only
     [elsewhere] = await exchange(tg, "Báo cáo năm của xã Thái Tân gửi khi nào?")
     assert "10/12" in visible(elsewhere["text"])  # a place named is answered for that place
 
