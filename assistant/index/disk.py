@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant import __version__
+from assistant.index.reference import REFERENCE_FILE
 from assistant.read.codehash import module_closure
 from assistant.read.load import file_sha256
 
@@ -33,7 +34,6 @@ INDEX_ROOTS = (
 )
 
 
-REFERENCE_DATA = Path(__file__).with_name("reference.json")  # see index/reference.py
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -58,7 +58,7 @@ def code_version() -> str:
     except (OSError, ValueError, AttributeError, KeyError):
         pass
     digest = hashlib.sha1(__version__.encode())
-    for path in [*index_modules(), REFERENCE_DATA]:  # the reference statistics shape it too
+    for path in [*index_modules(), REFERENCE_FILE]:  # the reference statistics shape it too
         if path.is_file():
             digest.update(path.read_bytes())
     version = f"{__version__}+{digest.hexdigest()[:12]}"
@@ -72,7 +72,7 @@ def code_version() -> str:
 
 def _package_stamp() -> str:
     digest = hashlib.sha1()
-    for path in sorted([*PACKAGE.rglob("*.py"), REFERENCE_DATA]):
+    for path in sorted([*PACKAGE.rglob("*.py"), REFERENCE_FILE]):
         if path.is_file():
             st = path.stat()
             digest.update(f"{path.relative_to(PACKAGE)}:{st.st_size}:{st.st_mtime_ns}\n".encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from assistant.answer import Answerer
 from assistant.index.build import sync_index
@@ -20,6 +21,7 @@ from assistant.records import Answer, PlanRecords
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,44 +34,40 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> Assistant:
         index, sources, embedder, rebuilt = open_index(settings, rebuild, progress)
-        answerer = Answerer(index, sources, say, embedder, max_unscoped=settings.max_unscoped_plans)
-        return cls(settings, index, answerer, rebuilt)
+        return cls(settings, index, _answerer(settings, index, sources, embedder), rebuilt)
 
     def ask(self, question: str, plans: tuple[str, ...] = (), home: tuple[str, ...] = ()) -> Answer:
         """`plans`: the scope chosen (overrides any place the question names); `home`: the
         scope of a question that names no place."""
-        try:
-            return self.answerer.ask(question, plans, home)
-        except IndexInvalid as exc:  # a segment found damaged when first read
-            self._repair(exc)
-            return self.answerer.ask(question, plans, home)
+        return self._repairing(lambda: self.answerer.ask(question, plans, home))
 
     def records(self, plan_ids: tuple[str, ...]) -> list[PlanRecords]:
         """The records of these plans only (every plan when none is given)."""
         if not plan_ids:
             return self.library.plans
         known = {p.id for p in self.index.catalog}
-        try:
-            return [self.index.records(p) for p in plan_ids if p in known]
-        except IndexInvalid as exc:
-            self._repair(exc)
-            return [self.index.records(p) for p in plan_ids if p in known]
+        return self._repairing(lambda: [self.index.records(p) for p in plan_ids if p in known])
 
     @property
     def library(self) -> Library:
         """The plans' records as the index holds them, with their lookups."""
-        try:
-            return Library(self.index.all_records(), self.index.errors)
-        except IndexInvalid as exc:
-            self._repair(exc)
-            return Library(self.index.all_records(), self.index.errors)
+        return self._repairing(lambda: Library(self.index.all_records(), self.index.errors))
 
-    def _repair(self, problem: IndexInvalid) -> None:
-        """Build the damaged segments again and answer from the repaired index."""
-        log.warning("index damaged (%s): repairing", problem)
-        index, sources, embedder, _ = open_index(self.settings, repair=True)
-        self.index, self.rebuilt = index, True
-        self.answerer = Answerer(index, sources, say, embedder, max_unscoped=self.settings.max_unscoped_plans)
+    def _repairing(self, call: Callable[[], T]) -> T:
+        """`call()`, and again on the repaired index when it finds a segment damaged (a
+        segment's checksums are verified when it is first read)."""
+        try:
+            return call()
+        except IndexInvalid as problem:
+            log.warning("index damaged (%s): repairing", problem)
+            index, sources, embedder, _ = open_index(self.settings, repair=True)
+            self.index, self.rebuilt = index, True
+            self.answerer = _answerer(self.settings, index, sources, embedder)
+            return call()
+
+
+def _answerer(settings: Settings, index: Segments, sources: dict[str, str], embedder) -> Answerer:
+    return Answerer(index, sources, say, embedder, max_unscoped=settings.max_unscoped_plans)
 
 
 def open_library(settings: Settings, progress: Progress | None = None) -> Library:
