@@ -6,7 +6,7 @@ front ends keep the turns: the bot in its SQLite store, the console and `ask --j
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,9 +20,12 @@ TURN_TTL = 30 * 60.0  # seconds a chat's last question stays open to follow-ups
 
 
 class Turns(Protocol):
-    def turn(self, session: str) -> Turn | None: ...
+    """Where a front end keeps each session's last turn (`MemoryTurns`; the bot's store,
+    by chat id)."""
 
-    def remember(self, session: str, turn: Turn) -> None: ...
+    def turn(self, session: Hashable) -> Turn | None: ...
+
+    def remember(self, session: Hashable, turn: Turn) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -99,18 +102,18 @@ class MemoryTurns:
 
     def __init__(self, ttl: float = TURN_TTL, clock: Callable[[], float] = time.monotonic):
         self.ttl, self.clock = ttl, clock
-        self._turns: dict[str, tuple[float, Turn]] = {}
+        self._turns: dict[Hashable, tuple[float, Turn]] = {}
 
-    def turn(self, session: str) -> Turn | None:
+    def turn(self, session: Hashable) -> Turn | None:
         at, turn = self._turns.get(session, (0.0, None))
         return turn if turn is not None and self.clock() - at <= self.ttl else None
 
-    def remember(self, session: str, turn: Turn) -> None:
+    def remember(self, session: Hashable, turn: Turn) -> None:
         self._turns[session] = (self.clock(), turn)
 
 
 def converse(
-    assistant: Assistant, turns: Turns, session: str, text: str, home: tuple[str, ...] = ()
+    assistant: Assistant, turns: Turns, session: Hashable, text: str, home: tuple[str, ...] = ()
 ) -> Answer:
     """Ask within a session: its last turn read, the new one remembered."""
     exchange = ask(assistant, text, turns.turn(session), home)

@@ -33,7 +33,7 @@ class ConsoleChat:
         choice = home.choose(self.assistant, arg, self.home)
         if choice.home or choice.clear:
             self.home = choice.home
-        return "\n".join(x for x in (choice.html, home.plain_buttons(choice)) if x)
+        return "\n".join(x for x in (choice.html, home.plain_choices(choice)) if x)
 
 
 SESSION = "console"

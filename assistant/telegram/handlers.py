@@ -83,7 +83,7 @@ async def start(update: Update, context: BotContext) -> None:
     current = await asyncio.to_thread(state.store.home_of, chat_id)
     html = await asyncio.to_thread(conversation.start, state.assistant, current)
     offer = None if current else await asyncio.to_thread(home.menu, state.assistant, None)
-    await send(update, html, home_keyboard(offer.buttons) if offer and len(offer.buttons) > 1 else None)
+    await send(update, html, home_keyboard(offer.offered) if offer and len(offer.offered) > 1 else None)
 
 
 async def help_(update: Update, context: BotContext) -> None:
@@ -124,10 +124,7 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
 
 def _converse(state: BotState, chat_id: int, text: str) -> Answer:
     """Blocking: the chat's commune and last turn read, the question answered, the turn kept."""
-    exchange = dialogue.ask(state.assistant, text, state.store.turn(chat_id), home_plans(state, chat_id))
-    if exchange.turn is not None:
-        state.store.remember(chat_id, exchange.turn)
-    return exchange.answer
+    return dialogue.converse(state.assistant, state.store, chat_id, text, home_plans(state, chat_id))
 
 
 async def _reply(update: Update, context: BotContext, answer: Answer) -> None:
@@ -169,11 +166,7 @@ async def pick_plan(update: Update, context: BotContext) -> None:
     exchange = await asyncio.to_thread(dialogue.ask_chosen, state.assistant, asked.question, (plan,))
     if exchange.turn is not None:
         await asyncio.to_thread(state.store.remember, chat_id, exchange.turn)
-    await send(
-        update,
-        replies.answer_html(exchange.answer),
-        answer_keyboard(state.answers.put(exchange.answer), exchange.answer),
-    )
+    await _reply(update, context, exchange.answer)
 
 
 async def show_sources(update: Update, context: BotContext) -> None:

@@ -24,11 +24,12 @@ USES = (
 
 @dataclass(frozen=True)
 class Choice:
-    """What /diaban answers: the reply, the commune set (if one was), the buttons offered."""
+    """What /diaban answers: the reply, the commune set (if one was), the communes offered
+    (as buttons in Telegram, as lines in the console)."""
 
     html: str
     home: Home | None = None
-    buttons: tuple[tuple[str, str], ...] = ()  # (label, key for `home_by_key`)
+    offered: tuple[Home, ...] = ()
     clear: bool = False
 
 
@@ -41,8 +42,9 @@ def home_by_key(assistant: Assistant, key: str) -> Home | None:
     return next((h for h in homes(assistant.index.catalog) if key_of(h) == key), None)
 
 
-def _buttons(found: list[Home]) -> tuple[tuple[str, str], ...]:
-    return tuple((h.label, key_of(h)) for h in found) if len(found) <= MAX_BUTTONS else ()
+def _offered(found: list[Home]) -> tuple[Home, ...]:
+    """The communes to offer as choices: none when there are more than buttons can show."""
+    return tuple(found) if len(found) <= MAX_BUTTONS else ()
 
 
 def menu(assistant: Assistant, current: Home | None) -> Choice:
@@ -60,7 +62,7 @@ def menu(assistant: Assistant, current: Home | None) -> Choice:
         lines.append(f"Hệ thống có {len(found)} xã, phường.")
     if current:
         lines.append("Bỏ chọn: /diaban bỏ")
-    return Choice("\n".join(lines), buttons=_buttons(found))
+    return Choice("\n".join(lines), offered=_offered(found))
 
 
 def choose(assistant: Assistant, text: str, current: Home | None) -> Choice:
@@ -76,14 +78,14 @@ def choose(assistant: Assistant, text: str, current: Home | None) -> Choice:
         return chosen(assistant, found[0])
     if found:
         return Choice(
-            f"Có {len(found)} xã/phường tên «{esc(text)}». Bạn làm việc ở nơi nào?", buttons=_buttons(found)
+            f"Có {len(found)} xã/phường tên «{esc(text)}». Bạn làm việc ở nơi nào?", offered=_offered(found)
         )
     every = homes(catalog)
     return Choice(
         f"Không tìm thấy xã/phường «{esc(text)}» trong các kế hoạch đã nạp. Chọn một nơi đang có:"
         if len(every) <= MAX_BUTTONS
         else f"Không tìm thấy xã/phường «{esc(text)}» trong các kế hoạch đã nạp ({len(every)} xã, phường).",
-        buttons=_buttons(every),
+        offered=_offered(every),
     )
 
 
@@ -103,6 +105,6 @@ def offer(assistant: Assistant, current: Home | None) -> str:
     return "📍 Hãy chọn xã/phường của bạn để tôi trả lời đúng địa bàn: /diaban"
 
 
-def plain_buttons(choice: Choice) -> str:
-    """The buttons as lines, for the console."""
-    return "\n".join(f"• {label} — /diaban {label.split(' (')[0]}" for label, _ in choice.buttons)
+def plain_choices(choice: Choice) -> str:
+    """The communes offered as lines, for the console."""
+    return "\n".join(f"• {h.label} — /diaban {h.place}" for h in choice.offered)

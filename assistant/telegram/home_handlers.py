@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from assistant.converse.home import plans_at
+from assistant.converse.home import Home, plans_at
 from assistant.telegram import home, replies
 from assistant.telegram.send import command_argument, quietly, send
 from assistant.telegram.state import BotContext, BotState
@@ -23,11 +23,11 @@ def home_plans(state: BotState, chat_id: int) -> tuple[str, ...]:
     return plans_at(state.store.home_of(chat_id), state.assistant.index.catalog)
 
 
-def home_keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
+def home_keyboard(offered: tuple[Home, ...]) -> InlineKeyboardMarkup | None:
     """Two communes a row, each button setting that commune."""
-    if not buttons:
+    if not offered:
         return None
-    cells = [InlineKeyboardButton(label, callback_data=f"home:{key}") for label, key in buttons]
+    cells = [InlineKeyboardButton(h.label, callback_data=f"home:{home.key_of(h)}") for h in offered]
     return InlineKeyboardMarkup([cells[i : i + 2] for i in range(0, len(cells), 2)])
 
 
@@ -54,7 +54,7 @@ async def set_home(update: Update, context: BotContext) -> None:
     choice = await asyncio.to_thread(home.choose, state.assistant, arg, current)
     if choice.home or choice.clear:
         await asyncio.to_thread(state.store.set_home, chat_id, choice.home)
-    await send(update, choice.html, home_keyboard(choice.buttons))
+    await send(update, choice.html, home_keyboard(choice.offered))
 
 
 async def pick_home(update: Update, context: BotContext) -> None:

@@ -51,7 +51,7 @@ class TimedCache:
             raise ValueError(f"size must be at least 1 and ttl positive, got size={size}, ttl={ttl}")
         self.size, self.ttl, self.clock = size, ttl, clock
         self.hits = self.misses = 0
-        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
 
     def get(self, key: Hashable) -> Any | None:
         item = self._items.get(key)

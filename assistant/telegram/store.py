@@ -102,14 +102,16 @@ class Store:
         with closing(sqlite3.connect(self.path, timeout=timeout)) as db, db:
             yield db
 
-    def _quick(self, what: str, call, default=None):
-        """A read or write a question can do without: short wait on a locked store, and a
-        failure logged, not raised (the question is answered without its context)."""
+    def _quick(self, what: str, sql: str, params: tuple) -> tuple | None:
+        """One statement a question can do without (its first row, if any): a short wait
+        on a locked store, and a failure logged, not raised (the question is answered
+        without its context)."""
         try:
-            return call()
+            with self._db(QUICK) as db:
+                return db.execute(sql, params).fetchone()
         except sqlite3.Error as exc:
             log.warning("the bot's store could not %s, carrying on without: %s", what, exc)
-            return default
+            return None
 
     # feedback -----------------------------------------------------------------
     def add_feedback(self, fb: Feedback) -> Feedback:
@@ -197,35 +199,26 @@ class Store:
 
     def home_of(self, chat_id: int) -> Home | None:
         """The chat's commune (None when not chosen, or the store cannot be read now)."""
-
-        def read():
-            with self._db(QUICK) as db:
-                return db.execute(
-                    "SELECT place, province, district FROM homes WHERE chat_id = ?", (chat_id,)
-                ).fetchone()
-
-        row = self._quick("read a chat's commune", read)
+        row = self._quick(
+            "read a chat's commune",
+            "SELECT place, province, district FROM homes WHERE chat_id = ?",
+            (chat_id,),
+        )
         return Home(*row) if row else None
 
     # the chat's last question ----------------------------------------------------------
     def remember(self, chat_id: int, turn: Turn) -> None:
-        def write():
-            with self._db(QUICK) as db:
-                db.execute(
-                    "INSERT OR REPLACE INTO turns VALUES (?, ?, ?)",
-                    (chat_id, json.dumps(asdict(turn), ensure_ascii=False), time.time()),
-                )
-
-        self._quick("keep a chat's last question", write)
+        self._quick(
+            "keep a chat's last question",
+            "INSERT OR REPLACE INTO turns VALUES (?, ?, ?)",
+            (chat_id, json.dumps(asdict(turn), ensure_ascii=False), time.time()),
+        )
 
     def turn(self, chat_id: int, ttl: float = TURN_TTL) -> Turn | None:
         """The chat's last question, if asked within `ttl` seconds (a follow-up's context)."""
-
-        def read():
-            with self._db(QUICK) as db:
-                return db.execute("SELECT turn, ts FROM turns WHERE chat_id = ?", (chat_id,)).fetchone()
-
-        row = self._quick("read a chat's last question", read)
+        row = self._quick(
+            "read a chat's last question", "SELECT turn, ts FROM turns WHERE chat_id = ?", (chat_id,)
+        )
         if row is None or time.time() - row[1] > ttl:
             return None
         try:
