@@ -222,6 +222,7 @@ class Answer(Record):
     plans: tuple[str, ...] = ()  # the plans stated from or, when not found, searched
     places: tuple[str, ...] = ()  # their places, in the same order
     status: Literal["answer", "not_found", "invalid", "ambiguous", "needs_place"] = "answer"
+    confidence: Literal["high", "low"] = "high"  # low: a tentative answer, stated as uncertain
     choices: tuple[Plan, ...] = ()  # ambiguous: the plans of one place name to choose from
     missing: MissingPlan | None = None  # no plan for the place or year asked about
     available: tuple[tuple[str, str], ...] = ()  # with `missing`: (place, period) loaded

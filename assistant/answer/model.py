@@ -1,7 +1,9 @@
 """The scoring model, read from a small versioned parameters file written by
-`python -m assistant fit`: a logistic ranker over candidate features, and a logistic
-abstainer that judges, from the best candidate and its lead over the next, whether the
-best candidate is an answer at all. Scoring is pure numpy."""
+`python -m assistant fit`: a ranker over candidate features; an abstainer that judges,
+from the best candidate and its lead over the next, whether the best candidate is right
+(confident above `threshold`); and, apart from it, a model of whether the question is one
+the plans answer at all (an answer below `threshold` is stated as tentative when this
+model reads at least `floor`, else "not found"). Scoring is pure numpy."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ import math
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from assistant.answer.features import ABSTAIN_FEATURES, FEATURES, LEXICAL_FEATURES
 
-FORMAT = 2
+FORMAT = 3
 PARAMS_FILE = Path(__file__).with_name("params.json")
 
 
@@ -82,27 +85,49 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+Verdict = Literal["confident", "tentative", "none"]
+
+
 @dataclass(frozen=True)
 class Model:
     ranker: Linear
-    abstainer: Linear
-    threshold: float  # below this confidence the best candidate is not an answer
+    abstainer: Linear  # is the best candidate right?
+    threshold: float  # from this confidence on, the best candidate is stated as the answer
+    answerable: Linear  # do the plans answer the question at all?
+    floor: float  # below `threshold`, from this answerability on, a tentative answer
 
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         return self.ranker.probabilities(rows)
 
     def confidence(self, rows: list[dict[str, float]], probs: np.ndarray) -> float:
         """How likely the best candidate is to answer the question; 0 without candidates."""
+        return self._read(self.abstainer, rows, probs)
+
+    def answerability(self, rows: list[dict[str, float]], probs: np.ndarray) -> float:
+        """How likely the plans are to answer the question at all; 0 without candidates."""
+        return self._read(self.answerable, rows, probs)
+
+    def verdict(self, rows: list[dict[str, float]], probs: np.ndarray) -> Verdict:
+        if not rows:
+            return "none"
+        if self.confidence(rows, probs) >= self.threshold:
+            return "confident"
+        return "tentative" if self.answerability(rows, probs) >= self.floor else "none"
+
+    @staticmethod
+    def _read(model: Linear, rows: list[dict[str, float]], probs: np.ndarray) -> float:
         if not rows:
             return 0.0
         top = rows[int(np.argmax(probs))]
-        return float(self.abstainer.probabilities([decision_row(probs, top)])[0])
+        return float(model.probabilities([decision_row(probs, top)])[0])
 
     def to_json(self) -> dict:
         return {
             "ranker": self.ranker.to_json(),
             "abstainer": self.abstainer.to_json(),
             "threshold": self.threshold,
+            "answerable": self.answerable.to_json(),
+            "floor": self.floor,
         }
 
 
@@ -134,6 +159,8 @@ def load_models(path: Path = PARAMS_FILE) -> dict[str, Model]:
                 Linear.from_json(part["ranker"], names),
                 Linear.from_json(part["abstainer"], ABSTAIN_FEATURES),
                 float(part["threshold"]),
+                Linear.from_json(part["answerable"], ABSTAIN_FEATURES),
+                float(part["floor"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ParamsInvalid(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from assistant.answer.candidates import Candidate, gather
 from assistant.answer.catalog import Catalog
@@ -21,9 +22,10 @@ from assistant.records import Answer, Fact
 class Gathered:
     """Everything about one question that does not depend on the model's parameters."""
 
-    question: Question
+    question: Question | None  # None when `settled`
     hits: list[Hit]
     candidates: list[Candidate]
+    settled: Answer | None = None  # answered before any search (no plan for it, a choice to make)
 
 
 class Answerer:
@@ -44,8 +46,14 @@ class Answerer:
         self.catalog = Catalog(index, say)
         self.sources = sources
         self.embedder = embedder if index.has_vectors else None
-        self.model = (models or load_models())[model_key(self.embedder is not None)]
+        self._models = models
         self.max_unscoped = max_unscoped
+
+    @cached_property
+    def model(self) -> Model:
+        """The scoring model for this index (with or without vectors), read when first
+        needed: fitting a new one needs the candidates, not the old parameters."""
+        return (self._models or load_models())[model_key(self.embedder is not None)]
 
     def parse(self, raw: str | None) -> Question:
         """The question with the plans it names, and the phrases its initials stand for in
@@ -69,6 +77,12 @@ class Answerer:
         """The answer to `raw`; `plans` (ids), when given, is the scope the asker chose
         (a press on one of the plans an ambiguous place offered); `home`, the scope of a
         question that names no place (the asker's own commune)."""
+        return self.decide(self.prepare(raw, plans, home), self.model)
+
+    def prepare(self, raw: str | None, plans: tuple[str, ...] = (), home: tuple[str, ...] = ()) -> Gathered:
+        """Everything about the question that does not depend on the model: its candidates,
+        or the answer it gets before any search (invalid, a place to choose, no plan for the
+        place or year it names, a scope too wide)."""
         try:
             q = self.catalog.parse(raw)
             chosen = plans or (home if not q.names_place else ())
@@ -80,15 +94,21 @@ class Answerer:
                     by_kind=False,
                 )
         except InvalidQuestion as exc:
-            return Answer(
-                question=raw or "",
-                found=False,
-                intent="invalid",
-                status="invalid",
-                problem=exc.problem,
-                length=exc.length,
-                limit=MAX_CHARS,
+            return _settled(
+                Answer(
+                    question=raw or "",
+                    found=False,
+                    intent="invalid",
+                    status="invalid",
+                    problem=exc.problem,
+                    length=exc.length,
+                    limit=MAX_CHARS,
+                )
             )
+        settled = self._settled(q)
+        return _settled(settled) if settled else self.gather(self._expanded(q))
+
+    def _settled(self, q: Question) -> Answer | None:
         if q.ambiguous:
             return Answer(
                 question=q.text,
@@ -111,15 +131,22 @@ class Answerer:
                 place_count=len(places),
                 example=min(places),
             )
-        return self.decide(self.gather(self._expanded(q)), self.model)
+        return None
 
     def decide(self, g: Gathered, model: Model) -> Answer:
+        if g.settled is not None:
+            return g.settled
         q = g.question
         rows = [c.features for c in g.candidates]
         probs = model.probabilities(rows)
-        confident = model.confidence(rows, probs) >= model.threshold
-        chosen = select(q.plan_ids, g.candidates, probs) if confident else []
+        verdict = model.verdict(rows, probs)
         corpus = self.catalog.corpus(q.plan_ids)
-        if not chosen:
+        if verdict == "none":
             return not_found(corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
-        return compose(corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates, chosen, g.hits)
+        chosen = select(q.plan_ids, g.candidates, probs)
+        answer = compose(corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates, chosen, g.hits)
+        return answer if verdict == "confident" else answer.model_copy(update={"confidence": "low"})
+
+
+def _settled(answer: Answer) -> Gathered:
+    return Gathered(None, [], [], answer)

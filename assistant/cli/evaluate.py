@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.cli.progress import progress_bar
 
-SHARED_GOLD = ("../shared/eval/dev.jsonl", "../shared/eval/round1.jsonl")
+SHARED_GOLD = ("../shared/eval/dev.jsonl", "../shared/eval/round1.jsonl", "../shared/eval/round2.jsonl")
 
 
 def _gold(files: list[str]) -> list[dict]:

@@ -67,7 +67,9 @@ class Assistant:
 
 
 def _answerer(settings: Settings, index: Segments, sources: dict[str, str], embedder) -> Answerer:
-    return Answerer(index, sources, say, embedder, max_unscoped=settings.max_unscoped_plans)
+    answerer = Answerer(index, sources, say, embedder, max_unscoped=settings.max_unscoped_plans)
+    answerer.model  # noqa: B018 - parameters unfit for this code are refused at start, not at a question
+    return answerer
 
 
 def open_library(settings: Settings, progress: Progress | None = None) -> Library:
