@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, DEV, ROUND1  # tests/ is on sys.path
+from helpers import CORPUS, DEV, ROUND1, ROUND2  # tests/ is on sys.path
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -169,7 +169,7 @@ def dev_questions():
 
 @pytest.fixture(scope="session")
 def gold_questions(dev_questions):
-    """All shared gold questions: dev and round 1 (the answering model is fit on them)."""
+    """All shared gold questions: dev, round 1 and round 2 (the answering model is fit on them)."""
     from assistant.answer.evaluate import read_jsonl
 
-    return dev_questions + (read_jsonl(ROUND1) if ROUND1.is_file() else [])
+    return dev_questions + [g for f in (ROUND1, ROUND2) if f.is_file() for g in read_jsonl(f)]

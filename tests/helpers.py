@@ -13,6 +13,7 @@ CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"
 ROUND1 = SHARED / "eval" / "round1.jsonl"
+ROUND2 = SHARED / "eval" / "round2.jsonl"
 
 
 def plain(text: str) -> str:

@@ -17,7 +17,7 @@ import icalendar
 import pytest
 from botkit import assert_valid_html, bot_settings, exchange, press, running, visible
 
-from assistant.present.answers import answer_markdown
+from assistant.present.answers import NEXT_PASSAGES, TENTATIVE, answer_markdown
 from assistant.serve.assistant import Assistant
 from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
@@ -167,6 +167,29 @@ async def test_invalid_question_is_sent_as_is(tg, bot, assistant):
     [reply] = await exchange(tg, "hello how are you")
     assert reply["text"] == html.escape(answer_markdown(assistant.ask("hello how are you")), quote=False)
     assert "reply_markup" not in reply
+
+
+async def test_a_tentative_answer_is_shown_apart_from_a_confident_one(tg, bot, assistant, gold_questions):
+    """A tentative answer is marked (❔, in italics, "Có thể là") and followed by the next two
+    passages; a confident one carries neither."""
+    answers = ((g["question"], assistant.ask(g["question"])) for g in gold_questions)
+    question, answer = next((q, a) for q, a in answers if a.found and a.confidence == "low")
+    [reply] = await exchange(tg, question)
+    text = reply["text"]
+    assert_valid_html(text)
+    assert text.startswith(f"❔ <i><b>{html.escape(TENTATIVE, quote=False)}</b>") or text.startswith(
+        f"❔ <i>{html.escape(TENTATIVE, quote=False)}"
+    )
+    assert html.escape(NEXT_PASSAGES, quote=False) in text
+    shown = answer.citations + answer.alternatives[:2]
+    assert text.count("<blockquote>") == len(shown)
+    for c in shown:
+        assert html.escape(c.quote[:60], quote=False) in text
+    labels = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert "👎" in labels
+    [confident] = await exchange(tg, RG_QUESTION)
+    assert not confident["text"].startswith("❔") and TENTATIVE not in confident["text"]
+    assert NEXT_PASSAGES not in confident["text"]
 
 
 async def test_not_found_lists_closest(tg, bot):

@@ -15,7 +15,6 @@ from helpers import CORPUS
 from assistant.answer.places import Gazetteer, named_plans
 from assistant.index.library import find_plans
 from assistant.index.update import add_plan
-from assistant.lang.normalize import fold
 from assistant.parse.plan import parse_plan
 from assistant.present.answers import answer_markdown
 from assistant.read.load import SourceDoc, load_corpus
@@ -50,11 +49,11 @@ def province():
         _plan("xa-tan-phu-dong-2026.txt", _renamed(VINH_THINH, "Vĩnh Thịnh", "Tân Phú Đông")),
     ]
     by_id = {p.plan.id: p for p in plans}
-    return by_id, Gazetteer([p.plan for p in plans], lambda pid: _folded_text(by_id[pid]))
+    return by_id, Gazetteer([p.plan for p in plans], lambda pid: _text(by_id[pid]))
 
 
-def _folded_text(plan) -> str:
-    return fold("\n".join(b.text for b in plan.blocks))
+def _text(plan) -> str:
+    return "\n".join(b.text for b in plan.blocks)
 
 
 def _named(province, question: str):
@@ -96,6 +95,40 @@ def test_a_name_that_is_an_ordinary_phrase_needs_its_kind_or_capitals(province):
     assert _named(province, "xã An Ninh ai chủ trì cải cách thể chế?")[0] == {"xã An Ninh"}
     assert _named(province, "ở An Ninh ai chủ trì cải cách thể chế?")[0] == {"xã An Ninh"}
     assert _named(province, "Ai chủ trì cải cách thể chế ở xã Vĩnh Thịnh?")[0] == {"xã Vĩnh Thịnh"}
+
+
+@pytest.mark.parametrize(
+    "question, place",
+    [
+        ("rach gia: ai theo doi chi tieu nuoc sach", "phường Rạch Giá"),  # lower case, no kind, a colon
+        ("vinh thinh, ai chu tri cai cach the che", "xã Vĩnh Thịnh"),
+        ("X. Vĩnh Thịnh: báo cáo quý gửi trước ngày nào?", "xã Vĩnh Thịnh"),
+        ("P.VHXH P. Rạch Giá chủ trì những nhiệm vụ nào?", "phường Rạch Giá"),
+        ("Phòng Kinh tế xã Vĩnh Thịnh làm những gì?", "xã Vĩnh Thịnh"),  # right after a unit's name
+    ],
+)
+def test_places_as_officials_type_them(province, question, place):
+    """A place the plans write with capitals (Rạch Giá, "Rạch Giá, ngày 03 tháng 02") is a
+    place in a question in any case; a name the plans also write in lower case ("an ninh")
+    needs its kind or capitals (above)."""
+    assert place in _named(province, question)[0]
+
+
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        ("phuong An Hoa nam 2026 chi tieu cat giam thoi gian bao nhieu %", "phường An Hoa"),
+        ("xa Ky Son co ke hoach CCHC 2025 chua?", "xã Ky Son"),
+        ("X. Tân Lập: ai chủ trì cải cách thể chế?", "xã Tân Lập"),
+    ],
+)
+def test_an_unloaded_place_typed_without_diacritics_or_abbreviated_is_named(question, missing):
+    from assistant.answer.question import unknown_place
+
+    places = {"xa-ky-lac-2025": "xã Kỳ Lạc", "phuong-rach-gia-2026": "phường Rạch Giá"}
+    assert unknown_place(question, places) == missing
+    assert unknown_place("P.VHXH phuong Rach Gia chu tri gi?", places) is None  # initials, a known place
+    assert unknown_place("phuong an dieu chinh nam 2026 the nao?", places) is None  # "phương án"
 
 
 def test_two_plans_of_one_place_are_not_a_choice(province):

@@ -104,7 +104,8 @@ def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candi
     by_passage = {h.passage: h for h in hits}
     for hit in hits[:FACT_PASSAGES]:
         for st in passage_statements(corpus, q, hit.passage, words):
-            out.append(_candidate(corpus, view, st, hit))
+            if not st.empty:  # a statement without the field it states answers nothing
+                out.append(_candidate(corpus, view, st, hit))
     for st in unit_task_statements(corpus, q, hits, words):
         hit = by_passage.get(st.passage) or Hit(st.passage, 0.0, 0.0, POOL, 0.0, POOL)
         out.append(_candidate(corpus, view, st, hit))

@@ -11,7 +11,6 @@ from assistant.answer.candidates import Corpus
 from assistant.answer.places import Gazetteer
 from assistant.answer.question import Question, parse_question
 from assistant.index.store import Segments
-from assistant.lang.normalize import fold
 from assistant.records import Fact
 
 CORPORA = 16  # answering states of scopes kept in memory
@@ -24,12 +23,12 @@ class Catalog:
         self.plans = {p.id: p for p in index.catalog}
         self.places = {p.id: p.place for p in index.catalog}
         self.periods = {p.id: p.period for p in index.catalog}
-        self.gazetteer = Gazetteer(index.catalog, self._folded_text_of)
+        self.gazetteer = Gazetteer(index.catalog, self._text_of)
         self._corpora: OrderedDict[tuple[str, ...], Corpus] = OrderedDict()
         self._parsed: OrderedDict[str | None, Question] = OrderedDict()
 
-    def _folded_text_of(self, plan: str) -> str:
-        return fold("\n".join(p.text for p in self.index.passages_of(plan)))
+    def _text_of(self, plan: str) -> str:
+        return "\n".join(p.text for p in self.index.passages_of(plan))
 
     def parse(self, raw: str | None) -> Question:
         """The question, with the plans it names among the catalog's (a question read a

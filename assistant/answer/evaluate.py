@@ -56,7 +56,7 @@ def correct(gold: dict, pred: dict | None, lenient: bool = False) -> bool:
 
 def score(gold: list[dict], preds: dict[str, dict]) -> dict:
     by_intent: dict[str, Counter] = defaultdict(Counter)
-    ok_all = cite_all = n_in = len_all = silent = loud = 0
+    ok_all = cite_all = n_in = len_all = silent = loud = tentative = tentative_ok = 0
     misses = []
     for g in gold:
         p = preds.get(g["id"])
@@ -66,6 +66,9 @@ def score(gold: list[dict], preds: dict[str, dict]) -> dict:
         ok_all += ok
         len_all += correct(g, p, lenient=True)
         found = p is not None and p.get("found", False)
+        if found and p.get("confidence") == "low":
+            tentative += 1
+            tentative_ok += ok
         if g["intent"] != "out_of_scope":
             n_in += 1
             cite_all += c
@@ -86,6 +89,8 @@ def score(gold: list[dict], preds: dict[str, dict]) -> dict:
         "answerable_not_found": silent,
         "out_of_scope": len(gold) - n_in,
         "out_of_scope_answered": loud,
+        "tentative": tentative,
+        "tentative_right": tentative_ok,
     }
 
 
@@ -102,7 +107,8 @@ def report(result: dict, verbose: bool = False) -> str:
     silent, n_in = result["answerable_not_found"], result["answerable"]
     lines.append(
         f"abstention: answerable said not found {silent}/{n_in} ({silent / max(n_in, 1):.3f}); "
-        f"out of scope answered {result['out_of_scope_answered']}/{result['out_of_scope']}"
+        f"out of scope answered {result['out_of_scope_answered']}/{result['out_of_scope']}; "
+        f"tentative answers {result['tentative']} ({result['tentative_right']} right)"
     )
     lines.append(
         f"accuracy {result['accuracy']:.3f} citation {result['citation']:.3f} "

@@ -143,8 +143,9 @@ class Answerer:
         corpus = self.catalog.corpus(q.plan_ids)
         if verdict == "none":
             return not_found(corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
-        chosen = select(q.plan_ids, g.candidates, probs)
-        answer = compose(corpus, self.sources, q.text, q.intent, bool(q.plan_ids), g.candidates, chosen, g.hits)
+        chosen = select(q.plan_ids, g.candidates, probs, tentative=verdict == "tentative")
+        named = bool(q.plan_ids)
+        answer = compose(corpus, self.sources, q.text, q.intent, named, g.candidates, chosen, g.hits)
         return answer if verdict == "confident" else answer.model_copy(update={"confidence": "low"})
 
 

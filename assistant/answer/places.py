@@ -32,27 +32,30 @@ def _above(level: str) -> str:
     return fold(re.sub(r"^(?:tỉnh|thành phố|huyện|thị xã|quận)\s+", "", level, flags=re.IGNORECASE)).strip()
 
 
-def ordinary_use(folded_name: str, folded_text: str) -> bool:
-    """Whether the text uses the name other than as a place (not right after xã/phường)."""
-    for m in re.finditer(rf"\b{re.escape(folded_name)}\b", folded_text):
-        if not _KIND_BEFORE.search(folded_text[max(0, m.start() - 12) : m.start()]):
+def ordinary_use(folded_name: str, text: str) -> bool:
+    """Whether the text uses the name other than as a place: in lower case ("an ninh trật
+    tự"; a place is written with capitals, "Rạch Giá, ngày 03 tháng 02") and not right
+    after xã/phường."""
+    folded = fold_same_length(text)
+    for m in re.finditer(rf"\b{re.escape(folded_name)}\b", folded):
+        if text[m.start()].islower() and not _KIND_BEFORE.search(folded[max(0, m.start() - 12) : m.start()]):
             return True
     return False
 
 
 class Gazetteer:
     """The places of the loaded plans. Whether a name is also ordinary words is read, the
-    first time a question matches it, from its own plan's text (`folded_text_of(plan id)`,
-    folded): a plan that speaks of "an ninh trật tự" uses "an ninh" as words."""
+    first time a question matches it, from its own plan's text (`text_of(plan id)`): a plan
+    that speaks of "an ninh trật tự" uses "an ninh" as words."""
 
-    def __init__(self, plans: list[Plan], folded_text_of: Callable[[str], str] = lambda plan: ""):
+    def __init__(self, plans: list[Plan], text_of: Callable[[str], str] = lambda plan: ""):
         self.places = []
         for p in plans:
             name = p.place.removeprefix(p.unit_kind).strip().lower()  # "xã Thạnh An" -> "thạnh an"
             if name:
                 above = tuple(a for a in (_above(p.province), _above(p.district)) if a)
                 self.places.append(Place(p.id, fold(p.unit_kind), name, fold(name), above))
-        self._text_of = folded_text_of
+        self._text_of = text_of
         self._common: dict[str, bool] = {}
         self._by_first: dict[str, list[int]] = {}  # first word of a folded name -> places
         for i, place in enumerate(self.places):

@@ -69,14 +69,21 @@ _VIET_HINT = re.compile(r"\b(?:ai|nao|gi|khi|bao|nhieu|cua|va|la|thi|phong|xa|ph
 
 
 _CAP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ"
-_PLACE = re.compile(rf"\b(xã|phường|thị trấn)\s+([{_CAP}][\w]*(?:\s+[{_CAP}][\w]*){{0,3}})")
+# A kind of place with or without diacritics, or abbreviated ("X.", "P."), then a name of
+# capitalised words (an initialism such as "P.VHXH" is a unit, not a place).
+_NAME_WORD = rf"[{_CAP}](?![{_CAP}])\w*"
+_PLACE = re.compile(
+    rf"(?:\b(xã|xa|phường|phuong|thị trấn|thi tran)\s+|\b([XP])\.\s*)({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
+)
+_KIND_OF = {"xa": "xã", "x": "xã", "phuong": "phường", "p": "phường", "thi tran": "thị trấn"}
 
 
 def unknown_place(text: str, places: dict[str, str]) -> str | None:
-    """A commune or ward the question names (capitalised, so only with diacritics or
-    capitals) for which no plan is loaded: `xã Tân Phú`."""
+    """A commune or ward the question names (capitalised, with or without diacritics) for
+    which no plan is loaded: `xã Tân Phú`, `phuong An Hoa`."""
     known = _folded(tuple(places.values()))
-    for kind, name in _PLACE.findall(text):
+    for kind, initial, name in _PLACE.findall(text):
+        kind = _KIND_OF.get(fold(kind or initial), kind)
         place = f"{kind} {name}"
         if fold(place) not in known and not any(k.startswith(fold(place)) for k in known):
             return place

@@ -118,15 +118,14 @@ def report_statements(
             return 0
         return 1 if kind_of(r).endswith(asked) else -1
 
+    asked_words = set(re.findall(r"\w+", folded_question))
+
     def score(r: Report) -> float:
-        s = 2.0 * match(r)
-        if r.recipient and any(
-            w in folded_question
-            for w in fold(r.recipient).split()
-            if len(w) > 2 and w not in {"ban", "nhan", "dan"}
-        ):
-            s += 1
-        return s
+        """The report kind asked for, then the share of the recipient's words the question
+        has (whole words: "Hòa" of a place's name is not "hóa" of a unit's)."""
+        words = [w for w in fold(r.recipient).split() if len(w) > 2 and w not in {"ban", "nhan", "dan"}]
+        named = sum(w in asked_words for w in words) / len(words) if words else 0.0
+        return 2.0 * match(r) + named
 
     best = max(reports, key=score)
     common = dict(plan=plan, passage=passage, blocks=(block,), basis=best.text)
@@ -135,14 +134,14 @@ def report_statements(
         Statement(
             "report",
             Fact(kind="report", plan=plan, reports=(best,)),
-            empty=not dated,
+            empty=not dated or match(best) < 0,  # another report's day is not the asked one's
             report_kind=match(best),
             **common,
         ),
         Statement(
             "report_frequency",
             Fact(kind="report_frequency", plan=plan, reports=tuple(reports)),
-            empty=not any(r.frequency for r in reports),
+            empty=not any(r.frequency for r in reports) or max(match(r) for r in reports) < 0,
             report_kind=max(match(r) for r in reports),
             **common,
         ),

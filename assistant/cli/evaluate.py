@@ -63,13 +63,21 @@ def _by_plan(assistant, gold: list[dict]) -> int:
             f"fold {doc}: n {r['n']} accuracy {r['accuracy']:.3f} citation {r['citation']:.3f} "
             f"not found {r['answerable_not_found']}/{r['answerable']} "
             f"out of scope answered {r['out_of_scope_answered']}/{r['out_of_scope']} "
-            f"threshold {model.threshold:.3f}"
+            f"tentative {r['tentative']} ({r['tentative_right']} right) "
+            f"threshold {model.threshold:.3f} floor {model.floor:.3f}"
         )
     acc = sum(r["accuracy"] for r in results) / len(results)
     cit = sum(r["citation"] for r in results) / len(results)
+    total = {k: sum(r[k] for r in results) for k in ("answerable_not_found", "answerable", "tentative")}
+    total |= {
+        k: sum(r[k] for r in results) for k in ("out_of_scope_answered", "out_of_scope", "tentative_right")
+    }
     print(
         f"by plan: mean accuracy {acc:.3f} citation {cit:.3f}, "
-        f"worst fold {min(r['accuracy'] for r in results):.3f}"
+        f"worst fold {min(r['accuracy'] for r in results):.3f}; "
+        f"answerable said not found {total['answerable_not_found']}/{total['answerable']}, "
+        f"out of scope answered {total['out_of_scope_answered']}/{total['out_of_scope']}, "
+        f"tentative {total['tentative']} ({total['tentative_right']} right)"
     )
     return 0
 

@@ -226,6 +226,16 @@ _VALUE = re.compile(
 _TARGET_SECTION = re.compile(r"chi tieu|muc tieu")
 
 
+BUDGET_LABEL = "Kinh phí"  # how a table row's text names its funding cell (parse.plan)
+
+
+def _funding(block: Block) -> str:
+    """A table row's funding cell as its text states it ("Kinh phí: 50 triệu đồng"): what
+    the task costs, never a target it sets."""
+    budget = clean_markup((block.cells or {}).get("budget", "")) if block.kind == "row" else ""
+    return f"{BUDGET_LABEL}: {budget}" if budget else ""
+
+
 def extract_targets(plan_id: str, blocks: list[Block]) -> list[Target]:
     targets: list[Target] = []
     for block in blocks:
@@ -236,7 +246,9 @@ def extract_targets(plan_id: str, blocks: list[Block]) -> list[Target]:
             in_section or block.kind == "row" or re.search(r"phan dau|toi thieu|dat\b", fold(block.text))
         ):
             continue
-        for sentence in re.split(r"(?<=[.;])\s+|\(\d+\)\s*", block.text):
+        funding = _funding(block)
+        text = block.text.replace(funding, "") if funding else block.text
+        for sentence in re.split(r"(?<=[.;])\s+|\(\d+\)\s*", text):
             area = strip_marker(block.section[-1]) if block.section else ""
             for m in _VALUE.finditer(sentence):
                 targets.append(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.parse.extract import extract_duties, extract_reports, extract_targets, task_from_row
+from assistant.parse.extract import (
+    BUDGET_LABEL,
+    extract_duties,
+    extract_reports,
+    extract_targets,
+    task_from_row,
+)
 from assistant.parse.flattable import find_flattened_table, parse_flattened_table
 from assistant.parse.planmeta import extract_plan
 from assistant.parse.prose import clean_markup, paragraphs, prose_blocks, split_lines
@@ -26,7 +32,7 @@ def _row_text(cells: dict[str, str]) -> str:
         ("lead", "Chủ trì"),
         ("cooperating", "Phối hợp"),
         ("deadline", "Thời gian"),
-        ("budget", "Kinh phí"),
+        ("budget", BUDGET_LABEL),
     )
     parts = []
     for key, label in labels:

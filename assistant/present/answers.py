@@ -45,8 +45,23 @@ def answer_markdown(answer: Answer) -> str:
             "Dưới đây là các đoạn gần nhất để bạn tự kiểm tra."
         )
     if len(answer.facts) == 1:
-        return fact_markdown(answer.facts[0], answer.named_plan)
-    return "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+        stated = fact_markdown(answer.facts[0], answer.named_plan)
+    else:
+        stated = "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+    return f"{TENTATIVE} {stated}" if answer.confidence == "low" else stated
+
+
+# Before a tentative answer: the plans may not say this; the quote and the next passages follow.
+TENTATIVE = "Có thể là (chưa chắc chắn, hãy đối chiếu trích dẫn):"
+NEXT_PASSAGES = "Các đoạn liên quan khác:"
+
+
+def closest(answer: Answer) -> tuple[Citation, ...]:
+    """The passages shown besides the answer: the closest ones when nothing was found, the
+    next two after a tentative answer, none after a confident one."""
+    if not answer.found:
+        return answer.alternatives
+    return answer.alternatives[:2] if answer.confidence == "low" else ()
 
 
 def fact_markdown(fact: Fact, named_plan: bool) -> str:
@@ -101,8 +116,10 @@ def answer_json(answer: Answer, qid: str | None = None) -> dict:
         "answer": answer_markdown(answer),
         "sources": [_citation_json(c) for c in answer.citations],
     }
-    if not answer.found:
-        out["closest"] = [_citation_json(c) for c in answer.alternatives]
+    if answer.found:
+        out["confidence"] = answer.confidence
+    if not answer.found or answer.confidence == "low":
+        out["closest"] = [_citation_json(c) for c in closest(answer)]
     if answer.understood:
         out["understood"] = answer.understood
     return ({"id": qid} | out) if qid is not None else out
@@ -115,8 +132,10 @@ def answer_text(answer: Answer) -> str:
     for c in answer.citations:
         lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({lines_label(c.lines)})")
         lines.append(f"   «{c.quote}»")
-    if not answer.found and answer.alternatives:
-        for c in answer.alternatives:
+    if closest(answer):
+        if answer.found:
+            lines.append(f"\n{NEXT_PASSAGES}")
+        for c in closest(answer):
             lines.append(f"\n🔎 {c.plan_title} — {c.section} ({lines_label(c.lines)})")
             lines.append(f"   «{c.quote[:400]}»")
     return "\n".join(lines)

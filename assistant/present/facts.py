@@ -50,24 +50,30 @@ def deadline_text(deadline: Deadline | None) -> str:
 
 def task_lead(task: Task) -> str:
     lead = b(units_text(task.lead)) if task.lead else "Chưa nêu đơn vị"
-    parts = [f"{lead} chủ trì"]
-    if task.cooperating:
-        parts.append(f"phối hợp: {units_text(task.cooperating)}")
-    if task.deadline:
-        parts.append(f"thời hạn: {deadline_text(task.deadline)}")
-    return "; ".join(parts) + f". (Nhiệm vụ: {short(task.content, 120)})"
+    return _whole_task(task, f"{lead} chủ trì", ("cooperating", "deadline"))
 
 
 def task_cooperating(task: Task) -> str:
     coop = b(units_text(task.cooperating)) if task.cooperating else "Không nêu đơn vị phối hợp"
-    lead = f"; chủ trì: {units_text(task.lead)}" if task.lead else ""
-    due = f"; thời hạn: {deadline_text(task.deadline)}" if task.deadline else ""
-    return f"Phối hợp: {coop}{lead}{due}. (Nhiệm vụ: {short(task.content, 120)})"
+    return _whole_task(task, f"Phối hợp: {coop}", ("lead", "deadline"))
 
 
 def task_deadline(task: Task) -> str:
-    lead = f"; chủ trì: {units_text(task.lead)}" if task.lead else ""
-    return f"Thời hạn: {b(deadline_text(task.deadline))}{lead}. (Nhiệm vụ: {short(task.content, 120)})"
+    return _whole_task(task, f"Thời hạn: {b(deadline_text(task.deadline))}", ("lead", "cooperating"))
+
+
+def _whole_task(task: Task, first: str, then: tuple[str, ...]) -> str:
+    """A task row in one line: the field asked about first, then every other field the row
+    gives (lead, cooperating units, deadline, product, funding), then the task itself."""
+    fields = {
+        "lead": f"chủ trì: {units_text(task.lead)}" if task.lead else "",
+        "cooperating": f"phối hợp: {units_text(task.cooperating)}" if task.cooperating else "",
+        "deadline": f"thời hạn: {deadline_text(task.deadline)}" if task.deadline else "",
+        "product": f"sản phẩm: {short(task.product, 120)}" if task.product else "",
+        "budget": f"kinh phí: {short(task.budget, 80)}" if task.budget else "",
+    }
+    parts = [first] + [fields[k] for k in (*then, "product", "budget") if fields[k]]
+    return "; ".join(parts) + f". (Nhiệm vụ: {short(task.content, 120)})"
 
 
 def duty_line(duty: Duty, excerpt: str = "") -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
-from assistant.present.answers import answer_markdown, understood_line
+from assistant.present.answers import NEXT_PASSAGES, answer_markdown, closest, understood_line
 from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, PlanRecords, Task
@@ -161,11 +161,12 @@ def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
 def answer_html(answer: Answer) -> str:
     """The fact first, then each source with its quote; when nothing was found, the closest."""
     blocks = [f"<i>{esc(understood_line(answer))}</i>"] if answer.understood else []
-    blocks.append(bold(answer_markdown(answer)))
+    stated = bold(answer_markdown(answer))
+    blocks.append(f"❔ <i>{stated}</i>" if answer.confidence == "low" else stated)
     blocks += [_quoted(c, "📄") for c in answer.citations]
-    if not answer.found and answer.alternatives:
-        blocks.append("<b>Các đoạn gần nhất:</b>")
-        blocks += [_quoted(c, "🔎") for c in answer.alternatives]
+    if closest(answer):
+        blocks.append(f"<b>{esc(NEXT_PASSAGES if answer.found else 'Các đoạn gần nhất:')}</b>")
+        blocks += [_quoted(c, "🔎") for c in closest(answer)]
     return "\n\n".join(blocks)
 
 
