@@ -76,17 +76,22 @@ def _whole_task(task: Task, first: str, then: tuple[str, ...]) -> str:
     return "; ".join(parts) + f". (Nhiệm vụ: {short(task.content, 120)})"
 
 
+# How much of a duty or of a unit's list of duties the first line states: what one phone
+# screen shows of a fact, and within the 500 characters a reader takes in first.
+FACT_BODY = 440
+
+
 def duty_line(duty: Duty, excerpt: str = "") -> str:
     """The unit and what it must do: `excerpt` (the part the question is about) or the
     duty's opening."""
-    return f"{b(duty.unit)} — {short(excerpt or strip_marker(duty.text), 300)}"
+    return f"{b(duty.unit)} — {short(excerpt or strip_marker(duty.text), FACT_BODY)}"
 
 
 def duty_cooperating(duty: Duty, named: tuple[str, ...], excerpt: str = "") -> str:
     """Name the other side of a cooperation: the duty's unit or its partners."""
     unit_named = (canonical_unit(duty.unit) or duty.unit) in named
     partners = [p for p in duty.partners if p not in named]
-    text = short(excerpt or strip_marker(duty.text), 280)
+    text = short(excerpt or strip_marker(duty.text), FACT_BODY - 60)
     if unit_named and partners:
         return f"Phối hợp với {b(', '.join(partners))} — {duty.unit}: {text}"
     return f"{b(duty.unit)} phối hợp — {text}"
@@ -144,8 +149,14 @@ def plan_identity(plan: Plan) -> str:
 def unit_tasks(fact: Fact) -> str:
     """What a unit owes in one plan: its duties (or the tasks it leads), the closest first."""
     verb = "được giao" if fact.owed == "duties" else f"chủ trì {fact.owed_count} nhiệm vụ, trong đó"
-    body = " ".join(f"({i}) {short(item, 150)}" for i, item in enumerate(fact.items, 1))
-    return f"{b(fact.unit)} ({fact.place}) {verb}: {body}"
+    parts: list[str] = []
+    for i, item in enumerate(fact.items, 1):
+        # each item whole while the room lasts; one that does not fit is cut, the rest left out
+        room = FACT_BODY - sum(len(p) + 1 for p in parts) - 4
+        if room < 80:
+            break
+        parts.append(f"({i}) {short(item, room)}")
+    return f"{b(fact.unit)} ({fact.place}) {verb}: {' '.join(parts)}"
 
 
 def say(fact: Fact) -> str:
