@@ -223,6 +223,7 @@ class Answer(Record):
     places: tuple[str, ...] = ()  # their places, in the same order
     status: Literal["answer", "not_found", "invalid", "ambiguous", "needs_place"] = "answer"
     confidence: Literal["high", "low"] = "high"  # low: a tentative answer, stated as uncertain
+    premise_holds: bool | None = None  # a question asking to confirm a unit or date: does the fact?
     choices: tuple[Plan, ...] = ()  # ambiguous: the plans of one place name to choose from
     missing: MissingPlan | None = None  # no plan for the place or year asked about
     available: tuple[tuple[str, str], ...] = ()  # with `missing`: (place, period) loaded

@@ -11,10 +11,12 @@ from assistant.answer.candidates import Candidate, gather
 from assistant.answer.catalog import Catalog
 from assistant.answer.compose import compose, no_plan, not_found, select
 from assistant.answer.model import Model, load_models, model_key
+from assistant.answer.premise import Premise, holds, read_premise, without_claim
 from assistant.answer.question import MAX_CHARS, InvalidQuestion, Question
 from assistant.answer.rank import Hit
 from assistant.answer.scope import missing_plan
 from assistant.index.store import Segments
+from assistant.lang.units import canonical_unit
 from assistant.records import Answer, Fact
 
 
@@ -26,6 +28,8 @@ class Gathered:
     hits: list[Hit]
     candidates: list[Candidate]
     settled: Answer | None = None  # answered before any search (no plan for it, a choice to make)
+    premise: Premise | None = None  # what the question asks to confirm
+    asked: str = ""  # the question as asked, when it was searched without its claim
 
 
 class Answerer:
@@ -106,7 +110,23 @@ class Answerer:
                 )
             )
         settled = self._settled(q)
-        return _settled(settled) if settled else self.gather(self._expanded(q))
+        if settled:
+            return _settled(settled)
+        premise = read_premise(q.folded, q.units)
+        if premise is None:
+            return self.gather(self._expanded(q))
+        searched = self._claim_free(q, premise)
+        return replace(self.gather(self._expanded(searched)), premise=premise, asked=q.text)
+
+    def _claim_free(self, q: Question, premise: Premise) -> Question:
+        """The question searched without its claim, in the scope it named."""
+        try:
+            bare = self.catalog.parse(without_claim(q.text, premise, q.unit_mentions))
+        except InvalidQuestion:
+            return q
+        return replace(
+            bare, plan_ids=q.plan_ids, ambiguous=(), by_kind=q.by_kind, period_plans=q.period_plans
+        )
 
     def _settled(self, q: Question) -> Answer | None:
         if q.ambiguous:
@@ -145,8 +165,15 @@ class Answerer:
             return not_found(corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
         chosen = select(q.plan_ids, g.candidates, probs, tentative=verdict == "tentative")
         named = bool(q.plan_ids)
-        answer = compose(corpus, self.sources, q.text, q.intent, named, g.candidates, chosen, g.hits)
-        return answer if verdict == "confident" else answer.model_copy(update={"confidence": "low"})
+        answer = compose(
+            corpus, self.sources, g.asked or q.text, q.intent, named, g.candidates, chosen, g.hits
+        )
+        if verdict == "tentative":
+            return answer.model_copy(update={"confidence": "low"})
+        if g.premise is not None:
+            canonical = lambda name: canonical_unit(name) or name  # noqa: E731
+            return answer.model_copy(update={"premise_holds": holds(g.premise, answer.facts[0], canonical)})
+        return answer
 
 
 def _settled(answer: Answer) -> Gathered:

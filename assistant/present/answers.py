@@ -48,7 +48,11 @@ def answer_markdown(answer: Answer) -> str:
         stated = fact_markdown(answer.facts[0], answer.named_plan)
     else:
         stated = "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
-    return f"{TENTATIVE} {stated}" if answer.confidence == "low" else stated
+    if answer.confidence == "low":
+        return f"{TENTATIVE} {stated}"
+    if answer.premise_holds is not None:
+        return f"{'Đúng' if answer.premise_holds else 'Không đúng'}. Theo kế hoạch: {stated}"
+    return stated
 
 
 # Before a tentative answer: the plans may not say this; the quote and the next passages follow.
