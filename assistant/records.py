@@ -172,6 +172,10 @@ FactKind = Literal[
     "target",
     "sentence",
     "identity",
+    "basis",
+    "signer",
+    "recipients",
+    "section",
     "unit_tasks",
 ]
 

@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.answer.acronyms import expansion, expansions
+from assistant.answer.document import asked, basis_statement, closing_statements, section_statement
 from assistant.answer.features import QuestionView, add_relative, featurize
 from assistant.answer.question import Question
 from assistant.answer.rank import POOL, Hit, rank
@@ -106,7 +107,7 @@ def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candi
         for st in passage_statements(corpus, q, hit.passage, words):
             if not st.empty:  # a statement without the field it states answers nothing
                 out.append(_candidate(corpus, view, st, hit))
-    for st in unit_task_statements(corpus, q, hits, words):
+    for st in (*unit_task_statements(corpus, q, hits, words), *plan_closing_statements(corpus, q, hits)):
         hit = by_passage.get(st.passage) or Hit(st.passage, 0.0, 0.0, POOL, 0.0, POOL)
         out.append(_candidate(corpus, view, st, hit))
     add_relative([c.features for c in out])
@@ -155,6 +156,29 @@ def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) 
         identity = identity_statement(rec, idx)
         if identity:
             out.append(identity)
+    # the document's own structure, stated only to a question about it (a heading restates
+    # the words of every question about its tasks)
+    wanted = asked(q.folded)
+    if "basis" in wanted:
+        out.extend(st for st in (basis_statement(rec, block, idx),) if st is not None)
+    if "section" in wanted:
+        out.extend(st for st in (section_statement(rec, passage.block, idx),) if st is not None)
+    return out
+
+
+def plan_closing_statements(corpus: Corpus, q: Question, hits: list[Hit]) -> list[Statement]:
+    """Whom each plan in scope is sent to and who signs it (the closing blocks are seldom
+    among the ranked passages: their words are names)."""
+    wanted = asked(q.folded) & {"signer", "recipients"}
+    if not wanted:
+        return []
+    ranked = [corpus.index.passages[h.passage].plan for h in hits]
+    out = []
+    for pid in (q.plan_ids or tuple(dict.fromkeys(ranked)))[:3]:
+        rec = corpus.plans[pid]
+        for st in (st for st in closing_statements(rec, 0) if st.kind in wanted):
+            st.passage = corpus.passage_at.get((pid, st.blocks[0].span.start), hits[0].passage if hits else 0)
+            out.append(st)
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.document import asked
 from assistant.answer.kinds import has_kind
 from assistant.answer.question import Question, matching_intents
 from assistant.answer.rank import POOL, Hit
@@ -46,6 +47,7 @@ FEATURES: tuple[str, ...] = (
     "unit_mismatch",
     "report_kind",
     "identity_asked",
+    "document_asked",
     "preamble",
     "period_match",
 )
@@ -82,6 +84,7 @@ class QuestionView:
         self.unknown = unknown  # share of the question's content words the plans never use
         self.intents = matching_intents(q.folded)
         self.identity = bool(_IDENTITY_Q.search(q.folded))
+        self.document = asked(q.folded)  # the kinds of document statement it asks for
         self.best_fused = max((h.fused for h in hits), default=1.0) or 1.0
         self.best_lexical = max((h.lexical for h in hits), default=1.0) or 1.0
         dense = [h.dense for h in hits if h.dense_rank < POOL]
@@ -120,6 +123,7 @@ def featurize(
         "unit_mismatch": float(bool(named) and bool(st.units) and not named & set(st.units)),
         "report_kind": float(st.report_kind),
         "identity_asked": float(view.identity and st.kind == "identity"),
+        "document_asked": float(st.kind in view.document),
         "preamble": float(not st.blocks[0].section),
         "period_match": float(st.plan in q.period_plans),
     }

@@ -24,6 +24,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "sentence": ("general",),
     "identity": ("general",),
     "unit_tasks": ("unit_duties",),
+    "basis": ("general",),
+    "signer": ("general", "lead_unit"),
+    "recipients": ("general", "report_deadline"),
+    "section": ("general",),
 }
 _REPORT_KIND_Q = re.compile(r"\b(?:bao cao|bc)\s+(quy|6 thang|sau thang|nam|thang)\b")
 

@@ -159,6 +159,37 @@ def unit_tasks(fact: Fact) -> str:
     return f"{b(fact.unit)} ({fact.place}) {verb}: {' '.join(parts)}"
 
 
+_BASIS_WORDS = re.compile(r"^căn cứ\s*", re.IGNORECASE)
+
+
+def basis_line(fact: Fact) -> str:
+    bases = short(_BASIS_WORDS.sub("", fact.excerpt), FACT_BODY)
+    return f"Kế hoạch ban hành {b('căn cứ')}: {bases}"
+
+
+def signer_line(fact: Fact) -> str:
+    return f"Người ký: {b(fact.unit)} ({short(fact.excerpt, 80)})."
+
+
+def recipients_line(fact: Fact) -> str:
+    return f"Nơi nhận: {b('; '.join(fact.items))}."
+
+
+def section_line(fact: Fact) -> str:
+    """Where a passage sits: the nearest heading in bold, the path above it after."""
+    *above, nearest = fact.items
+    path = f" (thuộc {' > '.join(above)})" if above else ""
+    return f"Thuộc mục {b(nearest)}{path}."
+
+
+DOCUMENT = {
+    "basis": basis_line,
+    "signer": signer_line,
+    "recipients": recipients_line,
+    "section": section_line,
+}
+
+
 def say(fact: Fact) -> str:
     """The fact in one line, values bold in Markdown."""
     if fact.task is not None and fact.kind.startswith("task_"):
@@ -179,4 +210,6 @@ def say(fact: Fact) -> str:
         return plan_identity(fact.identity)
     if fact.kind == "unit_tasks":
         return unit_tasks(fact)
+    if fact.kind in DOCUMENT:
+        return DOCUMENT[fact.kind](fact)
     return sentence_fact(fact.excerpt, fact.intent)
