@@ -1,6 +1,6 @@
 """Speed, memory and accuracy figures for the README.
 
-    python benchmarks/run_benchmarks.py [--gold ../shared/eval/dev.jsonl ../shared/eval/round1.jsonl]
+    python benchmarks/run_benchmarks.py [--gold ../shared/eval/dev.jsonl ../shared/eval/round1.jsonl ...]
 
 Builds the index from scratch in a temporary folder with the default embedder, then
 measures: build time, cold start (process start to first answer), per-question latency
@@ -53,7 +53,7 @@ def main() -> int:
     parser.add_argument(
         "--gold",
         nargs="+",
-        default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1")],
+        default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1", "round2")],
     )
     args = parser.parse_args()
     from assistant.answer import Answerer

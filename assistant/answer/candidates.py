@@ -3,6 +3,7 @@ its features. Pure given the loaded index (`Corpus`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -217,9 +218,10 @@ def unit_task_statements(corpus: Corpus, q: Question, hits: list[Hit], words: li
     ranked = [corpus.index.passages[h.passage].plan for h in hits]
     plan_ids = q.plan_ids or tuple(dict.fromkeys(ranked))
     out = []
+    leads = bool(_LEADS.search(q.folded))
     for pid in plan_ids[:3]:
         rec = corpus.plans[pid]
-        owed, owed_kind = _owed(rec, unit)
+        owed, owed_kind = _owed(rec, unit, leads)
         if not owed:
             continue
         owed.sort(key=lambda r: -corpus.words.coverage_of(q, words, _text_of(r)))
@@ -260,11 +262,17 @@ def _focus(corpus: Corpus, q: Question, words: list[str], text: str) -> str:
     return excerpt(text, lambda s: corpus.words.coverage_of(q, words, s)) or text
 
 
-def _owed(rec: PlanRecords, unit: str) -> tuple[list, Literal["duties", "tasks"]]:
+_LEADS = re.compile(r"\bchu tri\b")  # a question about what a unit leads
+
+
+def _owed(rec: PlanRecords, unit: str, leads: bool = False) -> tuple[list, Literal["duties", "tasks"]]:
+    """What the unit owes in the plan: its duties, or the tasks it leads (first, when the
+    question asks what it leads and the plan's table gives it tasks)."""
     duties = [d for d in rec.duties if canon_units([d.unit])[0] == unit]
-    if duties:
+    tasks = [t for t in rec.tasks if unit in canon_units(t.lead)]
+    if duties and not (leads and tasks):
         return duties, "duties"
-    return [t for t in rec.tasks if unit in canon_units(t.lead)], "tasks"
+    return tasks, "tasks"
 
 
 def _text_of(record) -> str:

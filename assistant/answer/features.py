@@ -48,6 +48,7 @@ FEATURES: tuple[str, ...] = (
     "report_kind",
     "identity_asked",
     "document_asked",
+    "list_asked",
     "preamble",
     "period_match",
 )
@@ -69,6 +70,10 @@ ABSTAIN_FEATURES = (
     "dense_gap",
 )
 
+_LIST_Q = re.compile(
+    r"\b(?:bao nhieu|may) (?:nhiem vu|viec|noi dung|chi tieu)\b"
+    r"|\b(?:nhung|cac) (?:nhiem vu|viec|noi dung|chi tieu|linh vuc) (?:nao|gi)\b"
+)
 _IDENTITY_Q = re.compile(
     r"\bso may\b|\bso hieu\b|\bky hieu\b|\bquyet dinh so\b|\bngay nao\b|\bban hanh\b"
     r"|\bngay ban hanh\b|\bcan cu\b|\bkem theo\b"
@@ -85,6 +90,7 @@ class QuestionView:
         self.intents = matching_intents(q.folded)
         self.identity = bool(_IDENTITY_Q.search(q.folded))
         self.document = asked(q.folded)  # the kinds of document statement it asks for
+        self.list = bool(_LIST_Q.search(q.folded))  # how many, or which, of a unit's tasks
         self.best_fused = max((h.fused for h in hits), default=1.0) or 1.0
         self.best_lexical = max((h.lexical for h in hits), default=1.0) or 1.0
         dense = [h.dense for h in hits if h.dense_rank < POOL]
@@ -124,6 +130,7 @@ def featurize(
         "report_kind": float(st.report_kind),
         "identity_asked": float(view.identity and st.kind == "identity"),
         "document_asked": float(st.kind in view.document),
+        "list_asked": float(view.list and st.kind == "unit_tasks"),
         "preamble": float(not st.blocks[0].section),
         "period_match": float(st.plan in q.period_plans),
     }

@@ -32,6 +32,7 @@ WRONG_COST = 0.25  # a wrong answer's cost, against 1 for a right one
 # one; one given to a question the plans do not answer costs as much as a right answer gains.
 TENTATIVE_WRONG_COST = 0.1
 TENTATIVE_OUT_OF_SCOPE_COST = 1.0
+PLATEAU = 1.0  # cuts whose gain is within this of the best one's are as good
 
 
 @dataclass(frozen=True)
@@ -136,19 +137,41 @@ def best_threshold(outcomes: list[tuple[float, bool, bool]]) -> float:
     """`outcomes`: (confidence, best candidate correct, question answerable). The
     threshold that maximises right answers (and right abstentions) less WRONG_COST for
     each wrong answer: a wrong fact stated with confidence costs more than "not found"."""
+
+    def gain(p: float, ok: bool, answerable: bool) -> float:
+        return 1.0 if answerable and ok else -WRONG_COST
+
+    return _best_cut(outcomes, gain)
+
+
+def best_floor(outcomes: list[tuple[float, bool, bool]]) -> float:
+    """`outcomes`: (answerability, best candidate correct, question answerable) of the
+    questions below the confidence threshold. The answerability from which a tentative
+    answer gains most: +1 right, -TENTATIVE_WRONG_COST wrong, -TENTATIVE_OUT_OF_SCOPE_COST
+    for a question the plans do not answer (whose "not found" gains +1)."""
+
+    def gain(p: float, ok: bool, answerable: bool) -> float:
+        if not answerable:
+            return -TENTATIVE_OUT_OF_SCOPE_COST
+        return 1.0 if ok else -TENTATIVE_WRONG_COST
+
+    return _best_cut(outcomes, gain)
+
+
+def _best_cut(outcomes: list[tuple[float, bool, bool]], answered) -> float:
+    """The cut on the score above which answering gains most (`answered(p, ok,
+    answerable)`: the gain of answering; not answering gains 1 on a question the plans do
+    not answer). Of the cuts within PLATEAU of the best gain, the middle one: on a few
+    hundred questions the single best cut moves with every question added or removed."""
     cuts = sorted({p for p, _, _ in outcomes} | {0.0, 1.0})
-    best, best_gain = 0.5, -float("inf")
+    scored = []
     for lo, hi in zip(cuts, cuts[1:]):
         t = (lo + hi) / 2
-        gain = 0.0
-        for p, ok, answerable in outcomes:
-            if p < t:
-                gain += not answerable
-            else:
-                gain += 1.0 if answerable and ok else -WRONG_COST
-        if gain > best_gain:
-            best, best_gain = t, gain
-    return round(best, 6)
+        total = sum(answered(p, ok, a) if p >= t else float(not a) for p, ok, a in outcomes)
+        scored.append((total, t))
+    top = max(total for total, _ in scored)
+    near = [t for total, t in scored if total >= top - PLATEAU]
+    return round(near[len(near) // 2], 6)
 
 
 def _decisions(rank: Linear, held: list[Sample]) -> list[tuple[dict[str, float], bool, bool]]:
@@ -165,28 +188,6 @@ def _decisions(rank: Linear, held: list[Sample]) -> list[tuple[dict[str, float],
         right = answerable and correct(s.gold, {"found": True, "answer": cands[i].statement.text})
         out.append((decision_row(probs, cands[i].features), right, answerable))
     return out
-
-
-def best_floor(outcomes: list[tuple[float, bool, bool]]) -> float:
-    """`outcomes`: (answerability, best candidate correct, question answerable) of the
-    questions below the confidence threshold. The answerability from which a tentative
-    answer gains most: +1 right, -TENTATIVE_WRONG_COST wrong, -TENTATIVE_OUT_OF_SCOPE_COST
-    for a question the plans do not answer (whose "not found" gains +1)."""
-    cuts = sorted({p for p, _, _ in outcomes} | {0.0, 1.0})
-    best, best_gain = 1.0, -float("inf")
-    for lo, hi in zip(cuts, cuts[1:]):
-        t = (lo + hi) / 2
-        gain = 0.0
-        for p, ok, answerable in outcomes:
-            if p < t:
-                gain += not answerable
-            elif not answerable:
-                gain -= TENTATIVE_OUT_OF_SCOPE_COST
-            else:
-                gain += 1.0 if ok else -TENTATIVE_WRONG_COST
-        if gain > best_gain:
-            best, best_gain = t, gain
-    return round(best, 6)
 
 
 def fit(train: list[Sample], features: tuple[str, ...]) -> Model:
