@@ -187,7 +187,7 @@ class Fact(Record):
     kind: FactKind
     plan: str
     place: str = ""  # the plan's place ("xã Vĩnh Thịnh"), named when the question named none
-    task: Task | None = None  # task_lead, task_cooperating, task_deadline
+    task: Task | None = None  # task_lead, task_cooperating, task_deadline; target: its row
     duty: Duty | None = None  # duty, duty_cooperating
     named_units: tuple[str, ...] = ()  # duty_cooperating: the units the question names
     excerpt: str = ""  # the part of a duty, or the sentence, the question is about

@@ -149,7 +149,8 @@ def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) 
         out.extend(report_statements(reports, q.folded, pid, idx, block))
     targets = [r for r in recs if isinstance(r, Target)]
     if targets:
-        out.append(target_statement(best_target(corpus, q, targets, words), pid, idx, block))
+        row = next((r for r in recs if isinstance(r, Task)), None)  # a target set in a task row
+        out.append(target_statement(best_target(corpus, q, targets, words), pid, idx, block, row))
     parts = sentences(block.text, whole=q.intent == "general")
     best = max(parts, key=lambda s: corpus.words.coverage_of(q, words, s))
     out.append(sentence_statement(best, q.intent, pid, idx, block))

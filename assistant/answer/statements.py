@@ -152,14 +152,24 @@ def report_statements(
     ]
 
 
-def target_statement(target: Target, plan: str, passage: int, block: Block) -> Statement:
+def target_statement(
+    target: Target, plan: str, passage: int, block: Block, row: Task | None = None
+) -> Statement:
+    """`row`: the task row the target is set in, whose lead, partners and deadline belong
+    to the target's whole fact."""
+    units = ()
+    if row is not None:
+        leads = canon_units(row.lead)
+        units = leads + tuple(u for u in canon_units(row.cooperating) if u not in leads)
     return Statement(
         "target",
-        Fact(kind="target", plan=plan, target=target),
+        Fact(kind="target", plan=plan, target=target, task=row),
         plan=plan,
         passage=passage,
         blocks=(block,),
         basis=target.indicator,
+        units=units,
+        leads=len(canon_units(row.lead)) if row is not None else 0,
     )
 
 

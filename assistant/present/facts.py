@@ -123,8 +123,17 @@ def report_frequency(reports: tuple[Report, ...]) -> str:
     return f"Báo cáo định kỳ: {b(', '.join(kinds) or first.frequency or first.what)}{dest}{via}."
 
 
-def target_line(target: Target) -> str:
-    return f"Chỉ tiêu: {b(target.value)} — {short(strip_marker(target.indicator), 220)}"
+def target_line(target: Target, row: Task | None = None) -> str:
+    """The value and its indicator; for a target set in a task row, the row's other fields."""
+    line = f"Chỉ tiêu: {b(target.value)} — {short(strip_marker(target.indicator), 220)}"
+    if row is None:
+        return line
+    fields = [
+        f"chủ trì: {units_text(row.lead)}" if row.lead else "",
+        f"phối hợp: {units_text(row.cooperating)}" if row.cooperating else "",
+        f"thời hạn: {deadline_text(row.deadline)}" if row.deadline else "",
+    ]
+    return "; ".join([line.rstrip("."), *(f for f in fields if f)]) + "."
 
 
 def sentence_fact(sentence: str, intent: str) -> str:
@@ -205,7 +214,7 @@ def say(fact: Fact) -> str:
     if fact.kind == "report_frequency":
         return report_frequency(fact.reports)
     if fact.kind == "target" and fact.target is not None:
-        return target_line(fact.target)
+        return target_line(fact.target, fact.task)
     if fact.kind == "identity" and fact.identity is not None:
         return plan_identity(fact.identity)
     if fact.kind == "unit_tasks":
