@@ -53,7 +53,9 @@ def main() -> int:
     parser.add_argument(
         "--gold",
         nargs="+",
-        default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1", "round2")],
+        default=[
+            str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1", "round2")
+        ],
     )
     args = parser.parse_args()
     from assistant.answer import Answerer

@@ -23,14 +23,14 @@ def test_gold_accuracy_and_citation(gold_questions, gold_answers):
     held-out figure is checked in test_answer_model.py)."""
     result = score(gold_questions, {k: answer_json(a, k) for k, a in gold_answers.items()})
     misses = [(g["id"], (p or {}).get("answer", "")[:120]) for g, p in result["misses"]]
-    assert result["accuracy"] >= 0.83, misses
-    assert result["citation"] >= 0.88
-    assert result["answerable_not_found"] <= 0.05 * result["answerable"]
+    assert result["accuracy"] >= 0.84, misses  # 0.863 (2026-12-07)
+    assert result["citation"] >= 0.87  # 0.883
+    assert result["answerable_not_found"] <= 0.06 * result["answerable"]  # 16 of 341
     assert result["tentative_right"] >= 0.7 * result["tentative"]
 
 
 def test_out_of_scope_questions_are_not_found(gold_questions, gold_answers):
-    """What the plans do not say is answered "not found". Not yet reliably: 11 of the 39
+    """What the plans do not say is answered "not found". Not yet reliably: 8 of the 39
     (in-sample, 2026-12-07) still get an answer, mostly a confident one about a topic the plan
     has without the figure asked for (a total budget, a rate the plan sets for another year)."""
     answered = [

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistant.answer.premise import Premise, holds, read_premise, without_claim
+from assistant.answer.premise import Premise, canonical, holds, read_premise, without_claim
 from assistant.lang.normalize import fold
 from assistant.present.answers import answer_markdown
 from assistant.records import Deadline, Fact, Span, Task
@@ -42,13 +42,12 @@ def test_a_claim_is_read_only_where_the_question_asks_to_confirm_it(question, as
 def test_the_fact_confirms_or_corrects_the_claim():
     lead = Fact(kind="task_lead", plan="p", task=TASK)
     due = Fact(kind="task_deadline", plan="p", task=TASK)
-    same = lambda name: name  # noqa: E731
-    assert holds(Premise(("Trung tâm phục vụ hành chính công",), ()), lead, same) is True
-    assert holds(Premise(("Phòng Văn hóa – Xã hội",), ()), lead, same) is False
-    assert holds(Premise((), ((31, 8, None),)), due, same) is True
-    assert holds(Premise((), ((30, 6, 2026),)), due, same) is False
-    assert holds(Premise((), ((31, 8, 2025),)), due, same) is False
-    assert holds(Premise(("X",), ()), Fact(kind="sentence", plan="p", excerpt="…"), same) is None
+    assert holds(Premise((canonical("Trung tâm phục vụ hành chính công"),), ()), lead) is True
+    assert holds(Premise((canonical("Phòng VHXH"),), ()), lead) is False
+    assert holds(Premise((), ((31, 8, None),)), due) is True
+    assert holds(Premise((), ((30, 6, 2026),)), due) is False
+    assert holds(Premise((), ((31, 8, 2025),)), due) is False
+    assert holds(Premise(("X",), ()), Fact(kind="sentence", plan="p", excerpt="…")) is None
 
 
 def test_the_claim_is_left_out_of_the_search():

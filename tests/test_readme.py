@@ -1,12 +1,15 @@
-"""The README is the newcomer's map: every command of the CLI is in it."""
+"""The README is the newcomer's map: every command of the CLI is in it, and every answer it
+shows is the assistant's own."""
 
 from __future__ import annotations
 
 import argparse
 
+import pytest
 from helpers import ROOT
 
 from assistant.cli.main import build_parser
+from assistant.present.answers import answer_text
 
 
 def test_every_cli_subcommand_is_in_the_readme():
@@ -15,3 +18,20 @@ def test_every_cli_subcommand_is_in_the_readme():
     readme = (ROOT / "README.md").read_text("utf-8")
     missing = [name for name in sub.choices if f"python -m assistant {name}" not in readme]
     assert len(sub.choices) >= 10 and missing == []
+
+
+def readme_asks() -> list[tuple[str, str]]:
+    """Each `$ python -m assistant ask "…"` the README shows, with the line after it."""
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    prefix = '$ python -m assistant ask "'
+    return [(line[len(prefix) : -1], lines[i + 1]) for i, line in enumerate(lines) if line.startswith(prefix)]
+
+
+def test_the_readme_shows_asks():
+    assert len(readme_asks()) >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, shown", readme_asks())
+def test_each_answer_the_readme_shows_is_the_assistant_s(assistant, question, shown):
+    assert answer_text(assistant.ask(question)).splitlines()[0] == shown

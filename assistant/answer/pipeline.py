@@ -16,7 +16,6 @@ from assistant.answer.question import MAX_CHARS, InvalidQuestion, Question
 from assistant.answer.rank import Hit
 from assistant.answer.scope import missing_plan
 from assistant.index.store import Segments
-from assistant.lang.units import canonical_unit
 from assistant.records import Answer, Fact
 
 
@@ -161,18 +160,16 @@ class Answerer:
         probs = model.probabilities(rows)
         verdict = model.verdict(rows, probs)
         corpus = self.catalog.corpus(q.plan_ids)
+        asked = g.asked or q.text
         if verdict == "none":
-            return not_found(corpus, self.sources, q.text, q.intent, q.plan_ids, g.hits)
+            return not_found(corpus, self.sources, asked, q.intent, q.plan_ids, g.hits)
         chosen = select(q.plan_ids, g.candidates, probs, tentative=verdict == "tentative")
         named = bool(q.plan_ids)
-        answer = compose(
-            corpus, self.sources, g.asked or q.text, q.intent, named, g.candidates, chosen, g.hits
-        )
+        answer = compose(corpus, self.sources, asked, q.intent, named, g.candidates, chosen, g.hits)
         if verdict == "tentative":
             return answer.model_copy(update={"confidence": "low"})
         if g.premise is not None:
-            canonical = lambda name: canonical_unit(name) or name  # noqa: E731
-            return answer.model_copy(update={"premise_holds": holds(g.premise, answer.facts[0], canonical)})
+            return answer.model_copy(update={"premise_holds": holds(g.premise, answer.facts[0])})
         return answer
 
 

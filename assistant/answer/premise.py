@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.lang.units import canonical_unit
 from assistant.records import Fact
 
 # "... phải không?", "... đúng không ạ?", "có đúng là ...", "có phải là ... không"
@@ -40,21 +41,24 @@ def read_premise(folded: str, units: tuple[str, ...]) -> Premise | None:
     return Premise(units, dates)
 
 
-def holds(premise: Premise, fact: Fact, canonical) -> bool | None:
-    """Whether the plan's fact bears the claim out; None when the fact does not speak to it
-    (`canonical`: a unit name to its canonical form)."""
+def holds(premise: Premise, fact: Fact) -> bool | None:
+    """Whether the plan's fact bears the claim out; None when the fact does not speak to it."""
     if premise.dates:
         due = _due(fact)
         if due is None:
             return None
         return any(_same_day(d, due) for d in premise.dates)
-    owners = _owners(fact, canonical)
+    owners = _owners(fact)
     if owners is None:
         return None
     return bool(set(premise.units) & owners)
 
 
-def _owners(fact: Fact, canonical) -> set[str] | None:
+def canonical(name: str) -> str:
+    return canonical_unit(name) or name
+
+
+def _owners(fact: Fact) -> set[str] | None:
     """The units the fact names in the role it states."""
     if fact.task is not None and fact.kind in {"task_lead", "task_deadline"}:
         return {canonical(u) for u in fact.task.lead}
