@@ -60,3 +60,10 @@ def test_the_served_corpus_reads_an_abbreviation_no_list_holds(assistant):
     answer = assistant.ask("tỷ lệ DQTV so dân số năm 2026?")
     assert answer.found and "0,38%" in answer_markdown(answer)
     assert assistant.answerer.parse("UBND xã Thái Tân").acronyms == ()  # a word the plans use
+
+
+def test_initials_after_a_word_read_as_the_phrase_the_plans_write_after_it():
+    text = "gửi sở nội vụ; nhiệm vụ một, nhiệm vụ hai, nhiệm vụ ba; báo cáo sở nội vụ."
+    assert expansion("NV", text) == "nhiệm vụ"
+    assert expansion("NV", text, after="Sở") == "nội vụ"  # "Sở NV"
+    assert expansion("NV", text, after="các") == "nhiệm vụ"  # no phrase after "các": any

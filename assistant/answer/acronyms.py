@@ -33,18 +33,28 @@ def _initial_class(letter: str) -> str:
     return "".join(sorted(ch for ch in chars if ch.islower() and fold(ch) == letter))
 
 
-def phrases(initials: str, text: str) -> Counter[str]:
-    """How often each run of words in `text` (lower case) has these initials."""
+def phrases(initials: str, text: str, after: str = "") -> Counter[str]:
+    """How often each run of words in `text` (lower case) has these initials (right after
+    the word `after`, when given)."""
     letters = fold(initials)
     pattern = r"\s+".join(f"[{_initial_class(ch)}]\\w*" for ch in letters)
-    found = re.findall(rf"(?<!\w){pattern}(?!\w)", text)
+    lead = rf"(?<!\w){re.escape(after.lower())}\s+" if after else r"(?<!\w)"
+    found = re.findall(rf"{lead}({pattern})(?!\w)", text)
     return Counter(" ".join(m.split()) for m in found)
 
 
-def expansion(initials: str, text: str) -> str | None:
+def expansion(initials: str, text: str, after: str = "") -> str | None:
     """The phrase of `text` these initials stand for: the most frequent one, used at least
-    MIN_COUNT times and more often than any other; None when the plans do not say."""
-    ranked = phrases(initials, text).most_common(2)
+    MIN_COUNT times and more often than any other; None when the plans do not say. With
+    `after` (the word before the initials in the question: "Sở" of "Sở NV"), the phrases
+    that follow that word in the plans ("sở nội vụ"), when they say one; else any."""
+    if after:
+        return _most_used(phrases(initials, text, after)) or expansion(initials, text)
+    return _most_used(phrases(initials, text))
+
+
+def _most_used(counts: Counter[str]) -> str | None:
+    ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < MIN_COUNT or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
@@ -54,11 +64,12 @@ def expansions(question: str, text: str, is_word, expand=None) -> tuple[str, ...
     """The long forms of the question's unknown initials. `text`: the plans' text in lower
     case; `is_word(token)`: whether the plans use the token itself as a word; `expand`:
     `expansion` over `text`, remembered by the caller (a scan of the whole text)."""
-    expand = expand or (lambda token: expansion(token, text))
+    expand = expand or (lambda token, after: expansion(token, text, after))
     out = []
-    for token in dict.fromkeys(re.findall(_WORD, question)):
+    tokens = re.findall(_WORD, question)
+    for after, token in dict.fromkeys(zip(["", *tokens], tokens)):
         if looks_like_initials(token) and not is_word(token):
-            long = expand(token)
+            long = expand(token, "" if looks_like_initials(after) else after)
             if long and long not in out:
                 out.append(long)
     return tuple(out)

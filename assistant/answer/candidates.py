@@ -67,7 +67,9 @@ class Corpus:
         self._headings: dict[tuple[str, int, str], tuple] = {}
         self.lower_text = "\n".join(p.text for p in index.passages).lower()
         # the phrase initials stand for, per token: a scan of every passage, done once
-        self._expansion = lru_cache(maxsize=10_000)(lambda token: expansion(token, self.lower_text))
+        self._expansion = lru_cache(maxsize=10_000)(
+            lambda token, after: expansion(token, self.lower_text, after)
+        )
 
     def heading(self, plan: str, at: int, unit: str) -> tuple:
         """`unit_heading`, remembered: the same duties come up for many questions."""
@@ -146,7 +148,7 @@ def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) 
         break
     reports = [r for r in recs if isinstance(r, Report)]
     if reports:
-        out.extend(report_statements(reports, q.folded, pid, idx, block))
+        out.extend(report_statements(reports, fold(q.spelled_out), pid, idx, block))
     targets = [r for r in recs if isinstance(r, Target)]
     if targets:
         row = next((r for r in recs if isinstance(r, Task)), None)  # a target set in a task row
