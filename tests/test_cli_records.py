@@ -154,3 +154,27 @@ def test_bad_file_in_the_corpus_is_reported_and_skipped(tmp_path, monkeypatch):
     assert proc.returncode == 0
     assert [r["id"] for r in json.loads(proc.stdout)] == ["xa-vinh-thinh-2026"]
     assert "Bỏ qua tệp hong.txt: tệp nhị phân" in proc.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`python -m assistant tasks | head`: the command ends quietly when the reader leaves."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "tasks"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.read(20)
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("command", ["fit", "eval"])
+def test_missing_gold_files_are_named_with_where_the_shared_ones_live(command):
+    done = run_cli(command, "/nowhere/dev.jsonl")
+    err = done.stderr
+    assert done.returncode == 2 and "Traceback" not in err
+    assert "Không tìm thấy tệp câu hỏi mẫu: /nowhere/dev.jsonl" in err and "../shared/eval/" in err

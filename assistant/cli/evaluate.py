@@ -24,10 +24,22 @@ def _predictions(answers: dict) -> dict[str, dict]:
     return {qid: answer_json(a, qid) for qid, a in answers.items()}
 
 
+def _missing(files: list[str]) -> bool:
+    """Say which gold files are not there (before loading anything); True when some are."""
+    from assistant.present import cli as words
+
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        print(words.gold_missing(missing), file=sys.stderr)
+    return bool(missing)
+
+
 def cmd_eval(args, settings) -> int:
     from assistant.answer.evaluate import report, score
     from assistant.serve.assistant import Assistant
 
+    if _missing(args.files):
+        return 2
     assistant = Assistant.load(settings, progress=progress_bar())
     gold = _gold(args.files)
     if args.by_plan:
@@ -110,6 +122,8 @@ def cmd_fit(args, settings) -> int:
     from assistant.present.facts import say
     from assistant.serve.assistant import open_index
 
+    if _missing(args.files):
+        return 2
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
     if embedder is None or not index.has_vectors:
         print(words.FIT_NEEDS_EMBEDDER, file=sys.stderr)

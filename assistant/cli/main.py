@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from assistant.cli.corpus import open_corpus, report_skipped
@@ -201,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args, load_settings())
+    except BrokenPipeError:  # the reader stopped early (`ask … | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except EmbedderUnavailable as exc:  # a configuration the operator must fix
         print(embedder_problem(exc.problem, exc.spec, exc.detail), file=sys.stderr)
     except ParamsInvalid as exc:

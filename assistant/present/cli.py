@@ -17,6 +17,17 @@ NO_TASKS = "Không có nhiệm vụ phù hợp."
 EMBEDDING, EMBEDDING_NEW, PASSAGE_UNIT = "Mã hóa đoạn văn", "Mã hóa đoạn văn mới", "đoạn"
 RERUN_WITH_REPLACE = "Chạy lại với --replace để thay thế."
 FIT_NEEDS_EMBEDDER = "Cần bộ mã hóa (ASSISTANT_EMBEDDER) để khớp mô hình có độ tương đồng ngữ nghĩa."
+
+
+def gold_missing(files: list[str]) -> str:
+    """Gold question files that are not there: which, and where the shared ones live."""
+    return (
+        f"Không tìm thấy tệp câu hỏi mẫu: {', '.join(files)}. Bộ câu hỏi dùng chung "
+        "(dev.jsonl, round1.jsonl, round2.jsonl) nằm ở ../shared/eval/ cạnh thư mục dự án; "
+        "hoặc chỉ định tệp của bạn, ví dụ: python -m assistant eval cau-hoi.jsonl"
+    )
+
+
 LOADING = "Đang nạp kế hoạch (lần đầu có thể mất 10–60 giây)..."
 BATCH_ERRORS = {
     "not_utf8": "dòng không phải văn bản UTF-8",
