@@ -431,6 +431,26 @@ def test_console_answers_piped_questions(assistant, lexical_index_dir, tmp_path)
     assert "Báo cáo quý gửi trước" in out
 
 
+def test_the_console_s_first_start_shows_no_log_lines(tmp_path):
+    """Building the index at the first start, the console prints its Vietnamese line and the
+    answer: no library DEBUG or INFO lines."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "--console"],
+        capture_output=True,
+        text=True,
+        input=f"{RG_QUESTION}\n",
+        env=_env(
+            ASSISTANT_INDEX_DIR=str(tmp_path / "index"),
+            ASSISTANT_DATA_DIR=str(tmp_path / "data"),
+            ASSISTANT_EMBEDDER="none",
+        ),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Phòng Văn hóa – xã hội chủ trì" in done.stdout
+    assert not re.search(r"\b(?:DEBUG|INFO)\b", done.stderr), done.stderr
+
+
 # ---------------------------------------------------------------------------- deadlines
 JAN_20, JAN_24, MAY_15 = date(2026, 1, 20), date(2026, 1, 24), date(2026, 5, 15)
 

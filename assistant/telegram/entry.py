@@ -16,9 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Trợ lý kế hoạch CCHC trên Telegram.")
     parser.add_argument("--console", action="store_true", help="trò chuyện trong cửa sổ dòng lệnh")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "faiss", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configure_logging(console=args.console)
     settings = load_settings()
     if args.console:
         from assistant.serve.assistant import Assistant
@@ -44,6 +42,21 @@ def main(argv: list[str] | None = None) -> int:
 
     run(settings, port=int(os.environ.get("PORT", "8443")))
     return 0
+
+
+NOISY = ("httpx", "faiss", "bm25s")  # libraries whose info is not the operator's
+
+
+def _configure_logging(console: bool) -> None:
+    """The bot logs what it does for its operator (INFO); the console shows the official
+    only warnings. Libraries speak only of problems: a filter on the handler, because some
+    (bm25s) set their own logger to DEBUG when imported."""
+    logging.basicConfig(
+        level=logging.WARNING if console else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] not in NOISY)
 
 
 def chat() -> int:
