@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from assistant.answer.premise import Premise, canonical, holds, read_premise, without_claim
+from assistant.answer.premise import Premise, holds, read_premise, without_claim
+from assistant.answer.statements import canon_units
 from assistant.lang.normalize import fold
 from assistant.present.answers import answer_markdown
 from assistant.records import Deadline, Fact, Span, Task
@@ -42,8 +43,8 @@ def test_a_claim_is_read_only_where_the_question_asks_to_confirm_it(question, as
 def test_the_fact_confirms_or_corrects_the_claim():
     lead = Fact(kind="task_lead", plan="p", task=TASK)
     due = Fact(kind="task_deadline", plan="p", task=TASK)
-    assert holds(Premise((canonical("Trung tâm phục vụ hành chính công"),), ()), lead) is True
-    assert holds(Premise((canonical("Phòng VHXH"),), ()), lead) is False
+    assert holds(Premise(canon_units(["Trung tâm phục vụ hành chính công"]), ()), lead) is True
+    assert holds(Premise(canon_units(["Phòng VHXH"]), ()), lead) is False
     assert holds(Premise((), ((31, 8, None),)), due) is True
     assert holds(Premise((), ((30, 6, 2026),)), due) is False
     assert holds(Premise((), ((31, 8, 2025),)), due) is False

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.answer.acronyms import expansion, expansions
-from assistant.answer.document import asked, basis_statement, closing_statements, section_statement
+from assistant.answer.document import basis_statement, closing_statements, section_heading, section_statement
 from assistant.answer.features import QuestionView, add_relative, featurize
 from assistant.answer.question import Question
 from assistant.answer.rank import POOL, Hit, rank
@@ -107,10 +107,11 @@ def gather(corpus: Corpus, embedder, q: Question) -> tuple[list[Hit], list[Candi
     out: list[Candidate] = []
     by_passage = {h.passage: h for h in hits}
     for hit in hits[:FACT_PASSAGES]:
-        for st in passage_statements(corpus, q, hit.passage, words):
+        for st in passage_statements(corpus, q, hit.passage, words, view.document):
             if not st.empty:  # a statement without the field it states answers nothing
                 out.append(_candidate(corpus, view, st, hit))
-    for st in (*unit_task_statements(corpus, q, hits, words), *plan_closing_statements(corpus, q, hits)):
+    closing = plan_closing_statements(corpus, q, hits, view.document)
+    for st in (*unit_task_statements(corpus, q, hits, words), *closing):
         hit = by_passage.get(st.passage) or Hit(st.passage, 0.0, 0.0, POOL, 0.0, POOL)
         out.append(_candidate(corpus, view, st, hit))
     add_relative([c.features for c in out])
@@ -131,7 +132,10 @@ def _candidate(corpus: Corpus, view: QuestionView, st: Statement, hit: Hit) -> C
     return Candidate(st, featurize(view, st, hit, cov, basis, shown, missing))
 
 
-def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) -> list[Statement]:
+def passage_statements(
+    corpus: Corpus, q: Question, idx: int, words: list[str], wanted: set[str] = frozenset()
+) -> list[Statement]:
+    """`wanted`: the kinds of document statement the question asks for (`document.asked`)."""
     passage = corpus.index.passages[idx]
     rec = corpus.plans[passage.plan]
     block = rec.blocks[passage.block]
@@ -162,7 +166,6 @@ def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) 
             out.append(identity)
     # the document's own structure, stated only to a question about it (a heading restates
     # the words of every question about its tasks)
-    wanted = asked(q.folded)
     if "basis" in wanted:
         out.extend(st for st in (basis_statement(rec, block, idx),) if st is not None)
     if "section" in wanted:
@@ -170,10 +173,10 @@ def passage_statements(corpus: Corpus, q: Question, idx: int, words: list[str]) 
     return out
 
 
-def plan_closing_statements(corpus: Corpus, q: Question, hits: list[Hit]) -> list[Statement]:
-    """Whom each plan in scope is sent to and who signs it (the closing blocks are seldom
-    among the ranked passages: their words are names)."""
-    wanted = asked(q.folded) & {"signer", "recipients"}
+def plan_closing_statements(corpus: Corpus, q: Question, hits: list[Hit], asked: set[str]) -> list[Statement]:
+    """Whom each plan in scope is sent to and who signs it, when `asked` (the closing blocks
+    are seldom among the ranked passages: their words are names)."""
+    wanted = asked & {"signer", "recipients"}
     if not wanted:
         return []
     ranked = [corpus.index.passages[h.passage].plan for h in hits]
@@ -193,10 +196,8 @@ def unit_heading(rec: PlanRecords, at: int, unit: str) -> tuple:
     unit = canonical_unit(unit) or unit
     if not block.section or unit in {m.unit for m in find_units(block.text, loose=True)}:
         return ()
-    for prev in reversed(rec.blocks[:at]):
-        if prev.kind == "heading" and prev.text == block.section[-1]:
-            return (prev,) if canonical_unit(prev.text) == unit else ()
-    return ()
+    heading = section_heading(rec, at)
+    return (heading,) if heading is not None and canonical_unit(heading.text) == unit else ()
 
 
 def best_target(corpus: Corpus, q: Question, targets: list[Target], words: list[str]) -> Target:

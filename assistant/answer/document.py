@@ -101,14 +101,15 @@ def section_statement(rec: PlanRecords, at: int, passage: int) -> Statement | No
         return None
     path = tuple(block.section)
     fact = Fact(kind="section", plan=rec.plan.id, items=path)
-    heading = _heading_block(rec, at)
+    heading = section_heading(rec, at)
     blocks = (heading, block) if heading is not None else (block,)
     return Statement(
         "section", fact, plan=rec.plan.id, passage=passage, blocks=blocks, basis=" ".join((*path, block.text))
     )
 
 
-def _heading_block(rec: PlanRecords, at: int) -> Block | None:
+def section_heading(rec: PlanRecords, at: int) -> Block | None:
+    """The heading block of block `at`'s own section (the last one of its path)."""
     block = rec.blocks[at]
     for prev in reversed(rec.blocks[:at]):
         if prev.kind == "heading" and prev.text == block.section[-1]:

@@ -99,27 +99,15 @@ class Model:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         return self.ranker.probabilities(rows)
 
-    def confidence(self, rows: list[dict[str, float]], probs: np.ndarray) -> float:
-        """How likely the best candidate is to answer the question; 0 without candidates."""
-        return self._read(self.abstainer, rows, probs)
-
-    def answerability(self, rows: list[dict[str, float]], probs: np.ndarray) -> float:
-        """How likely the plans are to answer the question at all; 0 without candidates."""
-        return self._read(self.answerable, rows, probs)
-
     def verdict(self, rows: list[dict[str, float]], probs: np.ndarray) -> Verdict:
+        """Confident when the abstainer trusts the best candidate; else tentative when the
+        plans likely answer the question at all; else none ("not found")."""
         if not rows:
             return "none"
-        if self.confidence(rows, probs) >= self.threshold:
+        row = [decision_row(probs, rows[int(np.argmax(probs))])]
+        if self.abstainer.probabilities(row)[0] >= self.threshold:
             return "confident"
-        return "tentative" if self.answerability(rows, probs) >= self.floor else "none"
-
-    @staticmethod
-    def _read(model: Linear, rows: list[dict[str, float]], probs: np.ndarray) -> float:
-        if not rows:
-            return 0.0
-        top = rows[int(np.argmax(probs))]
-        return float(model.probabilities([decision_row(probs, top)])[0])
+        return "tentative" if self.answerable.probabilities(row)[0] >= self.floor else "none"
 
     def to_json(self) -> dict:
         return {

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.lang.units import canonical_unit
+from assistant.answer.statements import canon_units
 from assistant.records import Fact
 
 # "... phải không?", "... đúng không ạ?", "có đúng là ...", "có phải là ... không"
@@ -54,22 +54,18 @@ def holds(premise: Premise, fact: Fact) -> bool | None:
     return bool(set(premise.units) & owners)
 
 
-def canonical(name: str) -> str:
-    return canonical_unit(name) or name
-
-
 def _owners(fact: Fact) -> set[str] | None:
-    """The units the fact names in the role it states."""
+    """The units the fact names in the role it states (canonical)."""
     if fact.task is not None and fact.kind in {"task_lead", "task_deadline"}:
-        return {canonical(u) for u in fact.task.lead}
+        return set(canon_units(fact.task.lead))
     if fact.task is not None and fact.kind == "task_cooperating":
-        return {canonical(u) for u in fact.task.cooperating}
+        return set(canon_units(fact.task.cooperating))
     if fact.duty is not None and fact.kind == "duty":
-        return {canonical(fact.duty.unit)}
+        return set(canon_units([fact.duty.unit]))
     if fact.duty is not None and fact.kind == "duty_cooperating":
-        return {canonical(u) for u in (fact.duty.unit, *fact.duty.partners)}
+        return set(canon_units((fact.duty.unit, *fact.duty.partners)))
     if fact.kind == "unit_tasks" and fact.unit:
-        return {canonical(fact.unit)}
+        return set(canon_units([fact.unit]))
     return None
 
 

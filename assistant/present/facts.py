@@ -65,6 +65,12 @@ def task_deadline(task: Task) -> str:
 def _whole_task(task: Task, first: str, then: tuple[str, ...]) -> str:
     """A task row in one line: the field asked about first, then every other field the row
     gives (lead, cooperating units, deadline, product, funding), then the task itself."""
+    parts = [first, *_row_fields(task, (*then, "product", "budget"))]
+    return "; ".join(parts) + f". (Nhiệm vụ: {short(task.content, 120)})"
+
+
+def _row_fields(task: Task, keys: tuple[str, ...]) -> list[str]:
+    """The fields `keys` of a task row that the row gives, labelled, in that order."""
     fields = {
         "lead": f"chủ trì: {units_text(task.lead)}" if task.lead else "",
         "cooperating": f"phối hợp: {units_text(task.cooperating)}" if task.cooperating else "",
@@ -72,8 +78,7 @@ def _whole_task(task: Task, first: str, then: tuple[str, ...]) -> str:
         "product": f"sản phẩm: {short(task.product, 120)}" if task.product else "",
         "budget": f"kinh phí: {short(task.budget, 80)}" if task.budget else "",
     }
-    parts = [first] + [fields[k] for k in (*then, "product", "budget") if fields[k]]
-    return "; ".join(parts) + f". (Nhiệm vụ: {short(task.content, 120)})"
+    return [fields[k] for k in keys if fields[k]]
 
 
 # How much of a duty or of a unit's list of duties the first line states: what one phone
@@ -128,12 +133,7 @@ def target_line(target: Target, row: Task | None = None) -> str:
     line = f"Chỉ tiêu: {b(target.value)} — {short(strip_marker(target.indicator), 220)}"
     if row is None:
         return line
-    fields = [
-        f"chủ trì: {units_text(row.lead)}" if row.lead else "",
-        f"phối hợp: {units_text(row.cooperating)}" if row.cooperating else "",
-        f"thời hạn: {deadline_text(row.deadline)}" if row.deadline else "",
-    ]
-    return "; ".join([line.rstrip("."), *(f for f in fields if f)]) + "."
+    return "; ".join([line.rstrip("."), *_row_fields(row, ("lead", "cooperating", "deadline"))]) + "."
 
 
 def sentence_fact(sentence: str, intent: str) -> str:
