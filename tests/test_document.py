@@ -66,3 +66,17 @@ def test_questions_about_the_document_are_told_apart(question, kinds):
 def test_the_document_answers_on_the_real_plans(assistant, question, expected):
     answer = assistant.ask(question)
     assert answer.found and expected in answer_markdown(answer).replace("**", "")[:500]
+
+
+def test_the_signer_is_the_name_after_the_title_not_a_heading_in_capitals(tmp_path):
+    """A Word plan whose appendix title ("PHỤ LỤC") follows the signature in the same closing
+    section: the signer is the person's name."""
+    from genreplan import make_genre_docx
+
+    from assistant.parse.plan import parse_plan
+    from assistant.read.load import load_corpus
+
+    make_genre_docx(tmp_path / "plan.docx")
+    [doc], _ = load_corpus(tmp_path)
+    signer = next(st for st in closing_statements(parse_plan(doc), 0) if st.kind == "signer")
+    assert signer.fact.unit == "Nguyễn Văn Thành" and "CHỦ TỊCH" in signer.fact.excerpt

@@ -14,7 +14,8 @@ from assistant.records import Block, Fact, PlanRecords
 _BASIS = re.compile(r"^căn cứ\b", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^nơi nhận\b", re.IGNORECASE)
 _SIGNING_TITLE = re.compile(r"\b(?:tm\.?|kt\.?|q\.?)?\s*(?:pho )?chu tich\b")
-# A person's name: two to five capitalised words, no digits or punctuation.
+# A person's name: two to five capitalised words, no digits or punctuation (and not all in
+# capitals: "PHỤ LỤC" after the signature is a title).
 _NAME = re.compile(r"^(?:[A-ZĐ\u00c0-\u1ef9][\w]*\s+){1,4}[A-ZĐ\u00c0-\u1ef9][\w]*$")
 # The questions each one answers, as the genre asks them (folded).
 ASKS = {
@@ -64,9 +65,9 @@ def closing_statements(rec: PlanRecords, passage: int) -> list[Statement]:
     rest = [b for b in closing if b.kind != "item"]
     titles = [i for i, b in enumerate(rest) if _SIGNING_TITLE.search(fold(b.text))]
     if titles:
-        after = [b for b in rest[titles[0] :] if _NAME.match(b.text.strip())]
+        after = [b for b in rest[titles[0] :] if _NAME.match(b.text.strip()) and not b.text.isupper()]
         if after:
-            title, name = rest[titles[0]], after[-1]
+            title, name = rest[titles[0]], after[0]
             fact = Fact(
                 kind="signer", plan=rec.plan.id, unit=name.text.strip(), excerpt=_title_words(title, rest)
             )
