@@ -1,6 +1,6 @@
 """A new commune's plan, not one of the five: xã Tân Hòa Đông (tỉnh Đồng Tháp), 2027, built
 as a real Word file (tests/genreplan.py) with its appendix columns in an order none of the
-corpus plans uses and a funding column. It is read into the right records, and twenty
+corpus plans uses and a funding column. It is read into the right records, and twenty-two
 questions of our own about it, typed as officials type them, are answered from its text."""
 
 from __future__ import annotations
@@ -226,6 +226,15 @@ QUESTIONS: list[tuple[str, list[list[str]]]] = [
         "Phòng VHXH xã Tân Hòa Đông kiểm tra công tác CCHC tại các cơ quan, đơn vị vào thời gian nào?",
         [["quý III/2027"]],
     ),
+    (
+        "xa Tan Hoa Dong: tiep nhan, xu ly phan anh kien nghi ve quy dinh hanh chinh co han chot khong "
+        "hay lam thuong xuyen?",
+        [["thường xuyên"]],
+    ),
+    (
+        "Ở xã Tân Hòa Đông, ai tổ chức phổ biến, giáo dục pháp luật cho cán bộ, công chức và Nhân dân?",
+        [["Văn hóa - Xã hội"]],
+    ),
 ]
 
 
@@ -236,8 +245,8 @@ QUESTION_IDS = [
 ]
 
 
-def test_twenty_questions_of_our_own():
-    assert len(QUESTIONS) == len({q for q, _ in QUESTIONS}) == 20
+def test_twenty_two_questions_of_our_own():
+    assert len(QUESTIONS) == len({q for q, _ in QUESTIONS}) == 22
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,8 @@ def has_kind(text: str, wants: str | None) -> bool:
         return bool(PERCENT.search(text))
     if wants == "number":
         return bool(re.search(r"\d", text))
+    if wants == "frequency":
+        return bool(FREQUENCY.search(text)) or has_kind(text, "date")
     if wants == "date":
         return bool(DATE.search(text)) or bool(re.search(r"\d{1,2}/\d{1,2}", text))
     return True

@@ -33,7 +33,8 @@ _INTENT_RULES: tuple[tuple[str, str], ...] = (
         "lead_unit",
         r"\b(?:chu tri|dau moi|don vi nao|phong nao|co quan nao|(?<!van )ban nao|ai (?:lam|lo|phu trach|"
         r"dam nhiem|dam nhan|chiu trach nhiem|thuc hien|tham muu|trien khai|ban hanh|xay dung)|^ai\b|do ai|"
-        r"giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$)\b",
+        r"giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$|ben nao)\b"
+        r"|(?:^|[,:;]\s*)ai\b",
     ),
     (
         "report_deadline",
@@ -57,6 +58,12 @@ _WANTS = (
         "money",
         r"\b(?:bao nhieu tien|trieu dong|ty dong|nghin dong|kinh phi (?:la )?bao nhieu|duoc cap bao nhieu|"
         r"tong kinh phi)\b",
+    ),
+    # How often (or whether ongoing): answered by a frequency ("hằng quý", "thường xuyên") or a date.
+    (
+        "frequency",
+        r"\b(?:bao lau (?:mot|1) lan|tan suat|may lan|dinh ky (?:the nao|bao lau|khi nao|luc nao)"
+        r"|(?:hay|hoac) (?:la |lam |ra soat )?(?:thuong xuyen|lien tuc))\b",
     ),
     ("date", r"\b(?:ngay nao|ngay may|truoc ngay|han chot|ngay bao nhieu)\b"),
     ("percent", r"\b(?:bao nhieu %|bao nhieu phan tram|phan tram)\b|%"),
