@@ -33,17 +33,5 @@ def test_a_deadline_question_still_wants_a_day():
     assert not has_kind("Thời hạn: thường xuyên", wants)
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Ở Vĩnh Thịnh, ai xem xét các đơn vị tự chủ tài chính có làm đúng không?",
-        "Kỳ Lạc: bên nào nhắc nhở các cơ quan làm đúng phương án sắp xếp trụ sở?",
-        "rach gia: ai theo doi chi tieu nuoc sach",
-    ],
-)
-def test_who_as_the_subject_asks_for_the_lead_unit(question):
-    assert detect_intent(fold(question)) == "lead_unit"
-
-
 def test_who_cooperates_is_not_read_as_who_leads():
     assert detect_intent(fold("Ở xã Thạnh An, ai phối hợp thẩm định kinh phí?")) == "cooperating_units"

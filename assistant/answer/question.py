@@ -33,8 +33,7 @@ _INTENT_RULES: tuple[tuple[str, str], ...] = (
         "lead_unit",
         r"\b(?:chu tri|dau moi|don vi nao|phong nao|co quan nao|(?<!van )ban nao|ai (?:lam|lo|phu trach|"
         r"dam nhiem|dam nhan|chiu trach nhiem|thuc hien|tham muu|trien khai|ban hanh|xay dung)|^ai\b|do ai|"
-        r"giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$|ben nao)\b"
-        r"|(?:^|[,:;]\s*)ai\b",
+        r"giao (?:cho )?(?:ai|phong nao|don vi nao)|ai chu tri|thuong truc|thuoc ve ai|ai\s*\??$)\b",
     ),
     (
         "report_deadline",
