@@ -59,3 +59,24 @@ def test_an_installed_package_keeps_its_data_in_the_user_s_folder(tmp_path, monk
     assert home_dir({"XDG_DATA_HOME": str(tmp_path / "xdg")}, site) == tmp_path / "xdg" / APP_NAME
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     assert home_dir({}, site) == tmp_path / "user" / ".local" / "share" / APP_NAME
+
+
+@pytest.mark.parametrize("command", [["ask", "Ai chủ trì cải cách thể chế?"], ["plans"], ["deadlines"]])
+def test_a_new_home_says_where_plans_go(home, monkeypatch, capsys, command):
+    from assistant.cli.main import main
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    assert main(command, prog="cchc") == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert str(home / "corpus") in err and "cchc add TỆP" in err and "ASSISTANT_HOME" in err
+
+
+def test_with_no_plan_loaded_a_question_is_told_so(home, monkeypatch):
+    """The bot and the console chat answer from the same core: no plan, no search."""
+    from assistant.present.answers import NO_PLANS, answer_text
+    from assistant.serve.assistant import Assistant
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "none")
+    answer = Assistant.load(load_settings()).ask("Ai chủ trì cải cách thể chế?")
+    assert not answer.found and answer_text(answer).splitlines()[0] == NO_PLANS
