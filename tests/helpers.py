@@ -16,6 +16,14 @@ ROUND1 = SHARED / "eval" / "round1.jsonl"
 ROUND2 = SHARED / "eval" / "round2.jsonl"
 
 
+def readme_asks(command: str = "python -m assistant") -> list[tuple[str, str]]:
+    """Each `$ <command> ask "…"` the README shows, with the line after it (the answer's
+    first line)."""
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    prefix = f'$ {command} ask "'
+    return [(line[len(prefix) : -1], lines[i + 1]) for i, line in enumerate(lines) if line.startswith(prefix)]
+
+
 def plain(text: str) -> str:
     """Source text as quotes show it: markup remnants removed, white space collapsed."""
     return collapse(clean_markup(text))

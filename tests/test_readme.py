@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, readme_asks
 
 from assistant.cli.main import build_parser
 from assistant.present.answers import answer_text
@@ -20,18 +20,12 @@ def test_every_cli_subcommand_is_in_the_readme():
     assert len(sub.choices) >= 10 and missing == []
 
 
-def readme_asks() -> list[tuple[str, str]]:
-    """Each `$ python -m assistant ask "…"` the README shows, with the line after it."""
-    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
-    prefix = '$ python -m assistant ask "'
-    return [(line[len(prefix) : -1], lines[i + 1]) for i, line in enumerate(lines) if line.startswith(prefix)]
-
-
 def test_the_readme_shows_asks():
     assert len(readme_asks()) >= 4
+    assert len(readme_asks("cchc")) == 1  # the installed command (tests/test_install.py runs it)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question, shown", readme_asks())
+@pytest.mark.parametrize("question, shown", readme_asks() + readme_asks("cchc"))
 def test_each_answer_the_readme_shows_is_the_assistant_s(assistant, question, shown):
     assert answer_text(assistant.ask(question)).splitlines()[0] == shown

@@ -16,7 +16,7 @@ from assistant.answer.question import MAX_CHARS, InvalidQuestion, Question
 from assistant.answer.rank import Hit
 from assistant.answer.scope import missing_plan
 from assistant.index.store import Segments
-from assistant.records import Answer, Fact
+from assistant.records import Answer, Fact, MissingPlan
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,8 @@ class Answerer:
                 status="ambiguous",
                 choices=tuple(self.catalog.plans[p] for p in q.ambiguous),
             )
+        if not self.catalog.plans:  # nothing loaded yet: no plan covers any question
+            return no_plan(self.catalog, q.text, q.intent, MissingPlan())
         missing = missing_plan(q, self.catalog.places, self.catalog.periods)
         if missing:
             return no_plan(self.catalog, q.text, q.intent, missing)

@@ -9,7 +9,12 @@ from pathlib import Path
 
 from assistant.cli.progress import progress_bar
 
-SHARED_GOLD = ("../shared/eval/dev.jsonl", "../shared/eval/round1.jsonl", "../shared/eval/round2.jsonl")
+SHARED_GOLD = ("dev.jsonl", "round1.jsonl", "round2.jsonl")
+
+
+def shared_gold(settings) -> list[str]:
+    """The shared gold question files: in shared/eval/ beside the home folder (the checkout)."""
+    return [str(settings.home.parent / "shared" / "eval" / name) for name in SHARED_GOLD]
 
 
 def _gold(files: list[str]) -> list[dict]:
@@ -122,18 +127,19 @@ def cmd_fit(args, settings) -> int:
     from assistant.present.facts import say
     from assistant.serve.assistant import open_index
 
-    if _missing(args.files):
+    files = args.files or shared_gold(settings)
+    if _missing(files):
         return 2
     index, _, embedder, _ = open_index(settings, progress=progress_bar())
     if embedder is None or not index.has_vectors:
         print(words.FIT_NEEDS_EMBEDDER, file=sys.stderr)
         return 1
-    gold = _gold(args.files)
+    gold = _gold(files)
     models = {
         "dense": fit(samples(Answerer(index, {}, say, embedder), gold), FEATURES),
         "lexical": fit(samples(Answerer(index, {}, say, None), gold), LEXICAL_FEATURES),
     }
-    meta = {"embedder": embedder.name, "gold": [Path(f).name for f in args.files], "questions": len(gold)}
+    meta = {"embedder": embedder.name, "gold": [Path(f).name for f in files], "questions": len(gold)}
     out = Path(args.out) if args.out else PARAMS_FILE
     out.write_text(dump_models(models, meta), "utf-8")
     print(words.fit_written(out, len(gold), models["dense"].threshold, models["lexical"].threshold))
@@ -174,7 +180,9 @@ def add_eval_parsers(sub) -> None:
     p.add_argument("--predictions", help="ghi câu trả lời ra tệp JSONL")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("fit", help="khớp tham số chấm điểm câu trả lời từ bộ câu hỏi mẫu")
-    p.add_argument("files", nargs="*", metavar="FILE", default=list(SHARED_GOLD))
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="mặc định: bộ câu hỏi dùng chung ../shared/eval/ cạnh dự án"
+    )
     p.add_argument("--out", help="tệp tham số (mặc định: tệp đi kèm mã nguồn)")
     p.set_defaults(func=cmd_fit)
     p = sub.add_parser("reference", help="tính thống kê tham chiếu (từ vựng, tần suất) từ thư mục kế hoạch")

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from assistant.cli.corpus import open_corpus, report_skipped
+from assistant.cli.corpus import NoPlans, open_corpus, report_skipped
 from assistant.cli.deadlines import add_deadlines_parser
 from assistant.cli.evaluate import add_eval_parsers
 from assistant.cli.plans import add_plans_parser
@@ -97,6 +97,8 @@ def cmd_index(args, settings) -> int:
     assistant = _assistant(settings, rebuild=args.rebuild)
     print(words.index_state(assistant.index.manifest, assistant.rebuilt, settings.index_dir))
     report_skipped(assistant.index.errors)
+    if not assistant.index.catalog:
+        print(words.no_plans(settings.corpus_dir, args.prog), file=sys.stderr)
     return 0
 
 
@@ -104,6 +106,8 @@ def cmd_ask(args, settings) -> int:
     from assistant.present.answers import answer_json, answer_text
 
     assistant = _assistant(settings)
+    if not assistant.index.catalog:
+        raise NoPlans
     if args.jsonl:
         from assistant.cli.batch import answer_line, dump
         from assistant.converse.dialogue import MemoryTurns, converse
@@ -151,13 +155,15 @@ def cmd_feedback(args, settings) -> int:
 def cmd_chat(args, settings) -> int:
     from assistant.telegram.entry import chat
 
-    return chat()
+    return chat(args.prog)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m assistant", description="Trợ lý tra cứu kế hoạch cải cách hành chính."
-    )
+PROG = "python -m assistant"
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Trợ lý tra cứu kế hoạch cải cách hành chính.")
+    parser.set_defaults(prog=prog)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("plans", help="danh sách kế hoạch")
     p.add_argument("--json", action="store_true")
@@ -194,14 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     from assistant.answer.model import ParamsInvalid
     from assistant.index.embed import EmbedderUnavailable
     from assistant.present.errors import embedder_problem
 
-    args = build_parser().parse_args(argv)
+    args = build_parser(prog).parse_args(argv)
+    settings = load_settings()
     try:
-        return args.func(args, load_settings())
+        return args.func(args, settings)
+    except NoPlans:  # a new home folder: where the plans go
+        print(words.no_plans(settings.corpus_dir, prog), file=sys.stderr)
+        return 1
     except BrokenPipeError:  # the reader stopped early (`ask … | head`): nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -210,3 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     except ParamsInvalid as exc:
         print(f"Tham số trả lời không dùng được: {exc}", file=sys.stderr)
     return 2
+
+
+def cchc() -> int:
+    """The installed command `cchc`: the same commands as `python -m assistant`."""
+    return main(prog="cchc")

@@ -55,6 +55,9 @@ def answer_markdown(answer: Answer) -> str:
     return stated
 
 
+# No plan loaded at all (a new installation): the front ends say where plans go.
+NO_PLANS = "Chưa có kế hoạch nào trong hệ thống, nên chưa thể trả lời. Hãy thêm kế hoạch trước."
+
 # Before a tentative answer: the plans may not say this; the quote and the next passages follow.
 TENTATIVE = "Có thể là (chưa chắc chắn, hãy đối chiếu trích dẫn):"
 NEXT_PASSAGES = "Các đoạn liên quan khác:"
@@ -90,6 +93,8 @@ def _choose(answer: Answer) -> str:
 
 def _no_plan(answer: Answer) -> str:
     missing = answer.missing
+    if not answer.available:
+        return NO_PLANS
     if missing.place:
         what = f"của {missing.place}"
     else:

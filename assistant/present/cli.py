@@ -28,6 +28,16 @@ def gold_missing(files: list[str]) -> str:
     )
 
 
+def no_plans(corpus_dir, prog: str) -> str:
+    """No plan loaded (a new home folder): where plan files go, and the command that adds one."""
+    return (
+        f"Chưa có kế hoạch nào trong thư mục {corpus_dir}. Hãy chép các tệp kế hoạch "
+        "(.docx, .pdf, .txt, .md) vào thư mục đó, hoặc thêm từng tệp bằng lệnh: "
+        f"{prog} add TỆP. Muốn dùng thư mục dữ liệu khác (chứa corpus/, index/, data/), "
+        "hãy đặt biến môi trường ASSISTANT_HOME."
+    )
+
+
 LOADING = "Đang nạp kế hoạch (lần đầu có thể mất 10–60 giây)..."
 BATCH_ERRORS = {
     "not_utf8": "dòng không phải văn bản UTF-8",

@@ -146,5 +146,8 @@ def _sources(docs) -> dict[str, str]:
 def _read_corpus(settings: Settings):
     docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
     for err in errors:
-        log.warning("cannot read %s: %s %s", err.name, err.problem, err.params)
+        if err.problem == "no_folder":  # a new home folder: the front ends say where plans go
+            log.info("no plans folder at %s", err.name)
+        else:
+            log.warning("cannot read %s: %s %s", err.name, err.problem, err.params)
     return docs, errors

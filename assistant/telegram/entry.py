@@ -7,12 +7,13 @@ import logging
 import os
 import sys
 
-from assistant.present.cli import LOADING
+from assistant.present.cli import LOADING, no_plans
 from assistant.settings import load_settings
 from assistant.telegram import replies
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m assistant") -> int:
+    """`prog`: the command line that adds a plan (`<prog> add FILE`), named when none is loaded."""
     parser = argparse.ArgumentParser(description="Trợ lý kế hoạch CCHC trên Telegram.")
     parser.add_argument("--console", action="store_true", help="trò chuyện trong cửa sổ dòng lệnh")
     args = parser.parse_args(argv)
@@ -26,8 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         for stream in (sys.stdin, sys.stdout):
             stream.reconfigure(encoding="utf-8", errors="replace")
         print(LOADING, file=sys.stderr)
+        assistant = Assistant.load(settings)
+        if not assistant.index.catalog:
+            print(no_plans(settings.corpus_dir, prog), file=sys.stderr)
         run_console(
-            Assistant.load(settings),
+            assistant,
             sys.stdin,
             sys.stdout,
             default_today,
@@ -59,9 +63,9 @@ def _configure_logging(console: bool) -> None:
         handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] not in NOISY)
 
 
-def chat() -> int:
+def chat(prog: str = "python -m assistant") -> int:
     """The Telegram bot when a token is configured, otherwise the console chat."""
     if load_settings().telegram_token:
-        return main([])
+        return main([], prog)
     print(replies.CONSOLE_WITHOUT_TOKEN, file=sys.stderr)
-    return main(["--console"])
+    return main(["--console"], prog)
