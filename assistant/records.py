@@ -80,6 +80,7 @@ class Task(Record):
     section: tuple[str, ...]
     label: str = ""  # row number or activity number ("3.4")
     content: str
+    task: str = ""  # an activity's task (the column "Nhiệm vụ") as written, without its number
     product: str = ""
     lead: tuple[str, ...] = ()
     cooperating: tuple[str, ...] = ()

@@ -33,6 +33,13 @@ def quote_in_source(quote: str, source: str) -> bool:
     return collapse(quote) in plain(source)
 
 
+def words_in_order(value: str, quote: str) -> bool:
+    """Every word of `value` in `quote`, in that order: how a cell of a flattened table lies
+    in its row's quote (a page break may cut a cell, a line after it hold several cells' rests)."""
+    words = iter(re.findall(r"\w+", quote))
+    return all(any(w == q for q in words) for w in re.findall(r"\w+", value))
+
+
 def balanced_html(text: str) -> bool:
     from html.parser import HTMLParser
 

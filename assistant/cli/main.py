@@ -30,6 +30,7 @@ def task_json(task) -> dict:
     return {
         "plan": task.plan,
         "content": task.content,
+        "task": task.task,
         "product": task.product,
         "lead": list(task.lead),
         "cooperating": list(task.cooperating),

@@ -274,15 +274,21 @@ def split_units(cell: str) -> tuple[str, ...]:
     return tuple(p.strip(" -,.") for p in parts if p and p.strip(" -,."))
 
 
+_ROW_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s*")  # a task's number: "2.4 ", "2.2.", "2.10. "
+
+
 def task_from_row(plan_id: str, year: int | None, block: Block) -> Task:
     cells = block.cells or {}
     deadline = parse_deadline(cells.get("deadline", ""), year)
+    content = clean_markup(cells.get("content", ""))
+    task = _ROW_NUMBER.sub("", clean_markup(cells.get("task", "")), count=1)
     return Task(
         id=stable_id(plan_id, "task", block.span.start),
         plan=plan_id,
         section=block.section,
         label=cells.get("label", ""),
-        content=clean_markup(cells.get("content", "")),
+        content=content,
+        task=task if task != content else "",
         product=cells.get("product", ""),
         lead=split_units(cells.get("lead", "")),
         cooperating=split_units(cells.get("cooperating", "")),

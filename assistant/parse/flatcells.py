@@ -117,8 +117,7 @@ def read_cells(tail: list[Line], own: bool = False) -> Cells:
     extra = tuple(rest) if any(x.brk for x in rest) else ()
     cut = _goes_on(extra) if own else 0
     content, product, lead, coop = _split_region(tail[:region_end], own, cut > 0)
-    moved = cut or _dangling(content, extra)
-    content, extra = content + extra[:moved], extra[moved:]
+    content, extra = content + extra[:cut], extra[cut:]
     return Cells(
         content,
         product,
@@ -153,18 +152,6 @@ def _unit_marks(lines: list[Line]) -> tuple[set[int], set[int]]:
     return starts, inside
 
 
-def _dangling(content: tuple[Line, ...], extra: tuple[Line, ...]) -> int:
-    """How many lines after a page break continue the activity text cut off by it."""
-    if not content or not extra:
-        return 0
-    last = content[-1].text
-    joined = " ".join([last] + [x.text for x in extra[:2]])
-    crosses = any(u.start < len(last) < u.end for u in find_units(joined))
-    if not crosses and not _ends_with_connector(last, frozenset(("và", "hoặc", "theo"))):
-        return 0
-    return next((n for n, x in enumerate(extra) if x.text[0].isupper()), len(extra))
-
-
 def _goes_on(extra: tuple[Line, ...]) -> int:
     """How many lines after a page break go on with a sentence it cut (lower case)."""
     if not extra or not extra[0].brk or not extra[0].text[0].islower():
@@ -172,7 +159,7 @@ def _goes_on(extra: tuple[Line, ...]) -> int:
     return next((n for n, x in enumerate(extra) if x.text[0].isupper()), len(extra))
 
 
-def _ends_with_connector(text: str, extra: frozenset = frozenset()) -> bool:
+def ends_with_connector(text: str, extra: frozenset = frozenset()) -> bool:
     words = re.findall(r"\w+", text.lower())
     return bool(words) and (words[-1] in _CONNECTORS | extra or words[-2:] == ["ý", "kiến"])
 
@@ -189,7 +176,7 @@ def _opening(prev: Line, cur: Line, inside: bool, unit: bool) -> str:
     first = re.sub(r"[^\w]", "", t.split()[0])  # an acronym (TTHC) or a proper noun
     if not unit and not (len(first) >= 2 and first.isupper()) and not _PROPER.match(_fold(t)):
         return "hard"
-    return "soft" if unit and not _ends_with_connector(prev.text) else ""
+    return "soft" if unit and not ends_with_connector(prev.text) else ""
 
 
 def _split_region(region: list[Line], own: bool = False, cut: bool = False):
@@ -206,7 +193,7 @@ def _split_region(region: list[Line], own: bool = False, cut: bool = False):
         if i in starts
         and region[i].text[0].isupper()
         and (region[i - 1].text[-1] != "," or (cut and i - 1 not in listed))
-        and not _ends_with_connector(region[i - 1].text)
+        and not ends_with_connector(region[i - 1].text)
     ]
     lead_i = cands[-2] if len(cands) >= 2 else (cands[0] if cands else None)
     coop_i = cands[-1] if len(cands) >= 2 else None
@@ -224,6 +211,23 @@ def _split_region(region: list[Line], own: bool = False, cut: bool = False):
     lead = region[lead_i:lead_end] if lead_i is not None else []
     coop = region[coop_i:] if coop_i is not None else []
     return tuple(region[:p]), tuple(region[p:body_end]), tuple(lead), tuple(coop)
+
+
+def may_go_on(c: Cells) -> tuple[bool, ...]:
+    """For content, product, lead, cooperating, deadline and budget: may the cell go on
+    after a page break? A deadline or budget cell that reads as finished cannot."""
+
+    def finished(lines, done: re.Pattern) -> bool:
+        return bool(lines) and bool(done.fullmatch(_fold(join_lines(lines)).strip()))
+
+    return (
+        True,
+        True,
+        True,
+        True,
+        not finished(c.deadline, _DEADLINE_DONE),
+        not finished(c.budget, _BUDGET_DONE),
+    )
 
 
 def cell_lines(c: Cells) -> list[Line]:

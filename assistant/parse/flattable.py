@@ -12,9 +12,11 @@ classified in flatlines.py, the cells of one row in flatcells.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
-from assistant.parse.flatcells import Cells, Line, cell_lines, join_lines, read_cells
+from assistant.parse.flatbreak import resume, word_pairs
+from assistant.parse.flatcells import Cells, Line, cell_lines, join_lines, may_go_on, read_cells
 from assistant.parse.flatlines import Item, classify, drop_headers, header_len, raw_lines, split_inline
 
 
@@ -35,6 +37,7 @@ class FlatRow:
     line_start: int  # 1-based line numbers of start and end
     line_end: int
     complete: bool  # False when lead or deadline could not be read
+    objective_span: tuple[int, int] = (0, 0)  # offsets of the objective cell (0, 0 if none)
 
 
 @dataclass
@@ -78,7 +81,7 @@ def parse_flattened_table(text: str, start: int = 0, end: int | None = None) -> 
         return []
     start = max(0, min(int(start or 0), len(text)))
     end = len(text) if end is None else max(start, min(int(end), len(text)))
-    walker = _Walker()
+    walker = _Walker(word_pairs(text))
     for line in drop_headers(raw_lines(text, start, end)):
         for piece in split_inline(line):
             walker.feed(classify(piece))
@@ -92,7 +95,8 @@ def parse_flattened_table(text: str, start: int = 0, end: int | None = None) -> 
 class _Walker:
     """Feeds classified lines through a small state machine, one draft per row."""
 
-    def __init__(self) -> None:
+    def __init__(self, pairs: Counter) -> None:
+        self.pairs = pairs  # the plan's word pairs: how the cells cut by a page break go on
         self.group = ""
         self.objective: _Part | None = None
         self.tasks: list[_Part] = []
@@ -113,7 +117,7 @@ class _Walker:
         done, self.current = self.current, None
         if done is not None:
             done.next_is_act = next_kind == "act"
-            done.cells = read_cells(done.lines)
+            done.cells = self._resume(read_cells(done.lines), [done.objective, done.task])
             self.drafts.append(done)
         return done
 
@@ -128,6 +132,7 @@ class _Walker:
         cells = read_cells(tail, own=True)
         if not (cells.deadline or cells.budget):
             return
+        cells = self._resume(cells, [self.objective] if is_task else [])
         part.lines = [head, *(x for x in cells.content if x.start >= head.end)]  # its text only
         if is_task:
             self.tasks.pop()  # no activity of a later row belongs to it
@@ -142,6 +147,33 @@ class _Walker:
                 tail,
                 cells=cells,
             )
+        )
+
+    def _resume(self, cells: Cells, parts: list[_Part | None]) -> Cells:
+        """The row's cells with what a page break cut off them given back (see flatbreak);
+        the objective and task cells in `parts` go on in place."""
+        if not cells.extra:
+            return cells
+        parts = [p for p in parts if p is not None and p.lines]
+        own = (cells.content, cells.product, cells.lead, cells.coop, cells.deadline, cells.budget)
+        pieces, rest = resume(
+            [p.lines for p in parts] + list(own),
+            [True] * len(parts) + list(may_go_on(cells)),
+            cells.extra,
+            self.pairs,
+        )
+        for part, more in zip(parts, pieces):
+            part.lines.extend(more)
+        content, product, lead, coop, deadline, budget = (c + p for c, p in zip(own, pieces[len(parts) :]))
+        return replace(
+            cells,
+            content=content,
+            product=product,
+            lead=lead,
+            coop=coop,
+            deadline=deadline,
+            budget=budget,
+            extra=rest,
         )
 
     def _new_row_objective(self) -> None:
@@ -221,4 +253,10 @@ def _to_row(d: _Draft) -> FlatRow:
         line_start=first.lineno,
         line_end=max(last.lineno, first.lineno),
         complete=bool(lead and deadline),
+        objective_span=_span(d.objective.lines) if d.objective else (0, 0),
     )
+
+
+def _span(lines: list[Line]) -> tuple[int, int]:
+    """Where a cell's text lies, a page header cutting it included."""
+    return (lines[0].start, max(x.end for x in lines)) if lines else (0, 0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from assistant.parse.extract import (
     BUDGET_LABEL,
     extract_duties,
@@ -56,17 +54,7 @@ def tsv_row_blocks(doc: str, text: str) -> list[Block]:
     return blocks
 
 
-def locate(text: str, snippet: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
-    """The span of `snippet` in `text[start:end]`, white space between its words flexible."""
-    words = snippet.split()
-    if not words:
-        return None
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
-    m = pattern.search(text, start, len(text) if end is None else end)
-    return (m.start(), m.end()) if m else None
-
-
-def objective_blocks(doc: str, text: str, rows, start: int, end: int) -> list[Block]:
+def objective_blocks(doc: str, text: str, rows) -> list[Block]:
     """One block per distinct objective cell (1.x) of a flattened table: the plan's targets."""
     blocks, seen = [], set()
     for row in rows:
@@ -74,10 +62,9 @@ def objective_blocks(doc: str, text: str, rows, start: int, end: int) -> list[Bl
         if not objective or objective in seen:
             continue
         seen.add(objective)
-        found = locate(text, objective, start, end)
-        if not found:
+        a, b = row.objective_span
+        if b <= a:
             continue
-        a, b = found
         span = Span(doc=doc, start=a, end=b, line_start=_line_of(text, a), line_end=_line_of(text, b))
         section = tuple(s for s in (APPENDIX, row.group) if s)
         blocks.append(Block(kind="item", text=clean_markup(objective), section=section, span=span))
@@ -87,7 +74,7 @@ def objective_blocks(doc: str, text: str, rows, start: int, end: int) -> list[Bl
 def flat_row_blocks(doc: str, text: str, start: int, end: int) -> tuple[list[Block], list[Doubt]]:
     blocks, warnings = [], []
     rows = parse_flattened_table(text, start, end)
-    blocks += objective_blocks(doc, text, rows, start, end)
+    blocks += objective_blocks(doc, text, rows)
     for row in rows:
         cells = {
             "label": row.label,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from assistant.present.words import day_label, lines_label
+from assistant.present.words import day_label, lines_label, task_title
 
 if TYPE_CHECKING:  # records and the calendar load only when a command needs them
     from assistant.due.schedule import DueItem
@@ -72,7 +72,7 @@ def plan_row(r: dict) -> str:
 def task_lines(t: Task) -> str:
     due = t.deadline.raw if t.deadline else "—"
     return (
-        f"[{t.plan} dòng {t.span.line_start}] {t.content[:90]}\n"
+        f"[{t.plan} dòng {t.span.line_start}] {task_title(t)}\n"
         f"    Chủ trì: {', '.join(t.lead) or '—'} | Phối hợp: {', '.join(t.cooperating) or '—'}"
         f" | Thời hạn: {due}"
     )

@@ -9,7 +9,7 @@ from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
 from assistant.present.answers import NEXT_PASSAGES, answer_markdown, closest, understood_line
 from assistant.present.feedback import REASONS
-from assistant.present.words import lines_label
+from assistant.present.words import lines_label, task_title
 from assistant.records import Answer, Citation, PlanRecords, Task
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS, Command, usage
 from assistant.telegram.html import LIMIT, bold, esc, split_html, to_plain
@@ -145,7 +145,7 @@ def _task_line(t: Task, with_lead: bool) -> str:
     if t.deadline:
         extra.append("thời hạn: " + t.deadline.raw)
     tail = f" — {esc('; '.join(extra))}" if extra else ""
-    return f"• {esc(short(t.content, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
+    return f"• {esc(task_title(t, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
 
 
 def _source(c: Citation, icon: str = "📄") -> str:
