@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, DEV, ROUND1, ROUND2  # tests/ is on sys.path
+from helpers import CORPUS, DEV, NO_GOLD, ROUND1, ROUND2  # tests/ is on sys.path
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -163,7 +163,7 @@ def dev_questions():
     from assistant.answer.evaluate import read_jsonl
 
     if not DEV.is_file():
-        pytest.skip(f"gold questions not found at {DEV}")
+        pytest.skip(NO_GOLD)
     return read_jsonl(DEV)
 
 

@@ -11,7 +11,7 @@ import sys
 import unicodedata
 
 import pytest
-from helpers import DEV, ROOT
+from helpers import DEV, NO_GOLD, ROOT
 
 from assistant.answer.variants import KINDS, THESAURUS, expand, load_thesaurus, variants
 from assistant.lang.normalize import collapse, fold
@@ -22,7 +22,7 @@ _OLD_TONE = re.compile(r"(?<!q)(?:o[áàảãạ]|o[éèẻẽẹ]|u[ýỳỷỹ
 @pytest.fixture(scope="module")
 def gold() -> list[dict]:
     if not DEV.exists():
-        pytest.skip(f"no gold questions at {DEV}")
+        pytest.skip(NO_GOLD)
     return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
