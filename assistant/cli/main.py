@@ -14,6 +14,7 @@ from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
 from assistant.present import cli as words
 from assistant.settings import load_settings
+from assistant.telegram.entry import VERBOSE_HELP, configure_logging
 
 
 def _deadline_json(deadline):
@@ -151,13 +152,14 @@ def cmd_feedback(args, settings) -> int:
 def cmd_chat(args, settings) -> int:
     from assistant.telegram.entry import chat
 
-    return chat()
+    return chat(args.verbose_logs, progress_bar)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant", description="Trợ lý tra cứu kế hoạch cải cách hành chính."
     )
+    parser.add_argument("--verbose", dest="verbose_logs", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("plans", help="danh sách kế hoạch")
     p.add_argument("--json", action="store_true")
@@ -200,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.present.errors import embedder_problem
 
     args = build_parser().parse_args(argv)
+    configure_logging(operator=False, verbose=args.verbose_logs)
     try:
         return args.func(args, load_settings())
     except BrokenPipeError:  # the reader stopped early (`ask … | head`): nothing more to say
