@@ -21,12 +21,21 @@ NO_GOLD = (
 )
 
 
-def readme_asks(command: str = "python -m assistant") -> list[tuple[str, str]]:
-    """Each `$ <command> ask "…"` the README shows, with the line after it (the answer's
-    first line)."""
+def readme_asks(command: str = "python -m assistant") -> list[tuple[str, list[str]]]:
+    """Each `$ <command> ask "…"` the README shows, with the lines it shows after it: the
+    whole output, or its first lines when "..." follows them."""
     lines = (ROOT / "README.md").read_text("utf-8").splitlines()
     prefix = f'$ {command} ask "'
-    return [(line[len(prefix) : -1], lines[i + 1]) for i, line in enumerate(lines) if line.startswith(prefix)]
+    asks = []
+    for i, line in enumerate(lines):
+        if line.startswith(prefix):
+            shown = []
+            for after in lines[i + 1 :]:
+                if after.startswith("$ ") or after.startswith("```"):
+                    break
+                shown.append(after)
+            asks.append((line[len(prefix) : -1], shown))
+    return asks
 
 
 def plain(text: str) -> str:

@@ -432,8 +432,8 @@ def test_console_answers_piped_questions(assistant, lexical_index_dir, tmp_path)
 
 
 def test_the_console_s_first_start_shows_no_log_lines(tmp_path):
-    """Building the index at the first start, the console prints its Vietnamese line and the
-    answer: no library DEBUG or INFO lines."""
+    """Building the index at the first start, the console prints its Vietnamese lines (one
+    a stage, `tests/test_first_start.py`) and the answer: no library DEBUG or INFO lines."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "--console"],
         capture_output=True,
@@ -449,6 +449,8 @@ def test_the_console_s_first_start_shows_no_log_lines(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Phòng Văn hóa – xã hội chủ trì" in done.stdout
     assert not re.search(r"\b(?:DEBUG|INFO)\b", done.stderr), done.stderr
+    assert "Kế hoạch 5/5 (xa-vinh-thinh-2026.txt): đang tách từ" in done.stderr
+    assert "Đã xây dựng xong chỉ mục" in done.stderr
 
 
 # ---------------------------------------------------------------------------- deadlines

@@ -62,7 +62,7 @@ async def test_a_follow_up_switches_the_commune_then_a_full_question_stands_alon
     await exchange(tg, "Báo cáo năm của xã Vĩnh Thịnh gửi khi nào?")
     [switched] = await exchange(tg, "thế ở xã Thái Tân thì sao?")
     understood = _understood(switched["text"])
-    assert understood == "Báo cáo năm ở xã Thái Tân gửi khi nào?"
+    assert understood == "Báo cáo năm của xã Thái Tân gửi khi nào?"
     expected = assistant.ask(understood)
     assert expected.plans == (THAI_TAN,)
     after_the_line = visible(switched["text"]).split("\n", 1)[1].lstrip()

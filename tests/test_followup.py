@@ -55,7 +55,7 @@ def test_a_follow_up_naming_another_commune_asks_the_same_there(talk, lexical_as
     first = talk("Báo cáo năm của xã Vĩnh Thịnh gửi khi nào?")
     assert first.found and first.plans == (VINH_THINH,)
     switched = talk("thế ở xã Thái Tân thì sao?")
-    assert switched.understood == "Báo cáo năm ở xã Thái Tân gửi khi nào?"
+    assert switched.understood == "Báo cáo năm của xã Thái Tân gửi khi nào?"  # the same words, there
     assert switched.plans == (THAI_TAN,) and switched.found
     alone = lexical_assistant.ask(switched.understood)
     assert switched.facts == alone.facts  # the completed question, answered as if asked in full
@@ -76,6 +76,16 @@ def test_that_unit_is_the_unit_the_last_answer_named(talk):
     duties = talk("đơn vị đó còn làm gì nữa?")
     assert duties.understood == f"{lead} làm những gì? — xã Kỳ Lạc"
     assert duties.intent == "unit_duties" and duties.plans == (KY_LAC,) and duties.found
+
+
+def test_that_unit_after_the_cooperating_units_is_the_tasks_lead(talk):
+    """ "Phối hợp: Các phòng, ban, ngành; chủ trì: Phòng Văn hóa – xã hội" names a group of
+    partners first; "đơn vị đó" is the unit responsible for the task."""
+    lead = talk(DIGITAL).facts[0].task.lead[0]
+    talk("còn phối hợp thì sao?")
+    duties = talk("đơn vị đó còn làm gì nữa?")
+    assert duties.understood == f"{lead} làm những gì? — phường Rạch Giá"
+    assert duties.found and duties.intent == "unit_duties"
 
 
 def test_a_question_that_stands_alone_is_not_bent(talk, lexical_assistant):

@@ -14,6 +14,7 @@ from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
 from assistant.present import cli as words
 from assistant.settings import load_settings
+from assistant.telegram.entry import VERBOSE_HELP, configure_logging
 
 
 def _deadline_json(deadline):
@@ -156,7 +157,7 @@ def cmd_feedback(args, settings) -> int:
 def cmd_chat(args, settings) -> int:
     from assistant.telegram.entry import chat
 
-    return chat(args.prog)
+    return chat(args.verbose_logs, progress_bar, args.prog)
 
 
 PROG = "python -m assistant"
@@ -165,6 +166,7 @@ PROG = "python -m assistant"
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Trợ lý tra cứu kế hoạch cải cách hành chính.")
     parser.set_defaults(prog=prog)
+    parser.add_argument("--verbose", dest="verbose_logs", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("plans", help="danh sách kế hoạch")
     p.add_argument("--json", action="store_true")
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     from assistant.present.errors import embedder_problem
 
     args = build_parser(prog).parse_args(argv)
+    configure_logging(operator=False, verbose=args.verbose_logs)
     settings = load_settings()
     try:
         return args.func(args, settings)

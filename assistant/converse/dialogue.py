@@ -79,15 +79,24 @@ def remembered(assistant: Assistant, answer: Answer) -> Turn | None:
     if not reading.subject:
         return None
     return Turn(
-        answer.question, reading.subject, answer.intent, answer.plans, first_unit(answer), record_of(answer)
+        answer.question,
+        reading.subject,
+        answer.intent,
+        answer.plans,
+        first_unit(answer),
+        record_of(answer),
+        reading.place,
     )
 
 
 def first_unit(answer: Answer) -> str:
-    """The unit the answer names first ("đơn vị đó" in the next question)."""
+    """The unit the answer names as the one responsible ("đơn vị đó" in the next question):
+    its first task's lead, even when the answer asked for the cooperating units and names
+    them first (a task's partners are often a group, "Các phòng, ban, ngành"); a duty's
+    unit; the unit a fact is about."""
     for fact in answer.facts:
         if fact.task is not None:
-            units = fact.task.cooperating if fact.kind == "task_cooperating" else fact.task.lead
+            units = fact.task.lead or fact.task.cooperating
             if units:
                 return units[0]
         if fact.duty is not None:

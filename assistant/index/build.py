@@ -25,6 +25,7 @@ from assistant.index.plan_segment import (
     write_segment,
 )
 from assistant.index.reference import load as load_reference
+from assistant.index.report import stage
 from assistant.index.store import FORMAT, MANIFEST, Segments, embedder_key, read_manifest
 from assistant.index.vectors import Progress, clear_journal, journal_folder, journaled
 from assistant.read.load import LoadError
@@ -89,6 +90,7 @@ def sync_index(
     steps = _Steps(progress, len(todo))
     built = {}
     for name in todo:
+        steps.plan_started(name)
         built[name] = _segment(
             folder, name, files[name], parse, embedder, previous.get(name), caches, steps, journal, fresh
         )
@@ -110,6 +112,7 @@ def sync_index(
     _collect(folder, {e["dir"] for e in entries} | {e.get("dir") for e in previous.values()})
     if journal is not None:
         clear_journal(journal)
+    stage(progress, "ready")
     log.info(
         "index ready: %d plans, %d passages in %.1f s",
         len(entries),
@@ -132,12 +135,20 @@ def _kept(folder: Path, name: str, sha: str, embedder, previous, trusted, fresh)
 
 class _Steps:
     """Progress over a whole build: passages embedded so far in every segment, against an
-    estimate of all of them (the plans still to build are counted at the average so far)."""
+    estimate of all of them (the plans still to build are counted at the average so far),
+    and each plan's stages numbered among the plans to build."""
 
     def __init__(self, progress: Progress | None, plans: int):
         self.progress, self.plans = progress, plans
         self.done_plans, self.done = 0, 0  # finished segments and their passages
-        self.current = 0
+        self.current, self.name = 0, ""
+
+    def plan_started(self, name: str) -> None:
+        self.name = name
+        self.stage("parse")
+
+    def stage(self, code: str, done: int = 0, total: int = 0, name: str = "") -> None:
+        stage(self.progress, code, self.done_plans + 1, self.plans, self.name)
 
     def __call__(self, done: int, total: int) -> None:
         self.current = total

@@ -17,6 +17,7 @@ from assistant.index.disk import checksums
 from assistant.index.embed import Embedder
 from assistant.index.passages import Passage, plan_passages
 from assistant.index.reference import Reference
+from assistant.index.report import stage
 from assistant.index.segment import Segmenter, induce_lexicon, restore_table, text_key
 from assistant.index.vectors import Progress, embed_cached, text_hash
 from assistant.index.view import Index, Lexical
@@ -82,10 +83,12 @@ def build_segment(
     reference's lexicon and the plan's own words."""
     passages = plan_passages(rec)
     texts = [p.search_text for p in passages]
+    stage(progress, "segment")
     own = induce_lexicon(texts, words_cache)
     segmenter = Segmenter(own | reference.lexicon if reference is not None else own)
     vectors = None
     if embedder is not None:
+        stage(progress, "embed")
         vectors = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], vector_cache, progress, journal)
     view = Index(
         plans=[rec],

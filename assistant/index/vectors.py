@@ -11,21 +11,19 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from assistant.index.embed import Embedder
-
-Progress = Callable[[int, int], None]  # (done, total)
+from assistant.index.report import Progress
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-BATCH = 32  # passages per call to the embedder
+BATCH = 8  # passages per call to the embedder: progress every second or two on a busy machine
 JOURNAL_EVERY = 256  # passages per journal part
 
 

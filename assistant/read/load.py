@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,14 +99,21 @@ def corpus_files(docs: list[SourceDoc], errors: list[LoadError]) -> dict[str, st
 
 
 def load_corpus(
-    folder: Path, max_bytes: int = 20 * 1024 * 1024, cache: Path | None = None
+    folder: Path,
+    max_bytes: int = 20 * 1024 * 1024,
+    cache: Path | None = None,
+    reading: Callable[[int, int, str], None] | None = None,
 ) -> tuple[list[SourceDoc], list[LoadError]]:
-    """Every readable plan in `folder` (sorted by name) and an error for each other file."""
+    """Every readable plan in `folder` (sorted by name) and an error for each other file;
+    `reading(n, count, name)` is told before the n-th of the `count` files is read."""
     docs: list[SourceDoc] = []
     errors: list[LoadError] = []
     if not folder.is_dir():
         return docs, [LoadError(str(folder), "no_folder")]
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    for n, path in enumerate(paths, 1):
+        if reading is not None:
+            reading(n, len(paths), path.name)
         try:
             docs.append(read_document(path, max_bytes, cache))
         except UnreadableFile as exc:

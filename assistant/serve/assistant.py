@@ -12,8 +12,8 @@ from assistant.index.build import sync_index
 from assistant.index.embed import make_embedder
 from assistant.index.library import Library
 from assistant.index.lock import index_lock
+from assistant.index.report import Progress, stage
 from assistant.index.store import IndexInvalid, Segments, load_index
-from assistant.index.vectors import Progress
 from assistant.parse.plan import parse_plan
 from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
@@ -99,7 +99,15 @@ def open_index(
     take, so an update running meanwhile is waited for, never half-seen. `before_load`
     runs between reading the corpus and loading the index (tests force a race with it).
     `repair`: a segment was found damaged; every segment is verified, and those that do
-    not match are built again (`rebuild` builds them all again)."""
+    not match are built again (`rebuild` builds them all again). `progress` hears the
+    stages and the passages embedded, and "ready" however it ends."""
+    try:
+        return _open_index(settings, rebuild, progress, before_load, repair)
+    finally:
+        stage(progress, "ready")
+
+
+def _open_index(settings, rebuild, progress, before_load, repair):
     embedder = make_embedder(
         settings.embedder,
         settings.embed_query_prefix,
@@ -107,7 +115,7 @@ def open_index(
         settings.embed_word_segmented,
     )
     if not (rebuild or repair):
-        docs, errors = _read_corpus(settings)
+        docs, errors = _read_corpus(settings, progress)
         if before_load:
             before_load()
         try:
@@ -116,7 +124,7 @@ def open_index(
         except IndexInvalid as exc:
             log.info("index needs a rebuild: %s", exc)
     with index_lock(settings.index_dir, wait=True):
-        docs, errors = _read_corpus(settings)
+        docs, errors = _read_corpus(settings, progress)
         files = corpus_files(docs, errors)
         if not (rebuild or repair):
             try:  # an update that held the lock may have just built it
@@ -143,8 +151,11 @@ def _sources(docs) -> dict[str, str]:
     return {d.name: d.text for d in docs}
 
 
-def _read_corpus(settings: Settings):
-    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir)
+def _read_corpus(settings: Settings, progress: Progress | None = None):
+    def reading(n: int, count: int, name: str) -> None:
+        stage(progress, "read", n, count, name)
+
+    docs, errors = load_corpus(settings.corpus_dir, settings.max_file_bytes, settings.converted_dir, reading)
     for err in errors:
         if err.problem == "no_folder":  # a new home folder: the front ends say where plans go
             log.info("no plans folder at %s", err.name)

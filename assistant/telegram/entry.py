@@ -6,39 +6,31 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 
-from assistant.present.cli import LOADING, no_plans
 from assistant.settings import load_settings
-from assistant.telegram import replies
+
+Progress = Callable[[int, int], None]  # what a build reports to (`index.report`)
 
 
-def main(argv: list[str] | None = None, prog: str = "python -m assistant") -> int:
-    """`prog`: the command line that adds a plan (`<prog> add FILE`), named when none is loaded."""
+def main(
+    argv: list[str] | None = None,
+    progress: Callable[[], Progress] | None = None,
+    prog: str = "python -m assistant",
+) -> int:
+    """`progress`: makes the callback a start that builds the index reports to (the
+    console shows it; `bot.py` and `python -m assistant chat` pass the CLI's). `prog`: the
+    command line that adds a plan (`<prog> add FILE`), named when none is loaded."""
+    from assistant.telegram import replies
+
     parser = argparse.ArgumentParser(description="Trợ lý kế hoạch CCHC trên Telegram.")
     parser.add_argument("--console", action="store_true", help="trò chuyện trong cửa sổ dòng lệnh")
+    parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     args = parser.parse_args(argv)
-    _configure_logging(console=args.console)
+    configure_logging(operator=not args.console, verbose=args.verbose)
     settings = load_settings()
     if args.console:
-        from assistant.serve.assistant import Assistant
-        from assistant.telegram.console import run_console
-        from assistant.telegram.state import default_today
-
-        for stream in (sys.stdin, sys.stdout):
-            stream.reconfigure(encoding="utf-8", errors="replace")
-        print(LOADING, file=sys.stderr)
-        assistant = Assistant.load(settings)
-        if not assistant.index.catalog:
-            print(no_plans(settings.corpus_dir, prog), file=sys.stderr)
-        run_console(
-            assistant,
-            sys.stdin,
-            sys.stdout,
-            default_today,
-            settings.data_dir,
-            prompt=sys.stdin.isatty(),
-        )
-        return 0
+        return _console(settings, progress() if progress else None, prog)
     if not settings.telegram_token:
         print(replies.NO_TOKEN, file=sys.stderr)
         return 2
@@ -48,24 +40,50 @@ def main(argv: list[str] | None = None, prog: str = "python -m assistant") -> in
     return 0
 
 
-NOISY = ("httpx", "faiss", "bm25s")  # libraries whose info is not the operator's
+def _console(settings, progress: Progress | None, prog: str) -> int:
+    from assistant.present.cli import LOADING, no_plans
+    from assistant.serve.assistant import Assistant
+    from assistant.telegram.console import run_console
+    from assistant.telegram.state import default_today
+
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        stream.reconfigure(encoding="utf-8", errors="replace")
+    print(LOADING, file=sys.stderr, flush=True)
+    assistant = Assistant.load(settings, progress=progress)
+    if not assistant.index.catalog:
+        print(no_plans(settings.corpus_dir, prog), file=sys.stderr)
+    run_console(assistant, sys.stdin, sys.stdout, default_today, settings.data_dir, prompt=sys.stdin.isatty())
+    return 0
 
 
-def _configure_logging(console: bool) -> None:
-    """The bot logs what it does for its operator (INFO); the console shows the official
-    only warnings. Libraries speak only of problems: a filter on the handler, because some
-    (bm25s) set their own logger to DEBUG when imported."""
+OWN = ("assistant", "__main__")  # loggers whose INFO is the operator's; libraries' is not
+VERBOSE_HELP = "ghi cả nhật ký chi tiết (DEBUG, kể cả của thư viện) ra stderr"
+
+
+def configure_logging(operator: bool, verbose: bool = False) -> None:
+    """The bot logs what it does for its operator (INFO); the console and the command line
+    show an official only warnings. Libraries speak only of problems (httpx's every
+    request, bm25s's DEBUG lines, python-telegram-bot's start): a filter on the handler,
+    because some (bm25s) set their own logger to DEBUG when imported. `verbose`
+    (--verbose): everything, libraries' DEBUG included."""
     logging.basicConfig(
-        level=logging.WARNING if console else logging.INFO,
+        level=logging.DEBUG if verbose else logging.INFO if operator else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
     )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] not in NOISY)
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] in OWN)
 
 
-def chat(prog: str = "python -m assistant") -> int:
+def chat(
+    verbose: bool = False, progress: Callable[[], Progress] | None = None, prog: str = "python -m assistant"
+) -> int:
     """The Telegram bot when a token is configured, otherwise the console chat."""
+    from assistant.telegram import replies
+
+    flags = ["--verbose"] if verbose else []
     if load_settings().telegram_token:
-        return main([], prog)
+        return main(flags, progress, prog)
     print(replies.CONSOLE_WITHOUT_TOKEN, file=sys.stderr)
-    return main(["--console"], prog)
+    return main(["--console", *flags], progress, prog)
