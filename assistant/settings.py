@@ -65,6 +65,11 @@ class Settings:
     embed_word_segmented: bool = field(
         default_factory=lambda: os.environ.get("ASSISTANT_EMBED_SEGMENTED", "") in {"1", "true", "yes"}
     )
+    # The bot's store: SQLite in the data folder when empty; a PostgreSQL database when a
+    # postgresql:// URL (several workers sharing one store). Kept out of repr: it may hold a password.
+    database_url: str = field(
+        default_factory=lambda: os.environ.get("ASSISTANT_DATABASE_URL", "").strip(), repr=False
+    )
     max_file_bytes: int = 20 * 1024 * 1024
     # With more plans than this loaded, a question must name its commune or ward (or the
     # chat's commune is used): searching every plan of a province for a question that

@@ -88,6 +88,70 @@ def _isolated_dirs(tmp_path, monkeypatch):
         monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
 
 
+# ---------------------------------------------------------------------------- the bot's store
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a PostgreSQL database for the store tests: ASSISTANT_TEST_DATABASE_URL
+    when set (each test makes a schema in it), else a throwaway server (pgcluster) started
+    once for the session. Without PostgreSQL the tests that need it skip, except in CI
+    (CI set), where they fail: there they must run."""
+    import os
+
+    import pgcluster
+
+    given = os.environ.get("ASSISTANT_TEST_DATABASE_URL", "").strip()
+    if given:
+        yield given
+        return
+    reason = pgcluster.unavailable()
+    if reason:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(reason)
+    with pgcluster.cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty schema of the PostgreSQL database (dropped after the test): its URL."""
+    import uuid
+
+    from pgcluster import fresh_schema
+
+    with fresh_schema(postgres_server, f"test_{uuid.uuid4().hex[:16]}") as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request):
+    """Each store test twice: "" (ASSISTANT_DATABASE_URL unset: SQLite in the test's data
+    folder) and the URL of a fresh PostgreSQL schema."""
+    return request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
+
+
+@pytest.fixture
+def open_test_store(database_url, tmp_path):
+    """Opens the test's store, the backend `database_url` names; each call opens it again
+    (a restart, another worker), all closed after the test. Keywords go to the backend
+    (`upto=1` builds a store of schema version 1)."""
+    from assistant.telegram.store import SqliteStore
+
+    opened = []
+
+    def open_store(**kw):
+        if database_url:
+            from assistant.telegram.store.postgres import PostgresStore
+
+            store = PostgresStore(database_url, **kw)
+        else:
+            store = SqliteStore(tmp_path / "data", **kw)
+        opened.append(store)
+        return store
+
+    yield open_store
+    for store in opened:
+        store.close()
+
+
 def make_settings(tmp_dir, embedder: str = "none", corpus=CORPUS):
     import dataclasses
 

@@ -22,7 +22,7 @@ from assistant.serve.assistant import Assistant
 from assistant.telegram import replies
 from assistant.telegram.app import build_application, file_url, telegram_commands
 from assistant.telegram.html import split_html
-from assistant.telegram.store import Store
+from assistant.telegram.store import SqliteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -316,7 +316,7 @@ async def test_feedback_survives_a_restart(tg, settings, assistant):
         [fb] = app.bot_data.store.feedback()
     assert (fb.chat_id, fb.user_id, fb.vote, fb.question) == (1001, 1001, 1, RG_QUESTION)
     assert fb.answer.startswith("**Phòng Văn hóa – xã hội** chủ trì") and fb.ts > 0
-    assert Store(settings.data_dir).feedback() == [fb]
+    assert SqliteStore(settings.data_dir).feedback() == [fb]
 
 
 async def test_rate_limit_warns_once_then_ignores(tg, bot):
@@ -510,7 +510,7 @@ async def test_digest_subscription_sends_once_on_due_days_and_survives_restart(t
         [off] = await exchange(tg, "/nhacviec off")
         assert off["text"] == "Đã tắt nhắc việc."
         await tg.until(lambda: not app.job_queue.get_jobs_by_name("digest:1001"))
-    assert Store(settings.data_dir).subscriptions() == []
+    assert SqliteStore(settings.data_dir).subscriptions() == []
 
 
 async def test_calendar_file(tg, settings, assistant):

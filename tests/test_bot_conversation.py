@@ -13,7 +13,7 @@ from helpers import quote_in_source
 
 from assistant.present.answers import answer_markdown
 from assistant.telegram import home, replies
-from assistant.telegram.store import Store
+from assistant.telegram.store import SqliteStore
 
 DIGITAL = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
 GROUP, ADMIN, MEMBER = -100777, 501, 502
@@ -120,7 +120,7 @@ async def test_diaban_by_text_in_a_group_only_for_its_admins(tg, bot, assistant)
     expected = assistant.ask("Báo cáo năm gửi khi nào?", (THAI_TAN,))
     assert expected.plans == (THAI_TAN,)
     assert visible(answer["text"]).startswith(answer_markdown(expected).replace("**", ""))
-    assert Store(bot.bot_data.settings.data_dir).home_of(GROUP).place == "xã Thái Tân"
+    assert SqliteStore(bot.bot_data.settings.data_dir).home_of(GROUP).place == "xã Thái Tân"
     [unknown] = await exchange(tg, "/diaban Hà Nội", chat_id=GROUP, user_id=ADMIN, chat_type="group")
     assert "Không tìm thấy xã/phường «Hà Nội»" in unknown["text"] and unknown["reply_markup"]
 

@@ -26,7 +26,7 @@ from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
 from assistant.telegram import replies
 from assistant.telegram.ratelimit import RateLimiter
-from assistant.telegram.store import Store
+from assistant.telegram.store import SqliteStore
 
 pytestmark = pytest.mark.faults
 QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"
@@ -170,7 +170,7 @@ async def test_a_group_not_allowed_gets_nothing_even_from_an_allowed_user_or_an_
         await tg.settle()
     assert "Phòng Văn hóa" in answer["text"]
     assert [m["text"] for m in tg.sent(GROUP)] == [replies.REFUSED]  # one refusal, nothing else
-    assert Store(settings.data_dir).subscriptions() == []
+    assert SqliteStore(settings.data_dir).subscriptions() == []
 
 
 async def test_a_garbled_store_does_not_stop_the_bot_and_the_admins_are_told(tg, settings, assistant):

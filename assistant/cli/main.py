@@ -138,10 +138,12 @@ def cmd_ask(args, settings) -> int:
 def cmd_feedback(args, settings) -> int:
     """Every 👎 of the bot's store as a gold-question line for an editor to complete."""
     from assistant.present.feedback import gold_lines
-    from assistant.telegram.store import STORE_NAME, Store
+    from assistant.telegram.store import open_store, store_exists
 
-    # no store yet (the bot never ran here): nothing to export, and none is created
-    rows = Store(settings.data_dir).feedback() if (settings.data_dir / STORE_NAME).is_file() else []
+    rows = []
+    if store_exists(settings):  # else the bot never ran here: nothing to export, and none is created
+        with open_store(settings) as store:
+            rows = store.feedback()
     lines = gold_lines(rows, settings.timezone)
     text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     if args.export == "-":

@@ -32,7 +32,7 @@ from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
 from assistant.telegram.send import ADDRESSED, quietly
 from assistant.telegram.state import BotContext, BotState
-from assistant.telegram.store import Store
+from assistant.telegram.store import open_store
 from assistant.telegram.webhook import webhook_secret
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def build_application(
     state: BotState = app.bot_data
     state.settings, state.store, state.access = (
         settings,
-        Store(settings.data_dir),
+        open_store(settings),
         Access.from_settings(settings),
     )
     if assistant is not None:
@@ -170,9 +170,10 @@ async def post_init(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    """Delete the downloaded files still waiting for a replace confirmation."""
+    """Delete the downloaded files still waiting for a replace confirmation; close the store."""
     state: BotState = app.bot_data
     state.uploads.clear()
+    state.store.close()
 
 
 def run(settings: Settings, port: int = 8443) -> None:
