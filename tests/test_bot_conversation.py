@@ -11,7 +11,8 @@ import pytest
 from botkit import assert_valid_html, exchange, press, running, visible
 from helpers import quote_in_source
 
-from assistant.present.answers import answer_markdown
+from assistant.due.schedule import upcoming
+from assistant.present.answers import answer_markdown, scope_label
 from assistant.telegram import home, replies
 from assistant.telegram.store import Store
 
@@ -159,3 +160,17 @@ async def test_start_offers_the_communes(tg, bot):
     await exchange(tg, "/diaban Rạch Giá")
     [again] = await exchange(tg, "/start")
     assert "Địa bàn của bạn: phường Rạch Giá" in visible(again["text"]) and "reply_markup" not in again
+
+
+async def test_deadlines_name_the_commune_and_plan_they_looked_at(tg, bot, assistant):
+    [everywhere] = await exchange(tg, "/hanchot 3")
+    every_plan = [p for p in assistant.index.catalog]
+    assert f"📍 {scope_label(every_plan)}" in visible(everywhere["text"])
+    await exchange(tg, "/diaban Thạnh An")
+    [chosen] = [p for p in every_plan if p.place == "xã Thạnh An"]
+    assert upcoming(assistant.records((chosen.id,)), FIRST_OF_OCTOBER, days=3) == []
+    [nothing] = await exchange(tg, "/hanchot 3")
+    shown = visible(nothing["text"])
+    assert f"Không có hạn chót nào trong 3 ngày tới ở {chosen.place}." in shown
+    assert f"📍 {scope_label([chosen])}" in shown and f"kế hoạch {chosen.period}" in shown
+    assert_valid_html(nothing["text"])

@@ -193,8 +193,8 @@ def upcoming(
     plan: str | None = None,
     include_overdue: bool = True,
 ) -> list[DueItem]:
-    """Items due from `today` to `today + days`, by date; first (when `include_overdue`) the items
-    already past due, flagged overdue, of plans whose period is the current year."""
+    """Items due from `today` to `today + days`, by date; after them (when `include_overdue`)
+    the items already past due, flagged overdue, of plans whose period is the current year."""
     if days < 0:
         raise ValueError(f"days must be 0 or more, got {days!r}")
     items = select_items(plans, unit=unit, plan=plan)
@@ -208,7 +208,7 @@ def upcoming(
         for i in items
         if i.due < today and _in_current_period(i, periods.get(i.plan), today)
     ]
-    return late + ahead
+    return ahead + late
 
 
 def digest_items(plans: list[PlanRecords], today: date, unit: str | None = None) -> list[DueItem]:

@@ -4,6 +4,8 @@ object of `ask --json` / `--jsonl`. Pure functions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.present.facts import say
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, Fact, Plan
@@ -73,11 +75,33 @@ def fact_markdown(fact: Fact, named_plan: bool) -> str:
     return say(fact) if named_plan else f"{say(fact)} [{fact.place}]"
 
 
-def plan_label(plan: Plan) -> str:
-    """ "xã Thạnh An (thành phố Cần Thơ), năm 2026": enough to tell plans of one name apart."""
+def plan_label(plan: Plan, period_as: str = "") -> str:
+    """ "xã Thạnh An (thành phố Cần Thơ), năm 2026": enough to tell plans of one name apart;
+    `period_as` before the period ("kế hoạch ")."""
     above = ", ".join(x for x in (plan.district, plan.province) if x)
     where = f"{plan.place} ({above})" if above else plan.place
-    return f"{where}, {plan.period}" if plan.period else where
+    return f"{where}, {period_as}{plan.period}" if plan.period else where
+
+
+MAX_LISTED = 6  # plans named one by one in a listing's scope; more are counted
+
+
+def scope_label(plans: Sequence[Plan]) -> str:
+    """The plans a listing looked at, with place and period: "xã Thạnh An (thành phố Cần
+    Thơ), kế hoạch năm 2026", or "5 kế hoạch: phường Rạch Giá (tỉnh An Giang), năm 2026; …"."""
+    if not plans:
+        return "chưa có kế hoạch nào"
+    if len(plans) == 1:
+        return plan_label(plans[0], "kế hoạch ")
+    listed = "; ".join(plan_label(p) for p in plans[:MAX_LISTED])
+    more = f"; và {len(plans) - MAX_LISTED} kế hoạch khác" if len(plans) > MAX_LISTED else ""
+    return f"{len(plans)} kế hoạch: {listed}{more}"
+
+
+def scope_places(plans: Sequence[Plan]) -> str:
+    """Where a listing looked, short: "xã Thạnh An", "xã Kỳ Lạc, xã Thái Tân" or "5 kế hoạch"."""
+    places = list(dict.fromkeys(p.place for p in plans))
+    return ", ".join(places) if 0 < len(places) <= 3 else f"{len(plans)} kế hoạch"
 
 
 def _choose(answer: Answer) -> str:

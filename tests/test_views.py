@@ -1,0 +1,60 @@
+"""What every view shows on the real corpus: the deadline views upcoming first and naming the
+plans they looked at."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from assistant.due.schedule import upcoming
+from assistant.present import cli as cli_words
+from assistant.present.answers import scope_label
+from assistant.telegram import due
+
+FEB_15 = date(2026, 2, 15)  # Rạch Giá's January deadlines are overdue, February's and March's ahead
+SENTENCE_END = re.compile(r"[.!?]\s+$")
+
+
+def _places(library) -> dict[str, str]:
+    return {p.plan.id: p.plan.place for p in library.plans}
+
+
+# ------------------------------------------------------------------ deadline views
+
+
+def test_every_deadline_view_lists_upcoming_items_before_overdue_ones(library):
+    items = upcoming(library.plans, FEB_15, days=30)
+    late = [i for i in items if i.overdue]
+    assert late and len(late) < len(items)
+    assert items == [i for i in items if not i.overdue] + late  # the calendar's own order (and --json's)
+    plans = [p.plan for p in library.plans]
+    text = cli_words.deadlines_text(items, FEB_15, 30, _places(library), plans)
+    html = due.upcoming_html(items, FEB_15, 30, None, _places(library), plans)
+    for shown, coming_mark, late_mark in ((text, "📅", "⚠️ Quá hạn"), (html, "⏳", "⚠️")):
+        coming_at, late_at = shown.index(coming_mark), shown.index(late_mark)
+        assert coming_at < late_at
+        assert all(shown.index(i.what[:40]) < late_at for i in items if not i.overdue and i.what in shown)
+
+
+def test_deadline_views_name_the_plans_they_looked_at(library):
+    plans = [p.plan for p in library.plans]
+    items = upcoming(library.plans, FEB_15, days=30)
+    text = cli_words.deadlines_text(items, FEB_15, 30, _places(library), plans)
+    assert f"📍 {scope_label(plans)}" in text and "từ 15/02/2026 đến 17/03/2026" in text
+    assert all(p.place in text.split("\n")[1] and p.period in text.split("\n")[1] for p in plans)
+
+
+@pytest.mark.parametrize("view", ["cli", "telegram"])
+def test_an_empty_window_says_which_commune_it_looked_at(library, view):
+    [rec] = [r for r in library.plans if r.plan.place == "xã Thạnh An"]
+    assert upcoming([rec], FEB_15, days=3) == []  # its 2026 report dates fall later
+    if view == "cli":
+        shown = cli_words.deadlines_text([], FEB_15, 3, _places(library), [rec.plan])
+    else:
+        shown = due.upcoming_html([], FEB_15, 3, None, _places(library), [rec.plan])
+    assert f"Không có hạn nào ở {rec.plan.place}." in shown or (
+        f"Không có hạn chót nào trong 3 ngày tới ở {rec.plan.place}." in shown
+    )
+    assert f"kế hoạch {rec.plan.period}" in shown
