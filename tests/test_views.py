@@ -1,5 +1,5 @@
 """What every view shows on the real corpus: the deadline views upcoming first and naming the
-plans they looked at."""
+plans they looked at; lists with one bullet per item."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from assistant.due.schedule import upcoming
 from assistant.present import cli as cli_words
 from assistant.present.answers import scope_label
-from assistant.telegram import due
+from assistant.telegram import due, replies
+from assistant.telegram.conversation import unit as unit_view
 
 FEB_15 = date(2026, 2, 15)  # Rạch Giá's January deadlines are overdue, February's and March's ahead
 SENTENCE_END = re.compile(r"[.!?]\s+$")
@@ -58,3 +59,25 @@ def test_an_empty_window_says_which_commune_it_looked_at(library, view):
         f"Không có hạn chót nào trong 3 ngày tới ở {rec.plan.place}." in shown
     )
     assert f"kế hoạch {rec.plan.period}" in shown
+
+
+# ------------------------------------------------------------------ one bullet per item
+
+
+def test_unit_view_lists_each_duty_and_task_with_one_bullet(library):
+    for unit in replies.known_units(library.plans):
+        view = unit_view(_Plans(library), unit)
+        items = [line for line in view.splitlines() if line.startswith("•")]
+        assert items, unit
+        doubled = [line for line in items if re.match(r"•\s*(?:[-+–•]\s|\d{1,2}\.\s)", line)]
+        assert doubled == [], doubled[:3]
+
+
+class _Plans:
+    """The part of the assistant `/donvi` reads: the records of the chat's plans."""
+
+    def __init__(self, library):
+        self.library = library
+
+    def records(self, plan_ids):
+        return self.library.plans

@@ -24,6 +24,7 @@ from assistant.index.library import find_plans
 from assistant.lang.normalize import collapse, fold, short
 from assistant.lang.units import canonical_unit, unit_matches
 from assistant.parse.deadlines import occurrences
+from assistant.parse.extract import strip_marker
 from assistant.records import Deadline, PlanRecords, Report, Task
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -81,7 +82,7 @@ def _task_items(rec: PlanRecords) -> Iterator[DueItem]:
         block = blocks.get(task.span.start)
         quote = collapse(block.text) if block else collapse(task.content)
         for due in _task_dates(task.deadline, rec):
-            yield _item(rec, task, due, short(task.content.lstrip("-•+ "), 200), task.lead, "task", quote)
+            yield _item(rec, task, due, short(strip_marker(task.content), 200), task.lead, "task", quote)
 
 
 def _task_dates(deadline: Deadline | None, rec: PlanRecords) -> list[date]:

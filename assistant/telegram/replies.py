@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
+from assistant.parse.extract import strip_marker
 from assistant.present.answers import NEXT_PASSAGES, answer_markdown, closest, understood_line
 from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label
@@ -127,7 +128,7 @@ def unit_html(canonical: str, views: list) -> str:
         lines = [f"📘 <b>{esc(p.place)} — {esc(p.period)}</b>"]
         if v.duties:
             lines.append(f"<i>Trách nhiệm ({len(v.duties)}):</i>")
-            lines += [f"• {esc(short(d.text, 400))} <i>(dòng {d.span.line_start})</i>" for d in v.duties]
+            lines += [_bullet(d.text, 400, "", d.span.line_start) for d in v.duties]
         if v.leads:
             lines.append(f"<i>Chủ trì ({len(v.leads)} nhiệm vụ):</i>")
             lines += [_task_line(t, with_lead=False) for t in v.leads]
@@ -145,7 +146,13 @@ def _task_line(t: Task, with_lead: bool) -> str:
     if t.deadline:
         extra.append("thời hạn: " + t.deadline.raw)
     tail = f" — {esc('; '.join(extra))}" if extra else ""
-    return f"• {esc(short(t.content, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
+    return _bullet(t.content, 200, tail, t.span.line_start)
+
+
+def _bullet(text: str, limit: int, tail: str, line: int) -> str:
+    """One item of a list with one bullet: the plan's own leading mark ("-", "+", "–", "2.")
+    gives way to ours (the quotes behind the buttons keep it)."""
+    return f"• {esc(short(strip_marker(text), limit))}{tail} <i>(dòng {line})</i>"
 
 
 def _source(c: Citation, icon: str = "📄") -> str:
