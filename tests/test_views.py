@@ -1,5 +1,6 @@
 """What every view shows on the real corpus: the deadline views upcoming first and naming the
-plans they looked at; lists with one bullet per item."""
+plans they looked at; lists with one bullet per item; a stated part of a duty opening at the
+start of its sentence."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ import re
 from datetime import date
 
 import pytest
+from helpers import quote_in_source
 
+from assistant.answer.statements import sentences
 from assistant.due.schedule import upcoming
+from assistant.lang.normalize import collapse
+from assistant.parse.extract import strip_marker
 from assistant.present import cli as cli_words
 from assistant.present.answers import scope_label
+from assistant.present.facts import ELIDED, from_sentence_start
 from assistant.telegram import due, replies
 from assistant.telegram.conversation import unit as unit_view
 
@@ -81,3 +87,69 @@ class _Plans:
 
     def records(self, plan_ids):
         return self.library.plans
+
+
+# ------------------------------------------------------------------ parts of duties
+
+
+def _pieces(shown: str) -> list[str]:
+    """A part as shown, split where words were left out ("…")."""
+    return [p for p in re.split(r"\s*…\s*", shown) if p]
+
+
+def _opens_a_sentence(text: str, piece: str) -> bool:
+    at = text.find(piece)
+    return at == 0 or (at > 0 and bool(SENTENCE_END.search(text[:at])))
+
+
+def test_a_part_of_a_duty_is_shown_from_the_start_of_its_sentence(library):
+    """Every excerpt answering can state (a clause and what follows it, `statements.excerpt`)
+    of every duty and task: shown from where its sentence opens, in the plan's words."""
+    checked = 0
+    for rec in library.plans:
+        for text in [strip_marker(d.text) for d in rec.duties] + [strip_marker(t.content) for t in rec.tasks]:
+            parts, whole = sentences(text), collapse(text)
+            for i in range(1, len(parts)):
+                body = " ".join(parts[i:])
+                shown = from_sentence_start(ELIDED + body, text)
+                pieces = _pieces(shown)
+                assert all(p in whole for p in pieces), shown
+                assert _opens_a_sentence(whole, pieces[0]), shown
+                assert shown.endswith(collapse(body)), shown
+                assert shown.startswith(ELIDED) == (whole.find(pieces[0]) > 0)
+                checked += 1
+    assert checked > 50
+
+
+# ------------------------------------------------------------------ answers (index built)
+
+
+@pytest.fixture(scope="module")
+def answered(lexical_assistant, gold_questions):
+    return [(g["question"], lexical_assistant.ask(g["question"])) for g in gold_questions]
+
+
+def _shown_parts(answer) -> list:
+    """(plan, part) for each part of a duty or of a unit's duties an answer states."""
+    out = []
+    for fact in answer.facts:
+        if fact.duty is not None:
+            parts = [fact.excerpt]
+        else:
+            parts = list(fact.items) if fact.kind == "unit_tasks" else []
+        out += [(fact.plan, part) for part in parts if part]
+    return out
+
+
+def test_stated_parts_of_duties_open_their_sentences(answered, lexical_assistant):
+    sources = lexical_assistant.answerer.sources
+    shown = [(q, plan, part) for q, a in answered for plan, part in _shown_parts(a)]
+    assert any(part.startswith(ELIDED) for _, _, part in shown)
+    for question, plan, part in shown:
+        pieces = _pieces(part)
+        assert all(any(quote_in_source(p, s) for s in sources.values()) for p in pieces), part
+        rec = lexical_assistant.records((plan,))[0]
+        wholes = [collapse(strip_marker(d.text)) for d in rec.duties]
+        wholes += [collapse(strip_marker(t.content)) for t in rec.tasks]
+        opening = [w for w in wholes if pieces[0] in w]
+        assert any(_opens_a_sentence(w, pieces[0]) for w in opening), (question, part)
