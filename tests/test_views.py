@@ -1,6 +1,7 @@
 """What every view shows on the real corpus: the deadline views upcoming first and naming the
 plans they looked at; lists with one bullet per item; a stated part of a duty opening at the
-start of its sentence."""
+start of its sentence; an answer that names no commune telling how many other plans say it
+too, and how to see them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from assistant.due.schedule import upcoming
 from assistant.lang.normalize import collapse
 from assistant.parse.extract import strip_marker
 from assistant.present import cli as cli_words
-from assistant.present.answers import scope_label
+from assistant.present.answers import answer_json, answer_text, scope_label, with_place
 from assistant.present.facts import ELIDED, from_sentence_start
 from assistant.telegram import due, replies
 from assistant.telegram.conversation import unit as unit_view
@@ -153,3 +154,21 @@ def test_stated_parts_of_duties_open_their_sentences(answered, lexical_assistant
         wholes += [collapse(strip_marker(t.content)) for t in rec.tasks]
         opening = [w for w in wholes if pieces[0] in w]
         assert any(_opens_a_sentence(w, pieces[0]) for w in opening), (question, part)
+
+
+def test_an_answer_naming_no_commune_says_how_many_other_plans_say_it(answered, lexical_assistant):
+    partial = [(q, a) for q, a in answered if a.also_plans]
+    assert partial
+    for question, answer in partial:
+        assert not set(answer.also_plans) & set(answer.plans)
+        text = answer_text(answer)
+        others = f"… và {len(answer.also_plans)} kế hoạch khác cũng nêu: {', '.join(answer.also_places)}."
+        assert others in text
+        assert [a["plan"] for a in answer_json(answer)["also"]] == list(answer.also_plans)
+        # each fact names its place
+        assert all(f"[{f.place}]" in text or f"• {f.place}:" in text for f in answer.facts)
+        for plan, place in zip(answer.also_plans, answer.also_places):
+            assert lexical_assistant.ask(question, (plan,)).found  # that plan does answer it
+            example = with_place(question, place)  # the question the console tells to type
+            assert lexical_assistant.ask(example).plans == (plan,), example
+        assert f"«{with_place(question, answer.also_places[0])}»" in text

@@ -4,6 +4,7 @@ object of `ask --json` / `--jsonl`. Pure functions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.present.facts import say
@@ -50,11 +51,36 @@ def answer_markdown(answer: Answer) -> str:
         stated = fact_markdown(answer.facts[0], answer.named_plan)
     else:
         stated = "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+    if answer.also_plans:
+        stated += "\n" + also_line(answer)
     if answer.confidence == "low":
         return f"{TENTATIVE} {stated}"
     if answer.premise_holds is not None:
         return f"{'Đúng' if answer.premise_holds else 'Không đúng'}. Theo kế hoạch: {stated}"
     return stated
+
+
+def also_line(answer: Answer) -> str:
+    """The plans left out for room: "… và 2 kế hoạch khác cũng nêu: xã A, xã B."."""
+    return f"… và {len(answer.also_plans)} kế hoạch khác cũng nêu: {', '.join(answer.also_places)}."
+
+
+def ask_for_also(answer: Answer) -> str:
+    """How to see a plan left out when there are no buttons (the console, `ask`): the
+    question again with that place."""
+    example = with_place(answer.question, answer.also_places[0])
+    return f"Để xem kế hoạch khác, hãy hỏi lại kèm tên xã/phường, ví dụ: «{example}»"
+
+
+def with_place(question: str, place: str) -> str:
+    """The question naming `place` ("xã Thái Tân"): in the place of the bare "xã" it says
+    ("… của xã?" -> "… của xã Thái Tân?"), or after it ("… ở xã Thái Tân?")."""
+    question = question.strip()
+    kind = place.split(" ", 1)[0]
+    for m in re.finditer(rf"\b{re.escape(kind)}\b", question, re.IGNORECASE):
+        if not question[m.end() :].lstrip()[:1].isupper():  # not a place's own name that follows
+            return question[: m.start()] + place + question[m.end() :]
+    return f"{question.rstrip('?').rstrip()} ở {place}?"
 
 
 # Before a tentative answer: the plans may not say this; the quote and the next passages follow.
@@ -150,6 +176,8 @@ def answer_json(answer: Answer, qid: str | None = None) -> dict:
         out["closest"] = [_citation_json(c) for c in closest(answer)]
     if answer.understood:
         out["understood"] = answer.understood
+    if answer.also_plans:
+        out["also"] = [{"plan": p, "place": q} for p, q in zip(answer.also_plans, answer.also_places)]
     return ({"id": qid} | out) if qid is not None else out
 
 
@@ -157,6 +185,8 @@ def answer_text(answer: Answer) -> str:
     """Plain text for the console: the fact first, then each source and its quote."""
     lines = [understood_line(answer)] if answer.understood else []
     lines.append(answer_plain(answer))
+    if answer.also_plans:
+        lines.append(ask_for_also(answer))
     for c in answer.citations:
         lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({lines_label(c.lines)})")
         lines.append(f"   «{c.quote}»")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
 from assistant.parse.extract import strip_marker
-from assistant.present.answers import NEXT_PASSAGES, answer_markdown, closest, understood_line
+from assistant.present.answers import NEXT_PASSAGES, answer_markdown, ask_for_also, closest, understood_line
 from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, PlanRecords, Task
@@ -165,11 +165,18 @@ def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
     return f"{_source(c, icon)}\n<blockquote>{esc(quote)}</blockquote>"
 
 
-def answer_html(answer: Answer) -> str:
-    """The fact first, then each source with its quote; when nothing was found, the closest."""
+ALSO_BUTTONS = "Bấm nút ➕ bên dưới để xem câu trả lời theo kế hoạch đó."
+
+
+def answer_html(answer: Answer, typed: bool = False) -> str:
+    """The fact first, then each source with its quote; when nothing was found, the closest.
+    Plans left out for room are offered by buttons, or (`typed`: the console) by the
+    question to type."""
     blocks = [f"<i>{esc(understood_line(answer))}</i>"] if answer.understood else []
     stated = bold(answer_markdown(answer))
     blocks.append(f"❔ <i>{stated}</i>" if answer.confidence == "low" else stated)
+    if answer.also_plans:
+        blocks[-1] += f"\n<i>{esc(ask_for_also(answer) if typed else ALSO_BUTTONS)}</i>"
     blocks += [_quoted(c, "📄") for c in answer.citations]
     if closest(answer):
         blocks.append(f"<b>{esc(NEXT_PASSAGES if answer.found else 'Các đoạn gần nhất:')}</b>")
