@@ -239,3 +239,7 @@ class Answer(Record):
     place_count: int = 0  # needs_place: their communes and wards
     example: str = ""  # needs_place: one loaded place, for the example question
     understood: str = ""  # a follow-up: the question it was taken to mean, and where
+    # a question naming no plan: other plans whose statements scored as well as those stated
+    # (left out for room), and their places, so the asker can be offered them
+    also_plans: tuple[str, ...] = ()
+    also_places: tuple[str, ...] = ()

@@ -8,10 +8,11 @@ import html
 from datetime import date
 
 import pytest
-from botkit import assert_valid_html, exchange, press, running, visible
+from botkit import assert_valid_html, button, exchange, press, running, visible
 from helpers import quote_in_source
 
-from assistant.present.answers import answer_markdown
+from assistant.due.schedule import upcoming
+from assistant.present.answers import answer_markdown, scope_label
 from assistant.telegram import home, replies
 from assistant.telegram.store import SqliteStore
 
@@ -132,7 +133,7 @@ async def test_several_communes_answered_through_buttons(tg, bot, assistant):
     [ask] = await exchange(tg, question)
     assert ask["text"] == replies.WHICH_PLACE
     rows = ask["reply_markup"]["inline_keyboard"]
-    assert len(rows) == len(unscoped.plans)
+    assert len(rows) == len(unscoped.plans + unscoped.also_plans)  # those stated and those left out
     chosen = unscoped.places[1]
     [answer] = await press(tg, ask, chosen)
     expected = assistant.ask(question, (unscoped.plans[1],))
@@ -159,3 +160,45 @@ async def test_start_offers_the_communes(tg, bot):
     await exchange(tg, "/diaban Rạch Giá")
     [again] = await exchange(tg, "/start")
     assert "Địa bàn của bạn: phường Rạch Giá" in visible(again["text"]) and "reply_markup" not in again
+
+
+async def test_deadlines_name_the_commune_and_plan_they_looked_at(tg, bot, assistant):
+    [everywhere] = await exchange(tg, "/hanchot 3")
+    every_plan = [p for p in assistant.index.catalog]
+    assert f"📍 {scope_label(every_plan)}" in visible(everywhere["text"])
+    await exchange(tg, "/diaban Thạnh An")
+    [chosen] = [p for p in every_plan if p.place == "xã Thạnh An"]
+    assert upcoming(assistant.records((chosen.id,)), FIRST_OF_OCTOBER, days=3) == []
+    [nothing] = await exchange(tg, "/hanchot 3")
+    shown = visible(nothing["text"])
+    assert f"Không có hạn chót nào trong 3 ngày tới ở {chosen.place}." in shown
+    assert f"📍 {scope_label([chosen])}" in shown and f"kế hoạch {chosen.period}" in shown
+    assert_valid_html(nothing["text"])
+
+
+async def test_an_answer_from_some_plans_says_how_many_others_say_it_and_offers_them(
+    tg, bot, assistant, gold_questions
+):
+    """A question naming no commune whose answer, one screen long, leaves plans out."""
+    asked = ((g["question"], assistant.ask(g["question"])) for g in gold_questions)
+    question, partial = next((q, a) for q, a in asked if a.also_plans and not replies.too_long_to_list(a))
+    [answer] = await exchange(tg, question)
+    shown = visible(answer["text"])
+    count, places = len(partial.also_plans), ", ".join(partial.also_places)
+    assert f"… và {count} kế hoạch khác cũng nêu: {places}." in shown
+    assert replies.ALSO_BUTTONS in shown
+    assert all(f"[{f.place}]" in shown or f"• {f.place}:" in shown for f in partial.facts)
+    offered = _plus_buttons(answer)
+    assert len(offered) == count and all(place in label for place, label in zip(partial.also_places, offered))
+    [other] = await press(tg, answer, offered[0])
+    expected = assistant.ask(question, (partial.also_plans[0],))
+    assert visible(other["text"]).startswith(answer_markdown(expected).replace("**", ""))
+    tg.click(tg.result_of(answer), button(answer, "👍"))  # a vote keeps the plans offered
+    [edited] = await tg.until(lambda: tg.sent(method="editMessageReplyMarkup"))
+    assert _plus_buttons(edited) == offered
+
+
+def _plus_buttons(message: dict) -> list[str]:
+    """The labels of the ➕ buttons under a message (the plans an answer left out)."""
+    labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+    return [label for label in labels if label.startswith("➕")]

@@ -199,12 +199,12 @@ def test_negative_days_is_refused(all_plans):
 # ------------------------------------------------------------------ overdue
 
 
-def test_overdue_items_of_the_current_plan_come_first(all_plans):
+def test_overdue_items_of_the_current_plan_come_after_the_upcoming_ones(all_plans):
     items = upcoming(all_plans, date(2026, 2, 15), days=30)
     late = [i for i in items if i.overdue]
     assert keys(late) == {(RACH_GIA, line, JAN_31) for line in (176, 177, 223, 271, 277)}
-    assert items[: len(late)] == late
-    assert keys(items[len(late) :]) == {
+    assert items[len(items) - len(late) :] == late
+    assert keys(items[: len(items) - len(late)]) == {
         (RACH_GIA, 186, date(2026, 2, 28)),
         (VINH_THINH, 132, date(2026, 3, 8)),
         (VINH_THINH, 132, date(2026, 3, 10)),
@@ -232,7 +232,8 @@ def test_overdue_within_a_2025_plan_in_2025(all_plans):
 def test_upcoming_window_property(library, today, days):
     items = upcoming(library.plans, today, days=days)
     late = [i for i in items if i.overdue]
-    ahead = items[len(late) :]
+    ahead = items[: len(items) - len(late)]
+    assert items[len(ahead) :] == late  # upcoming first, overdue after
     assert all(i.due < today and i.due.year == today.year for i in late)
     assert all(not i.overdue and today <= i.due <= today + timedelta(days=days) for i in ahead)
     assert [i.due for i in ahead] == sorted(i.due for i in ahead)

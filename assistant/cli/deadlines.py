@@ -42,7 +42,8 @@ def cmd_deadlines(args, settings) -> int:
         print(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=2))
     else:
         places = {p.plan.id: p.plan.place for p in lib.plans}
-        print(words.deadlines_text(items, today, args.days, places))
+        looked_at = [lib.plan(args.plan).plan] if args.plan else [p.plan for p in lib.plans]
+        print(words.deadlines_text(items, today, args.days, places, looked_at))
     if args.ics:
         from assistant.present.ics import to_ics
 

@@ -24,6 +24,7 @@ from assistant.index.library import find_plans
 from assistant.lang.normalize import collapse, fold, short
 from assistant.lang.units import canonical_unit, unit_matches
 from assistant.parse.deadlines import occurrences
+from assistant.parse.extract import strip_marker
 from assistant.records import Deadline, PlanRecords, Report, Task
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -81,7 +82,7 @@ def _task_items(rec: PlanRecords) -> Iterator[DueItem]:
         block = blocks.get(task.span.start)
         quote = collapse(block.text) if block else collapse(task.content)
         for due in _task_dates(task.deadline, rec):
-            yield _item(rec, task, due, short(task.content.lstrip("-•+ "), 200), task.lead, "task", quote)
+            yield _item(rec, task, due, short(strip_marker(task.content), 200), task.lead, "task", quote)
 
 
 def _task_dates(deadline: Deadline | None, rec: PlanRecords) -> list[date]:
@@ -193,8 +194,8 @@ def upcoming(
     plan: str | None = None,
     include_overdue: bool = True,
 ) -> list[DueItem]:
-    """Items due from `today` to `today + days`, by date; first (when `include_overdue`) the items
-    already past due, flagged overdue, of plans whose period is the current year."""
+    """Items due from `today` to `today + days`, by date; after them (when `include_overdue`)
+    the items already past due, flagged overdue, of plans whose period is the current year."""
     if days < 0:
         raise ValueError(f"days must be 0 or more, got {days!r}")
     items = select_items(plans, unit=unit, plan=plan)
@@ -208,7 +209,7 @@ def upcoming(
         for i in items
         if i.due < today and _in_current_period(i, periods.get(i.plan), today)
     ]
-    return late + ahead
+    return ahead + late
 
 
 def digest_items(plans: list[PlanRecords], today: date, unit: str | None = None) -> list[DueItem]:

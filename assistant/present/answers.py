@@ -4,6 +4,9 @@ object of `ask --json` / `--jsonl`. Pure functions."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from assistant.present.facts import say
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, Fact, Plan
@@ -48,6 +51,8 @@ def answer_markdown(answer: Answer) -> str:
         stated = fact_markdown(answer.facts[0], answer.named_plan)
     else:
         stated = "\n".join(f"• {fact.place}: {say(fact)}" for fact in answer.facts)
+    if answer.also_plans:
+        stated += "\n" + also_line(answer)
     if answer.confidence == "low":
         return f"{TENTATIVE} {stated}"
     if answer.premise_holds is not None:
@@ -57,6 +62,30 @@ def answer_markdown(answer: Answer) -> str:
 
 # No plan loaded at all (a new installation): the front ends say where plans go.
 NO_PLANS = "Chưa có kế hoạch nào trong hệ thống, nên chưa thể trả lời. Hãy thêm kế hoạch trước."
+
+
+def also_line(answer: Answer) -> str:
+    """The plans left out for room: "… và 2 kế hoạch khác cũng nêu: xã A, xã B."."""
+    return f"… và {len(answer.also_plans)} kế hoạch khác cũng nêu: {', '.join(answer.also_places)}."
+
+
+def ask_for_also(answer: Answer) -> str:
+    """How to see a plan left out when there are no buttons (the console, `ask`): the
+    question again with that place."""
+    example = with_place(answer.question, answer.also_places[0])
+    return f"Để xem kế hoạch khác, hãy hỏi lại kèm tên xã/phường, ví dụ: «{example}»"
+
+
+def with_place(question: str, place: str) -> str:
+    """The question naming `place` ("xã Thái Tân"): in the place of the bare "xã" it says
+    ("… của xã?" -> "… của xã Thái Tân?"), or after it ("… ở xã Thái Tân?")."""
+    question = question.strip()
+    kind = place.split(" ", 1)[0]
+    for m in re.finditer(rf"\b{re.escape(kind)}\b", question, re.IGNORECASE):
+        if not question[m.end() :].lstrip()[:1].isupper():  # not a place's own name that follows
+            return question[: m.start()] + place + question[m.end() :]
+    return f"{question.rstrip('?').rstrip()} ở {place}?"
+
 
 # Before a tentative answer: the plans may not say this; the quote and the next passages follow.
 TENTATIVE = "Có thể là (chưa chắc chắn, hãy đối chiếu trích dẫn):"
@@ -76,11 +105,33 @@ def fact_markdown(fact: Fact, named_plan: bool) -> str:
     return say(fact) if named_plan else f"{say(fact)} [{fact.place}]"
 
 
-def plan_label(plan: Plan) -> str:
-    """ "xã Thạnh An (thành phố Cần Thơ), năm 2026": enough to tell plans of one name apart."""
+def plan_label(plan: Plan, period_as: str = "") -> str:
+    """ "xã Thạnh An (thành phố Cần Thơ), năm 2026": enough to tell plans of one name apart;
+    `period_as` before the period ("kế hoạch ")."""
     above = ", ".join(x for x in (plan.district, plan.province) if x)
     where = f"{plan.place} ({above})" if above else plan.place
-    return f"{where}, {plan.period}" if plan.period else where
+    return f"{where}, {period_as}{plan.period}" if plan.period else where
+
+
+MAX_LISTED = 6  # plans named one by one in a listing's scope; more are counted
+
+
+def scope_label(plans: Sequence[Plan]) -> str:
+    """The plans a listing looked at, with place and period: "xã Thạnh An (thành phố Cần
+    Thơ), kế hoạch năm 2026", or "5 kế hoạch: phường Rạch Giá (tỉnh An Giang), năm 2026; …"."""
+    if not plans:
+        return "chưa có kế hoạch nào"
+    if len(plans) == 1:
+        return plan_label(plans[0], "kế hoạch ")
+    listed = "; ".join(plan_label(p) for p in plans[:MAX_LISTED])
+    more = f"; và {len(plans) - MAX_LISTED} kế hoạch khác" if len(plans) > MAX_LISTED else ""
+    return f"{len(plans)} kế hoạch: {listed}{more}"
+
+
+def scope_places(plans: Sequence[Plan]) -> str:
+    """Where a listing looked, short: "xã Thạnh An", "xã Kỳ Lạc, xã Thái Tân" or "5 kế hoạch"."""
+    places = list(dict.fromkeys(p.place for p in plans))
+    return ", ".join(places) if 0 < len(places) <= 3 else f"{len(plans)} kế hoạch"
 
 
 def _choose(answer: Answer) -> str:
@@ -131,6 +182,8 @@ def answer_json(answer: Answer, qid: str | None = None) -> dict:
         out["closest"] = [_citation_json(c) for c in closest(answer)]
     if answer.understood:
         out["understood"] = answer.understood
+    if answer.also_plans:
+        out["also"] = [{"plan": p, "place": q} for p, q in zip(answer.also_plans, answer.also_places)]
     return ({"id": qid} | out) if qid is not None else out
 
 
@@ -138,6 +191,8 @@ def answer_text(answer: Answer) -> str:
     """Plain text for the console: the fact first, then each source and its quote."""
     lines = [understood_line(answer)] if answer.understood else []
     lines.append(answer_plain(answer))
+    if answer.also_plans:
+        lines.append(ask_for_also(answer))
     for c in answer.citations:
         lines.append(f"\n📄 {c.plan_title} — {c.section or 'phần mở đầu'} ({lines_label(c.lines)})")
         lines.append(f"   «{c.quote}»")

@@ -4,14 +4,16 @@ question, a fit written). Pure functions; the CLI prints what they return."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from assistant.present.answers import scope_label, scope_places
 from assistant.present.words import day_label, lines_label, task_title
 
 if TYPE_CHECKING:  # records and the calendar load only when a command needs them
     from assistant.due.schedule import DueItem
-    from assistant.records import Task
+    from assistant.records import Plan, Task
 
 NO_TASKS = "Không có nhiệm vụ phù hợp."
 EMBEDDING, EMBEDDING_NEW, PASSAGE_UNIT = "Mã hóa đoạn văn", "Mã hóa đoạn văn mới", "đoạn"
@@ -108,14 +110,17 @@ def fit_written(out, questions: int, dense: float, lexical: float) -> str:
     return f"Đã ghi tham số vào {out} ({questions} câu hỏi; ngưỡng {dense:.3f} / {lexical:.3f})."
 
 
-def deadlines_text(items: list[DueItem], today: date, days: int, places: dict[str, str]) -> str:
-    """A plain list grouped by date, overdue dates first."""
+def deadlines_text(
+    items: list[DueItem], today: date, days: int, places: dict[str, str], plans: Sequence[Plan]
+) -> str:
+    """A plain list grouped by date in the order of `items` (upcoming, then overdue), under
+    the window and the plans looked at (`plans`)."""
     end = date.fromordinal(today.toordinal() + days)
-    head = f"Hạn công việc từ {today:%d/%m/%Y} đến {end:%d/%m/%Y}"
+    head = f"Hạn công việc từ {today:%d/%m/%Y} đến {end:%d/%m/%Y}\n📍 {scope_label(plans)}\n"
     if not items:
-        return f"{head}: không có hạn nào."
+        return f"{head}Không có hạn nào ở {scope_places(plans)}."
     late = sum(i.overdue for i in items)
-    lines = [f"{head}: {len(items) - late} mục" + (f", {late} mục quá hạn" if late else "") + "."]
+    lines = [f"{head}{len(items) - late} mục sắp đến hạn" + (f", {late} mục quá hạn" if late else "") + "."]
     for due, overdue in dict.fromkeys((i.due, i.overdue) for i in items):
         label = day_label(due, today)
         lines += ["", f"⚠️ Quá hạn — {label}" if overdue else f"📅 {label}"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.kinds import leading_expression
-from assistant.lang.normalize import short
+from assistant.lang.normalize import collapse, short
 from assistant.lang.units import canonical_unit
 from assistant.parse.extract import strip_marker
 from assistant.records import Deadline, Duty, Fact, Plan, Report, Target, Task
@@ -84,6 +84,36 @@ def _row_fields(task: Task, keys: tuple[str, ...]) -> list[str]:
 # How much of a duty or of a unit's list of duties the first line states: what one phone
 # screen shows of a fact, and within the 500 characters a reader takes in first.
 FACT_BODY = 440
+
+
+ELIDED = "… "  # before an excerpt that does not open its record (`answer.statements.excerpt`)
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+_CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
+
+
+def from_sentence_start(part: str, whole: str, room: int = FACT_BODY) -> str:
+    """`part`, an excerpt of a record's text `whole` that may open mid-sentence (at a
+    clause after a ";": "… thực hiện cơ chế một cửa, …"), from the start of its sentence,
+    so that what the unit must do is read with its verb ("Chủ trì, phối hợp … thực hiện các
+    nội dung: cải cách thủ tục hành chính; thực hiện cơ chế một cửa, …"). When the sentence's
+    opening and the part's first clause do not fit in `room` characters, the opening is
+    shortened and the part follows it after "…". Only the plan's words, in their order."""
+    if not part.startswith(ELIDED):
+        return part
+    body, text = collapse(part[len(ELIDED) :]), collapse(whole)
+    at = text.find(body)
+    if at <= 0:
+        return part
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    if start == at:
+        return part  # it opens its sentence
+    lead = ELIDED if start else ""
+    first = _CLAUSE_END.split(body, maxsplit=1)[0]
+    opening = text[start:at].rstrip()
+    if len(lead) + len(opening) + 1 + len(first) <= room:
+        return lead + text[start:]
+    shortened = short(opening, max(room - len(lead) - len(first) - 2, 40))
+    return lead + (text[start:] if shortened == opening else f"{shortened} {body}")
 
 
 def duty_line(duty: Duty, excerpt: str = "") -> str:

@@ -18,6 +18,7 @@ from assistant.parse.plan import parse_plan
 from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
 from assistant.records import Answer, PlanRecords
+from assistant.serve.shown import from_sentence_starts, naming_plans
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,15 @@ class Assistant:
     def ask(self, question: str, plans: tuple[str, ...] = (), home: tuple[str, ...] = ()) -> Answer:
         """`plans`: the scope chosen (overrides any place the question names); `home`: the
         scope of a question that names no place."""
-        return self._repairing(lambda: self.answerer.ask(question, plans, home))
+        return self._repairing(lambda: self._answer(question, plans, home))
+
+    def _answer(self, question: str, plans: tuple[str, ...], home: tuple[str, ...]) -> Answer:
+        """The answering stage's answer (`Answerer.ask`), with the plans it left out for room
+        and each stated part of a duty from the start of its sentence."""
+        gathered = self.answerer.prepare(question, plans, home)
+        answer = self.answerer.decide(gathered, self.answerer.model)
+        answer = naming_plans(answer, gathered, self.answerer)
+        return from_sentence_starts(answer, self.index.records)
 
     def records(self, plan_ids: tuple[str, ...]) -> list[PlanRecords]:
         """The records of these plans only (every plan when none is given)."""

@@ -27,7 +27,8 @@ class ConsoleChat:
         return plans_at(self.home, self.assistant.index.catalog)
 
     def ask(self, text: str) -> str:
-        return replies.answer_html(converse(self.assistant, self.turns, SESSION, text, self.plans))
+        answer = converse(self.assistant, self.turns, SESSION, text, self.plans)
+        return replies.answer_html(answer, typed=True)
 
     def set_home(self, arg: str) -> str:
         choice = home.choose(self.assistant, arg, self.home)

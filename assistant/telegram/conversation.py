@@ -61,8 +61,9 @@ def deadlines(
         return due.DAYS_USAGE
     from assistant.due.schedule import upcoming
 
-    items = upcoming(assistant.records(plans), today, days=days, unit=unit_name)
-    return due.upcoming_html(items, today, days, unit_name, _places(assistant))
+    records = assistant.records(plans)
+    items = upcoming(records, today, days=days, unit=unit_name)
+    return due.upcoming_html(items, today, days, unit_name, _places(assistant), [r.plan for r in records])
 
 
 def digest(
@@ -71,8 +72,11 @@ def digest(
     """The morning digest for a chat, or None when nothing is due."""
     from assistant.due.schedule import digest_items
 
-    items = digest_items(assistant.records(plans), today, unit=unit_name)
-    return due.digest_html(items, today, unit_name, _places(assistant)) if items else None
+    records = assistant.records(plans)
+    items = digest_items(records, today, unit=unit_name)
+    if not items:
+        return None
+    return due.digest_html(items, today, unit_name, _places(assistant), [r.plan for r in records])
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,11 @@ def calendar_file(
     from assistant.due.schedule import upcoming
     from assistant.present.ics import to_ics
 
-    items = upcoming(assistant.records(plans), today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
+    records = assistant.records(plans)
+    items = upcoming(records, today, days=MAX_DAYS, unit=unit_name, include_overdue=False)
     ics = to_ics(items, due.ics_title(unit_name))
-    return CalendarFile(due.ics_name(unit_name), ics, due.ics_caption(len(items), unit_name))
+    caption = due.ics_caption(len(items), unit_name, [r.plan for r in records])
+    return CalendarFile(due.ics_name(unit_name), ics, caption)
 
 
 def _places(assistant: Assistant) -> dict[str, str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 
 from assistant.lang.normalize import fold, short
 from assistant.lang.units import canonical_unit
+from assistant.present.answers import scope_label, scope_places
 from assistant.present.words import day_label
+from assistant.records import Plan
 from assistant.telegram.commands import usage
 from assistant.telegram.html import esc
 
@@ -48,11 +50,20 @@ def _grouped(items: Sequence, today: date, places: dict[str, str]) -> list[str]:
     return blocks
 
 
-def upcoming_html(items: Sequence, today: date, days: int, unit: str | None, places: dict[str, str]) -> str:
+def upcoming_html(
+    items: Sequence, today: date, days: int, unit: str | None, places: dict[str, str], plans: Sequence[Plan]
+) -> str:
+    """/hanchot: what is coming first, then the most recent overdue items; the window and
+    the plans looked at (`plans`) named at the top, and again when nothing is coming."""
     who = f" — {esc(unit_label(unit))}" if unit else ""
-    head = f"<b>Hạn chót trong {days} ngày tới</b>{who}\n<i>Tính từ {today:%d/%m/%Y}.</i>"
+    end = today + timedelta(days=days)
+    head = (
+        f"<b>Hạn chót trong {days} ngày tới</b>{who}\n<i>Từ {today:%d/%m/%Y} đến {end:%d/%m/%Y}.</i>\n"
+        f"📍 {esc(scope_label(plans))}"
+    )
+    nothing = f"Không có hạn chót nào trong {days} ngày tới ở {esc(scope_places(plans))}."
     if not items:
-        return f"{head}\n\nKhông có hạn chót nào trong {days} ngày tới."
+        return f"{head}\n\n{nothing}"
     overdue = sorted((i for i in items if i.overdue), key=lambda i: i.due)
     coming = [i for i in items if not i.overdue]
     blocks = [head]
@@ -60,7 +71,7 @@ def upcoming_html(items: Sequence, today: date, days: int, unit: str | None, pla
         blocks.append(f"⏳ <b>Sắp đến hạn ({len(coming)})</b>")
         blocks += _grouped(coming, today, places)
     else:
-        blocks.append(f"Không có hạn chót nào trong {days} ngày tới.")
+        blocks.append(nothing)
     if overdue:
         # the plans do not say what is done: the most recent overdue items, the rest counted
         recent = overdue[-MAX_OVERDUE:]
@@ -73,9 +84,11 @@ def upcoming_html(items: Sequence, today: date, days: int, unit: str | None, pla
     return "\n\n".join(blocks)
 
 
-def digest_html(items: Sequence, today: date, unit: str | None, places: dict[str, str]) -> str:
+def digest_html(
+    items: Sequence, today: date, unit: str | None, places: dict[str, str], plans: Sequence[Plan]
+) -> str:
     who = f" — {esc(unit_label(unit))}" if unit else ""
-    head = f"⏰ <b>Nhắc việc ngày {today:%d/%m/%Y}</b>{who}"
+    head = f"⏰ <b>Nhắc việc ngày {today:%d/%m/%Y}</b>{who}\n📍 {esc(scope_label(plans))}"
     tail = "<i>Gõ /hanchot để xem mọi hạn chót sắp tới, /nhacviec off để tắt nhắc việc.</i>"
     return "\n\n".join([head, *_grouped(items, today, places), tail])
 
@@ -101,8 +114,10 @@ def ics_title(unit: str | None) -> str:
     return f"Hạn chót CCHC — {unit}" if unit else "Hạn chót CCHC"
 
 
-def ics_caption(count: int, unit: str | None) -> str:
+def ics_caption(count: int, unit: str | None, plans: Sequence[Plan]) -> str:
     who = f" của {esc(unit_label(unit))}" if unit else ""
+    scope = f"📍 {esc(scope_label(plans))}"
     if not count:
-        return f"Không có hạn chót nào{who} trong năm tới; tệp lịch trống."
-    return f"Lịch {count} hạn chót{who} trong năm tới. Mở tệp để thêm vào lịch của bạn."
+        where = esc(scope_places(plans))
+        return f"Không có hạn chót nào{who} trong năm tới ở {where}; tệp lịch trống.\n{scope}"
+    return f"Lịch {count} hạn chót{who} trong năm tới. Mở tệp để thêm vào lịch của bạn.\n{scope}"

@@ -134,7 +134,8 @@ async def _reply(update: Update, context: BotContext, answer: Answer) -> None:
     if replies.too_long_to_list(answer):
         await send(update, replies.WHICH_PLACE, plan_keyboard(key, choices(context.state, answer)))
         return
-    await send(update, replies.answer_html(answer), answer_keyboard(key, answer))
+    offered = choices(context.state, answer)
+    await send(update, replies.answer_html(answer), answer_keyboard(key, answer, offered=offered))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -190,10 +191,8 @@ async def vote(update: Update, context: BotContext) -> None:
     value = 1 if action == "up" else -1
     stored = await _record(update, context, key, answer, value)
     await quietly(query.answer(replies.THANKS[value]), "answerCallbackQuery")
-    await quietly(
-        query.edit_message_reply_markup(answer_keyboard(key, answer, value, stored.reason)),
-        "editMessageReplyMarkup",
-    )
+    keyboard = answer_keyboard(key, answer, value, stored.reason, choices(context.state, answer))
+    await quietly(query.edit_message_reply_markup(keyboard), "editMessageReplyMarkup")
 
 
 async def reason(update: Update, context: BotContext) -> None:
@@ -206,9 +205,8 @@ async def reason(update: Update, context: BotContext) -> None:
         return
     await _record(update, context, key, answer, -1, code)
     await quietly(query.answer(replies.reason_thanks(code)), "answerCallbackQuery")
-    await quietly(
-        query.edit_message_reply_markup(answer_keyboard(key, answer, -1, code)), "editMessageReplyMarkup"
-    )
+    keyboard = answer_keyboard(key, answer, -1, code, choices(context.state, answer))
+    await quietly(query.edit_message_reply_markup(keyboard), "editMessageReplyMarkup")
 
 
 async def _record(

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
-from assistant.present.answers import NEXT_PASSAGES, answer_markdown, closest, understood_line
+from assistant.parse.extract import strip_marker
+from assistant.present.answers import NEXT_PASSAGES, answer_markdown, ask_for_also, closest, understood_line
 from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label, task_title
 from assistant.records import Answer, Citation, PlanRecords, Task
@@ -127,7 +128,7 @@ def unit_html(canonical: str, views: list) -> str:
         lines = [f"📘 <b>{esc(p.place)} — {esc(p.period)}</b>"]
         if v.duties:
             lines.append(f"<i>Trách nhiệm ({len(v.duties)}):</i>")
-            lines += [f"• {esc(short(d.text, 400))} <i>(dòng {d.span.line_start})</i>" for d in v.duties]
+            lines += [_bullet(d.text, 400, "", d.span.line_start) for d in v.duties]
         if v.leads:
             lines.append(f"<i>Chủ trì ({len(v.leads)} nhiệm vụ):</i>")
             lines += [_task_line(t, with_lead=False) for t in v.leads]
@@ -145,7 +146,13 @@ def _task_line(t: Task, with_lead: bool) -> str:
     if t.deadline:
         extra.append("thời hạn: " + t.deadline.raw)
     tail = f" — {esc('; '.join(extra))}" if extra else ""
-    return f"• {esc(task_title(t, 200))}{tail} <i>(dòng {t.span.line_start})</i>"
+    return _bullet(task_title(t), 200, tail, t.span.line_start)
+
+
+def _bullet(text: str, limit: int, tail: str, line: int) -> str:
+    """One item of a list with one bullet: the plan's own leading mark ("-", "+", "–", "2.")
+    gives way to ours (the quotes behind the buttons keep it)."""
+    return f"• {esc(short(strip_marker(text), limit))}{tail} <i>(dòng {line})</i>"
 
 
 def _source(c: Citation, icon: str = "📄") -> str:
@@ -158,11 +165,18 @@ def _quoted(c: Citation, icon: str, limit: int | None = QUOTE_LIMIT) -> str:
     return f"{_source(c, icon)}\n<blockquote>{esc(quote)}</blockquote>"
 
 
-def answer_html(answer: Answer) -> str:
-    """The fact first, then each source with its quote; when nothing was found, the closest."""
+ALSO_BUTTONS = "Bấm nút ➕ bên dưới để xem câu trả lời theo kế hoạch đó."
+
+
+def answer_html(answer: Answer, typed: bool = False) -> str:
+    """The fact first, then each source with its quote; when nothing was found, the closest.
+    Plans left out for room are offered by buttons, or (`typed`: the console) by the
+    question to type."""
     blocks = [f"<i>{esc(understood_line(answer))}</i>"] if answer.understood else []
     stated = bold(answer_markdown(answer))
     blocks.append(f"❔ <i>{stated}</i>" if answer.confidence == "low" else stated)
+    if answer.also_plans:
+        blocks[-1] += f"\n<i>{esc(ask_for_also(answer) if typed else ALSO_BUTTONS)}</i>"
     blocks += [_quoted(c, "📄") for c in answer.citations]
     if closest(answer):
         blocks.append(f"<b>{esc(NEXT_PASSAGES if answer.found else 'Các đoạn gần nhất:')}</b>")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 
 from telegram import (
@@ -23,7 +23,7 @@ from telegram.ext import filters
 
 from assistant.lang.normalize import short
 from assistant.present.answers import plan_label
-from assistant.records import Answer
+from assistant.records import Answer, Plan
 from assistant.telegram import replies
 from assistant.telegram.html import split_html
 
@@ -132,9 +132,12 @@ def addressed(update: Update) -> bool:
 MAX_CHOICES = 8  # plan buttons under an ambiguous question
 
 
-def answer_keyboard(key: str, answer: Answer, vote: int = 0, reason: str = "") -> InlineKeyboardMarkup | None:
+def answer_keyboard(
+    key: str, answer: Answer, vote: int = 0, reason: str = "", offered: Sequence[Plan] = ()
+) -> InlineKeyboardMarkup | None:
     """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question);
-    after a 👎, the reasons to choose from, the chosen one ticked."""
+    a ➕ button per plan left out for room (`offered`: the question's `choices`, the press
+    answers for that plan); after a 👎, the reasons to choose from, the chosen one ticked."""
     if answer.status in {"invalid", "needs_place"}:
         return None
     if answer.status == "ambiguous":  # one button per plan: the press answers for that plan
@@ -144,6 +147,11 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0, reason: str = "") -
         first.append(InlineKeyboardButton(replies.SOURCES_BUTTON, callback_data=f"src:{key}"))
     if answer.found and answer.alternatives:
         first.append(InlineKeyboardButton(replies.MORE_BUTTON, callback_data=f"alt:{key}"))
+    also = [
+        [InlineKeyboardButton(f"➕ {short(plan_label(p), 60)}", callback_data=f"pick:{i}:{key}")]
+        for i, p in enumerate(offered)
+        if p.id in answer.also_plans
+    ]
     votes = [
         InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
         InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}"),
@@ -155,7 +163,7 @@ def answer_keyboard(key: str, answer: Answer, vote: int = 0, reason: str = "") -
             for code, label in replies.REASON_BUTTONS.items()
         ]
         reasons = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return InlineKeyboardMarkup([row for row in (first, votes, *reasons) if row])
+    return InlineKeyboardMarkup([row for row in (first, *also, votes, *reasons) if row])
 
 
 def plan_keyboard(key: str, plans) -> InlineKeyboardMarkup:
@@ -170,8 +178,9 @@ def plan_keyboard(key: str, plans) -> InlineKeyboardMarkup:
 
 def choices(state, answer: Answer) -> tuple:
     """The plans a question's buttons offer: those of an ambiguous place, or those an answer
-    stated facts from (`state`: the bot's, for the loaded plans)."""
+    stated facts from and then those it left out for room (`state`: the bot's, for the
+    loaded plans)."""
     if answer.choices:
         return answer.choices[:MAX_CHOICES]
     loaded = {p.id: p for p in state.assistant.index.catalog}
-    return tuple(loaded[p] for p in answer.plans if p in loaded)[:MAX_CHOICES]
+    return tuple(loaded[p] for p in answer.plans + answer.also_plans if p in loaded)[:MAX_CHOICES]
