@@ -46,7 +46,10 @@ def _quotes_are_the_plans(text: str, assistant) -> None:
         assert any(quote_in_source(quote, src) for src in assistant.answerer.sources.values()), quote[:80]
 
 
-async def test_cooperating_units_follow_a_lead_question(tg, bot, assistant):
+async def test_the_readme_s_three_turns_cooperating_units_then_the_lead_s_duties(tg, bot, assistant):
+    """The README's exchange: a lead question, "còn phối hợp thì sao?", then "đơn vị đó còn
+    làm gì nữa?", which asks about the task's lead (the unit the first answer named first),
+    not about the cooperating units the second answer named."""
     [lead] = await exchange(tg, DIGITAL)
     task = assistant.ask(DIGITAL).facts[0].task
     [coop] = await exchange(tg, "còn phối hợp thì sao?")
@@ -57,6 +60,14 @@ async def test_cooperating_units_follow_a_lead_question(tg, bot, assistant):
     assert_valid_html(coop["text"])
     _quotes_are_the_plans(coop["text"], assistant)
     assert coop["reply_markup"]["inline_keyboard"]  # sources and votes, as under any answer
+    [duties] = await exchange(tg, "đơn vị đó còn làm gì nữa?")
+    understood = _understood(duties["text"])
+    assert understood.startswith(task.lead[0]) and "phường Rạch Giá" in understood
+    assert task.cooperating[0] not in understood
+    answered = visible(duties["text"]).split("\n", 1)[1].lstrip()
+    assert answered.lower().startswith(task.lead[0].lower())  # the lead's own duties, first
+    assert_valid_html(duties["text"])
+    _quotes_are_the_plans(duties["text"], assistant)
 
 
 async def test_a_follow_up_switches_the_commune_then_a_full_question_stands_alone(tg, bot, assistant):
