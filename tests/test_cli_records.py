@@ -23,7 +23,7 @@ PLAN_IDS = {
     "xa-vinh-thinh-2026",
 }
 PLAN_KEYS = {"id", "file", "place", "province", "district", "period", "tasks", "duties", "reports", "targets"}
-TASK_KEYS = {"plan", "content", "product", "lead", "cooperating", "deadline", "section", "lines"}
+TASK_KEYS = {"plan", "task", "content", "product", "lead", "cooperating", "deadline", "section", "lines"}
 
 
 @pytest.fixture(autouse=True)
