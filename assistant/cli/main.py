@@ -110,7 +110,7 @@ def cmd_ask(args, settings) -> int:
     if not assistant.index.catalog:
         raise NoPlans
     if args.jsonl:
-        from assistant.cli.batch import answer_line, dump
+        from assistant.cli.batch import answer_lines
         from assistant.converse.dialogue import MemoryTurns, converse
 
         turns = MemoryTurns()
@@ -121,8 +121,8 @@ def cmd_ask(args, settings) -> int:
             return converse(assistant, turns, session, question)
 
         out = sys.stdout.buffer
-        for line in sys.stdin.buffer:
-            out.write(dump(answer_line(line.rstrip(b"\r\n"), ask)).encode("utf-8") + b"\n")
+        for line in answer_lines(sys.stdin.buffer, ask):
+            out.write(line.encode("utf-8") + b"\n")
             out.flush()
         return 0
     question = " ".join(args.question)
