@@ -9,6 +9,7 @@ import sys
 
 from assistant.cli.corpus import NoPlans, open_corpus, report_skipped
 from assistant.cli.deadlines import add_deadlines_parser
+from assistant.cli.disk import disk_full, is_full
 from assistant.cli.evaluate import add_eval_parsers
 from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
@@ -220,6 +221,11 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         print(embedder_problem(exc.problem, exc.spec, exc.detail), file=sys.stderr)
     except ParamsInvalid as exc:
         print(f"Tham số trả lời không dùng được: {exc}", file=sys.stderr)
+    except OSError as exc:
+        if not is_full(exc):
+            raise
+        print(disk_full(exc), file=sys.stderr)
+        return 1
     return 2
 
 
