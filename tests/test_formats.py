@@ -278,6 +278,22 @@ def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files):
     assert [p.suffixes[-2:] for p in cache.iterdir()] == [[".docx", ".txt"]]  # only the small one converted
 
 
+def test_a_full_disk_only_skips_the_conversion_cache(upright_pdf, tmp_path, monkeypatch):
+    """The converted text is kept for next time when it can be; a full disk does not stop
+    the plan from being read (nor leaves a half-written cache file)."""
+    import errno
+
+    path, upright = upright_pdf
+    cache = tmp_path / "converted"
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert read_document(path, cache=cache).text == upright
+    assert not (cache.is_dir() and list(cache.iterdir()))
+
+
 def test_convert_binary_refuses_other_suffixes(tmp_path):
     path = tmp_path / "ke-hoach.odt"
     path.write_bytes(b"PK\x03\x04")
