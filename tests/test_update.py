@@ -473,6 +473,21 @@ def test_the_next_add_completes_a_killed_replace_with_no_start_between(settings,
     _assert_one_thai_tan_and_nothing_lost(settings, target)
 
 
+def test_what_a_kill_left_before_its_journal_or_in_it_is_cleared_and_the_plans_stay(tmp_path):
+    from assistant.index.commit import JOURNAL, STAGED, recover
+
+    settings = _settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "a.txt").write_text("kế hoạch cũ", "utf-8")
+    (settings.corpus_dir / f"{STAGED}7-a.txt").write_text("kế hoạch mới, chưa ghi nhật ký", "utf-8")
+    (settings.corpus_dir / f"{STAGED}8-b.txt").write_text("nửa", "utf-8")
+    (settings.corpus_dir / f"{STAGED}8-b.txt{JOURNAL}").write_text('{"target": "b.t', "utf-8")  # cut
+    (settings.corpus_dir / f"{STAGED}9-c.txt{JOURNAL}.tmp").write_text("{", "utf-8")
+    recover(settings, {"a.txt": "0" * 64})
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["a.txt"]
+    assert (settings.corpus_dir / "a.txt").read_text("utf-8") == "kế hoạch cũ"
+
+
 def _disk_full(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 

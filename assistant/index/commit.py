@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from assistant.read.load import file_sha256
@@ -61,7 +61,7 @@ def prepare(settings: Settings, source: Path | None, target: str, clashes: list[
     try:
         if source is not None:
             shutil.copyfile(source, corpus / base)
-        commit = Commit(**{**asdict(commit), "sha256": file_sha256(corpus / (commit.staged or target))})
+        commit = replace(commit, sha256=file_sha256(corpus / (commit.staged or target)))
         _write(corpus / commit.journal, json.dumps(asdict(commit), ensure_ascii=False))
         for name, kept in commit.backups:
             _copy(corpus / name, _removed(settings) / kept)
