@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,8 +129,11 @@ def new_pdf(font: tuple[str, str]):
     return pdf
 
 
-def make_pdf(path: Path, parts: PlanParts, font: tuple[str, str], prose_lines: int | None = None) -> Path:
+def make_pdf(
+    path: Path, parts: PlanParts, font: tuple[str, str], prose_lines: int | None = None, compress: bool = True
+) -> Path:
     pdf = new_pdf(font)
+    pdf.set_compression(compress)  # `turn_pages` edits the content streams: written plain
     pdf.add_page()
     for text in parts.prose[:prose_lines]:
         pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
@@ -148,6 +152,52 @@ def make_pdf(path: Path, parts: PlanParts, font: tuple[str, str], prose_lines: i
     pdf.set_font("plan", size=10)
     pdf.multi_cell(0, 5, "Nơi nhận: các phòng, ban, ngành phường.", new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
+    return path
+
+
+_OBJECT = re.compile(rb"(\d+) 0 obj\n(.*?)\nendobj\n", re.S)
+
+
+def turn_pages(path: Path, angle: int, flag: bool = True, drawn_turned: bool = False, first: int = 0) -> Path:
+    """Store the pages from `first` on turned by `angle` degrees (a PDF written by `make_pdf`
+    with `compress=False`), the three ways PDF producers do it:
+
+    - `flag`, not `drawn_turned`: the page carries /Rotate and its content is unchanged, so
+      the text stands upright in the page's own coordinates (a page turned in a viewer);
+    - `flag` and `drawn_turned`: the content is drawn turned back on the turned paper
+      (portrait paper for a landscape table), so a viewer shows it upright;
+    - `drawn_turned` alone: the content drawn turned, no /Rotate (a table printed sideways).
+
+    pypdf is not needed: the objects are rewritten and the cross-reference table made again."""
+    data = path.read_bytes()
+    objects = {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(data)}
+    w, h = (float(v) for v in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data).groups())
+    kids = re.search(rb"/Kids \[([\d R\s]+)\]", data).group(1)
+    pages = [int(n) for n in re.findall(rb"(\d+) 0 R", kids)][first:]
+    sideways = drawn_turned and angle in (90, 270)
+    box = f"/MediaBox [0 0 {h:.2f} {w:.2f}]" if sideways else f"/MediaBox [0 0 {w:.2f} {h:.2f}]"
+    # content space -> the turned paper's space, so that turning the paper by `angle` shows it upright
+    back = {90: f"0 1 -1 0 {h:.2f} 0", 180: f"-1 0 0 -1 {w:.2f} {h:.2f}", 270: f"0 -1 1 0 0 {w:.2f}"}[angle]
+    for page in pages:
+        extra = (f"/Rotate {angle}\n" if flag else "") + box + "\n"
+        objects[page] = objects[page].replace(b"/Type /Page\n", b"/Type /Page\n" + extra.encode())
+        if drawn_turned:
+            content = int(re.search(rb"/Contents (\d+) 0 R", objects[page]).group(1))
+            head, _, rest = objects[content].partition(b"stream\n")
+            inner = f"q {back} cm\n".encode() + rest.rsplit(b"endstream", 1)[0] + b"\nQ\n"
+            head = re.sub(rb"/Length \d+", b"/Length %d" % len(inner), head)
+            objects[content] = head + b"stream\n" + inner + b"endstream"
+    trailer = re.search(rb"trailer\n(<<.*?>>)", data, re.S).group(1)
+    out, offsets = bytearray(b"%PDF-1.3\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+    out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(bytes(out))
     return path
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from planfiles import (
     make_scanned_pdf,
     new_pdf,
     rach_gia_parts,
+    turn_pages,
     unicode_font,
 )
 
@@ -153,6 +155,44 @@ def test_pdf_keeps_the_text_around_the_table(converted, parts):
     assert after == ["Nơi nhận: các phòng, ban, ngành phường."]
 
 
+# a landscape appendix is stored turned: (angle, /Rotate flag, content drawn turned, first page turned)
+TURNED = {
+    "appendix-flagged-90": (90, True, False, 1),
+    "appendix-flagged-180": (180, True, False, 1),
+    "all-flagged-270": (270, True, False, 0),
+    "appendix-on-portrait-paper-90": (90, True, True, 1),
+    "appendix-printed-sideways-90": (90, False, True, 1),
+    "all-printed-sideways-270": (270, False, True, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def upright_pdf(tmp_path_factory, parts, font):
+    """Three pages (prose, then the appendix table) and their text, read upright."""
+    short = dataclasses.replace(parts, rows=parts.rows[:30])
+    path = make_pdf(tmp_path_factory.mktemp("upright") / "phuong-rach-gia-2026.pdf", short, font, 12, False)
+    return path, convert_binary(path)
+
+
+@pytest.mark.parametrize("turn", TURNED.values(), ids=TURNED.keys())
+def test_turned_pages_are_read_upright(upright_pdf, tmp_path, turn):
+    """Not one word per line (90°) nor each line reversed (180°): the text of the page as a
+    reader turns it."""
+    path, upright = upright_pdf
+    turned = turn_pages(Path(shutil.copy(path, tmp_path / path.name)), *turn)
+    text = convert_binary(turned)
+    assert "\nI\tCẢI CÁCH THỂ CHẾ (08 nhiệm vụ)\t" in upright  # the appendix table, read as one
+    assert text == upright
+
+
+def test_a_plan_with_a_turned_appendix_reads_as_the_same_plan(upright_pdf, tmp_path):
+    path, upright = upright_pdf
+    turned = turn_pages(Path(shutil.copy(path, tmp_path / path.name)), 90, flag=True)
+    before, after = parse_plan(read_document(path)), parse_plan(read_document(turned))
+    assert after.plan.place == before.plan.place == "phường Rạch Giá"
+    assert [task_key(t) for t in after.tasks] == [task_key(t) for t in before.tasks] and len(after.tasks) > 20
+
+
 def test_plan_tables_tell_plan_tables_from_layout_tables():
     tables = PlanTables()
     assert tables.render([["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]]) is None
@@ -236,6 +276,22 @@ def test_oversize_file_is_refused_before_it_is_opened(tmp_path, files):
         errors[0].problem, errors[0].params
     )
     assert [p.suffixes[-2:] for p in cache.iterdir()] == [[".docx", ".txt"]]  # only the small one converted
+
+
+def test_a_full_disk_only_skips_the_conversion_cache(upright_pdf, tmp_path, monkeypatch):
+    """The converted text is kept for next time when it can be; a full disk does not stop
+    the plan from being read (nor leaves a half-written cache file)."""
+    import errno
+
+    path, upright = upright_pdf
+    cache = tmp_path / "converted"
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert read_document(path, cache=cache).text == upright
+    assert not (cache.is_dir() and list(cache.iterdir()))
 
 
 def test_convert_binary_refuses_other_suffixes(tmp_path):

@@ -53,6 +53,23 @@ def test_read_document_normalises_a_file(tmp_path):
     assert doc.text == "Dòng một\nDòng hai"
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path, codec):
+    """Notepad's "Unicode" (UTF-16 with a BOM) is a text plan, not a binary file."""
+    plan = (CORPUS / GOOD[0]).read_text("utf-8")
+    bom = "" if codec in {"utf-16", "utf-32"} else "\ufeff"  # the plain codecs write their own
+    path = tmp_path / "unicode.txt"
+    path.write_bytes((bom + plan.replace("\n", "\r\n")).encode(codec))
+    assert read_document(path).text == plan
+    assert decode_text((bom + PHRASE).encode(codec)) == PHRASE
+
+
+def test_utf16_that_is_not_text_is_still_binary():
+    with pytest.raises(UnreadableFile) as exc:
+        decode_text(b"\xff\xfe" + b"\x00\x00\x01\x00" * 50)
+    assert exc.value.problem == "binary"
+
+
 @pytest.mark.parametrize("data", [b"", b"   \n\r\n\t ", b"\xef\xbb\xbf\n\n"])
 def test_empty_or_blank_input_is_unreadable(data):
     with pytest.raises(UnreadableFile) as exc:

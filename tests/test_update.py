@@ -4,6 +4,7 @@ a kill in the middle leaves the old index loadable and answering."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -345,6 +346,211 @@ def _assert_old_index_intact_but_stale(settings: Settings) -> None:
     assert sorted(p.name for p in settings.corpus_dir.iterdir() if not p.name.startswith(".")) == BASE
     old = Assistant.load(settings)
     assert not old.rebuilt and _answers_old_question(old)
+
+
+# A kill at each step of a replace. The child counts the changes it makes to the corpus
+# folder (renames and deletions) once the manifest is written, and waits to be killed after
+# `stop` of them (-1: while writing the manifest, before the new index is live).
+KILLED_REPLACE = """
+import os, sys, time
+from pathlib import Path
+import assistant.index.build as build
+from assistant.settings import Settings
+from assistant.index.update import add_plan
+root, source, stop = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+corpus, state = root / "corpus", {"live": False, "changes": 0}
+def wait_for_the_kill():
+    (root / "ready").write_text(str(state["changes"]))
+    time.sleep(120)
+real_write = build.write_atomic
+def write(path, text):
+    if stop == -1 and path.name == "manifest.json":
+        wait_for_the_kill()
+    real_write(path, text)
+    state["live"] = state["live"] or path.name == "manifest.json"
+    if state["live"] and stop == 0:
+        wait_for_the_kill()
+build.write_atomic = write
+def watched(real):
+    def change(*paths, **kw):
+        done = real(*paths, **kw)
+        touched = [Path(p).parent for p in paths if isinstance(p, (str, os.PathLike))]
+        if state["live"] and corpus in touched:
+            state["changes"] += 1
+            if state["changes"] == stop:
+                wait_for_the_kill()
+        return done
+    return change
+os.rename, os.replace, os.unlink = watched(os.rename), watched(os.replace), watched(os.unlink)
+add_plan(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data",
+                  embedder="none"), source, replace=True)
+"""
+THAI_TAN = CORPUS / "xa-thai-tan-2025.txt"
+
+
+def _thai_tan_revised(folder: Path, name: str) -> Path:
+    """The Thái Tân plan with one target changed (95% -> 97% of dossiers on time)."""
+    text = THAI_TAN.read_text("utf-8")
+    assert text.count("95% -100%") == 1
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text.replace("95% -100%", "97% -100%"), "utf-8")
+    return folder / name
+
+
+def _kill_replace(settings: Settings, source: Path, stop: int) -> bool:
+    """Run `add --replace` in a child killed after `stop` changes; False if it finished first."""
+    root = settings.corpus_dir.parent
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-c", KILLED_REPLACE, str(root), str(source), str(stop)]
+    proc = subprocess.Popen(argv, env=env)
+    try:
+        deadline = time.time() + 120
+        while not (root / "ready").exists():
+            if proc.poll() is not None:
+                assert proc.returncode == 0, "the replace failed before it could be killed"
+                return False
+            assert time.time() < deadline
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    (root / "ready").unlink()
+    return True
+
+
+def _thai_tan_target(settings: Settings) -> str:
+    """The target the Thái Tân plan states now ("95" or "97"); fails when no plan answers."""
+    assistant = Assistant.load(settings)
+    files = [p.file for p in assistant.index.catalog if p.place == "xã Thái Tân"]
+    assert len(files) == 1, files  # not "Chưa có kế hoạch của xã Thái Tân", nor two of them
+    answer = assistant.ask(Q_OLD)
+    assert answer.found and answer.citations[0].doc == files[0], answer_markdown(answer)
+    said = answer_markdown(answer)
+    assert ("95" in said) != ("97" in said), said
+    return "95" if "95" in said else "97"
+
+
+def _assert_one_thai_tan_and_nothing_lost(settings: Settings, target: str) -> None:
+    old, new = THAI_TAN.read_bytes(), THAI_TAN.read_bytes().replace(b"95% -100%", b"97% -100%")
+    visible = [p for p in settings.corpus_dir.iterdir() if not p.name.startswith(".")]
+    plans = [p.read_bytes() for p in visible if p.read_bytes() in (old, new)]
+    assert plans == [new if target == "97" else old]  # one Thái Tân plan, the one answering
+    removed = settings.data_dir / "removed"
+    kept = [p.read_bytes() for p in removed.glob("[!.]*")] if removed.is_dir() else []
+    assert old in plans + kept  # the previous version is never lost
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize(
+    "name, stop",
+    [(THAI_TAN.name, stop) for stop in (-1, 0, 1, 2)]
+    + [("ke-hoach-thai-tan-sua.txt", stop) for stop in (-1, 0, 1, 2, 3)],
+)
+def test_a_replace_killed_at_any_step_leaves_a_plan_answering(settings, tmp_path, name, stop):
+    revised = _thai_tan_revised(tmp_path / "new", name)
+    if not _kill_replace(settings, revised, stop):
+        pytest.skip(f"the replace makes fewer than {stop} changes to the corpus")
+    started = _thai_tan_target(settings)  # a start after the kill
+    if stop == -1:
+        assert started == "95"  # killed before the new index was live
+    _assert_one_thai_tan_and_nothing_lost(settings, started)
+
+    assert add_plan(settings, NEW).status == "added"  # the next update finds what the kill left
+    assert not list(settings.corpus_dir.glob(".incoming-*"))
+    assert _thai_tan_target(settings) == started
+    _assert_one_thai_tan_and_nothing_lost(settings, started)
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("stop", [0, 1])
+def test_the_next_add_completes_a_killed_replace_with_no_start_between(settings, tmp_path, stop):
+    revised = _thai_tan_revised(tmp_path / "new", "ke-hoach-thai-tan-sua.txt")
+    assert _kill_replace(settings, revised, stop)
+    assert add_plan(settings, NEW).status == "added"
+    assert not list(settings.corpus_dir.glob(".incoming-*"))
+    target = _thai_tan_target(settings)
+    assert target == "97"  # the new index was live: the replace is completed, not undone
+    _assert_one_thai_tan_and_nothing_lost(settings, target)
+
+
+def test_what_a_kill_left_before_its_journal_or_in_it_is_cleared_and_the_plans_stay(tmp_path):
+    from assistant.index.commit import JOURNAL, STAGED, recover
+
+    settings = _settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "a.txt").write_text("kế hoạch cũ", "utf-8")
+    (settings.corpus_dir / f"{STAGED}7-a.txt").write_text("kế hoạch mới, chưa ghi nhật ký", "utf-8")
+    (settings.corpus_dir / f"{STAGED}8-b.txt").write_text("nửa", "utf-8")
+    (settings.corpus_dir / f"{STAGED}8-b.txt{JOURNAL}").write_text('{"target": "b.t', "utf-8")  # cut
+    (settings.corpus_dir / f"{STAGED}9-c.txt{JOURNAL}.tmp").write_text("{", "utf-8")
+    recover(settings, {"a.txt": "0" * 64})
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["a.txt"]
+    assert (settings.corpus_dir / "a.txt").read_text("utf-8") == "kế hoạch cũ"
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _fill_the_disk(monkeypatch, settings: Settings, where: str) -> None:
+    """Make the operating system's write fail with ENOSPC at one place of an `add`."""
+    real_copy, real_write, real_fsync = shutil.copyfile, Path.write_text, os.fsync
+    removed = settings.data_dir / "removed"
+
+    def copy(src, dst, **kw):
+        full = Path(dst).parent == {"staging": settings.corpus_dir, "backup": removed}[where]
+        return _disk_full() if full else real_copy(src, dst, **kw)
+
+    def write(path, *args, **kw):
+        return _disk_full() if settings.index_dir in path.parents else real_write(path, *args, **kw)
+
+    def fsync(fd):
+        name = Path(os.readlink(f"/proc/self/fd/{fd}")).name
+        wanted = {"journal": ".incoming-", "manifest": ".manifest.json.tmp"}[where]
+        return _disk_full() if name.startswith(wanted) else real_fsync(fd)
+
+    if where in {"staging", "backup"}:
+        monkeypatch.setattr(shutil, "copyfile", copy)
+    elif where == "segment":
+        monkeypatch.setattr(Path, "write_text", write)
+    else:
+        monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("where", ["staging", "journal", "backup", "segment", "manifest"])
+def test_a_full_disk_during_add_is_said_in_words_and_changes_nothing(
+    settings, tmp_path, monkeypatch, capsys, where
+):
+    revised = _thai_tan_revised(tmp_path / "new", THAI_TAN.name)  # a replace: the old file is copied too
+    before = {p.name: p.read_bytes() for p in settings.corpus_dir.iterdir()}
+    manifest = (settings.index_dir / "manifest.json").read_bytes()
+
+    _fill_the_disk(monkeypatch, settings, where)
+    assert _cli(settings, "add", "--replace", str(revised)) == 1
+    monkeypatch.undo()
+    out, err = capsys.readouterr()
+    assert "Không đủ dung lượng đĩa" in err and "Chưa có gì thay đổi" in err and "Traceback" not in err + out
+
+    assert {p.name: p.read_bytes() for p in settings.corpus_dir.iterdir()} == before  # nothing staged left
+    assert (settings.index_dir / "manifest.json").read_bytes() == manifest
+    removed = settings.data_dir / "removed"
+    assert not (removed.is_dir() and list(removed.iterdir()))  # no copy of a plan still in use
+    assert _thai_tan_target(settings) == "95"
+    assert add_plan(settings, revised, replace=True).status == "replaced"  # room again: it goes through
+    assert _thai_tan_target(settings) == "97"
+
+
+def test_a_full_disk_in_any_command_is_said_in_words(monkeypatch, capsys):
+    from assistant.cli import main as cli_main
+
+    def full(args, settings):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/srv/cchc/index/manifest.json")
+
+    monkeypatch.setattr(cli_main, "cmd_plans", full)
+    assert cli_main.main(["plans"]) == 1
+    err = capsys.readouterr().err
+    assert "Không đủ dung lượng đĩa" in err and "/srv/cchc/index/manifest.json" in err
 
 
 # ---------------------------------------------------------------- command line

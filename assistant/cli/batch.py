@@ -1,20 +1,45 @@
 """`ask --jsonl`: one output line for every input line, whatever the line holds. A line
 that is not a JSON object with a text question gets `"found": false` and an `error`
-saying why (worded by `present.cli`); the batch never stops early. Lines with the same
-optional `"session"` (a string or a number) are one conversation: a follow-up is read
-against the session's last question. Pure given `ask`."""
+saying why (worded by `present.cli`); the batch never stops early. Input and output are
+strict JSON: NaN, Infinity and numbers too large for a float are refused as not JSON, a
+line nested too deep to read is refused, and no line written holds NaN. Lines with the
+same optional `"session"` (a string or a number) are one conversation: a follow-up is
+read against the session's last question. Pure given `ask`."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from assistant.present.answers import answer_json
 from assistant.present.cli import BATCH_ERRORS, batch_failed
 from assistant.records import Answer
 
 log = logging.getLogger(__name__)
+
+# worded here until present.cli.BATCH_ERRORS can take it (present/ is being changed elsewhere)
+TOO_DEEP = 'dòng JSON lồng nhau quá sâu; cần dạng {"id": ..., "question": "..."}'
+
+
+class _NotJson(ValueError):
+    """A constant (NaN, Infinity) or a number standard JSON does not have."""
+
+
+def _no_constant(name: str):
+    raise _NotJson(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotJson(text)
+    return value
+
+
+def _strict_loads(text: str):
+    """`json.loads` that accepts only standard JSON (RecursionError: nested too deep)."""
+    return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
 
 
 def _clean(value):
@@ -29,6 +54,12 @@ def _error(qid, message: str) -> dict:
     return {"id": qid, "found": False, "error": message}
 
 
+def answer_lines(lines: Iterable[bytes], ask: Callable[[str, str | None], Answer]) -> Iterator[str]:
+    """One output line (without its newline) for each input line."""
+    for line in lines:
+        yield dump(answer_line(line.rstrip(b"\r\n"), ask))
+
+
 def answer_line(raw: bytes, ask: Callable[[str, str | None], Answer]) -> dict:
     """The output object for one input line (bytes as read, without decoding first);
     `ask(question, session)`, the session None when the line names none."""
@@ -39,12 +70,17 @@ def answer_line(raw: bytes, ask: Callable[[str, str | None], Answer]) -> dict:
     if not text.strip():
         return _error(None, BATCH_ERRORS["blank"])
     try:
-        item = json.loads(text)
+        item = _strict_loads(text)
     except ValueError:
         return _error(None, BATCH_ERRORS["not_json"])
+    except RecursionError:
+        return _error(None, TOO_DEEP)
     if not isinstance(item, dict):
         return _error(None, BATCH_ERRORS["not_object"])
-    qid = _clean(item.get("id"))
+    try:
+        qid = _clean(item.get("id"))
+    except RecursionError:  # an id nested deeper than its text can be made
+        return _error(None, TOO_DEEP)
     question = item.get("question")
     if not isinstance(question, str):
         return _error(qid, BATCH_ERRORS["no_question"])
@@ -61,4 +97,10 @@ def answer_line(raw: bytes, ask: Callable[[str, str | None], Answer]) -> dict:
 
 
 def dump(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    """One line of strict JSON: an object that would need NaN becomes an error line."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError) as exc:
+        log.error("answer %r cannot be written as JSON: %s", obj.get("id"), exc)
+        qid = obj.get("id") if isinstance(obj.get("id"), (str, int)) else None
+        return json.dumps(_error(qid, batch_failed(type(exc).__name__)), ensure_ascii=False)

@@ -9,6 +9,7 @@ import sys
 
 from assistant.cli.corpus import NoPlans, open_corpus, report_skipped
 from assistant.cli.deadlines import add_deadlines_parser
+from assistant.cli.disk import disk_full, is_full
 from assistant.cli.evaluate import add_eval_parsers
 from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
@@ -111,7 +112,7 @@ def cmd_ask(args, settings) -> int:
     if not assistant.index.catalog:
         raise NoPlans
     if args.jsonl:
-        from assistant.cli.batch import answer_line, dump
+        from assistant.cli.batch import answer_lines
         from assistant.converse.dialogue import MemoryTurns, converse
 
         turns = MemoryTurns()
@@ -122,8 +123,8 @@ def cmd_ask(args, settings) -> int:
             return converse(assistant, turns, session, question)
 
         out = sys.stdout.buffer
-        for line in sys.stdin.buffer:
-            out.write(dump(answer_line(line.rstrip(b"\r\n"), ask)).encode("utf-8") + b"\n")
+        for line in answer_lines(sys.stdin.buffer, ask):
+            out.write(line.encode("utf-8") + b"\n")
             out.flush()
         return 0
     question = " ".join(args.question)
@@ -225,6 +226,11 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         print(embedder_problem(exc.problem, exc.spec, exc.detail), file=sys.stderr)
     except ParamsInvalid as exc:
         print(f"Tham số trả lời không dùng được: {exc}", file=sys.stderr)
+    except OSError as exc:
+        if not is_full(exc):
+            raise
+        print(disk_full(exc), file=sys.stderr)
+        return 1
     return 2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from assistant.cli.disk import disk_full, is_full
 from assistant.cli.progress import progress_bar
 from assistant.present.cli import EMBEDDING_NEW, RERUN_WITH_REPLACE
 from assistant.present.updates import added_text, update_message
@@ -26,7 +27,13 @@ def add_plans_parser(subparsers) -> None:
 def cmd_add(args, settings) -> int:
     from assistant.index.update import add_plan
 
-    result = add_plan(settings, args.file, replace=args.replace, progress=progress_bar(EMBEDDING_NEW))
+    try:
+        result = add_plan(settings, args.file, replace=args.replace, progress=progress_bar(EMBEDDING_NEW))
+    except OSError as exc:
+        if not is_full(exc):
+            raise
+        print(disk_full(exc, "thêm kế hoạch"), file=sys.stderr)
+        return 1
     if not result.ok:
         print(update_message(result), file=sys.stderr)
         if result.status == "exists":
@@ -39,6 +46,12 @@ def cmd_add(args, settings) -> int:
 def cmd_remove(args, settings) -> int:
     from assistant.index.update import remove_plan
 
-    result = remove_plan(settings, args.plan, progress=progress_bar(EMBEDDING_NEW))
+    try:
+        result = remove_plan(settings, args.plan, progress=progress_bar(EMBEDDING_NEW))
+    except OSError as exc:
+        if not is_full(exc):
+            raise
+        print(disk_full(exc, "gỡ kế hoạch"), file=sys.stderr)
+        return 1
     print(update_message(result), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1

@@ -1,18 +1,19 @@
 """Adding and removing one plan while the assistant keeps answering.
 
 The order makes every crash safe: read and parse the new file; stage it in the corpus
-folder under a hidden name (ignored by loading and by the manifest); build the new
-index beside the live one, reusing the vector of every unchanged passage, and swap it
-in; only then move the staged file into place (and retired files out). Killed during
-the build, the corpus and the live index are as before; killed between the swap and the
-commit, the manifest no longer matches the corpus and the next start rebuilds (cheaply:
-the vectors are cached). A running `Assistant` keeps its own Index in memory and answers
-from it until the caller reloads it (`Assistant.load`). One update at a time (a lock
-file beside the index folder)."""
+folder under a hidden name (ignored by loading and by the manifest) with a journal, and
+copy the files it replaces to <data>/removed/ (`commit.prepare`); build the new index
+beside the live one, reusing the vector of every unchanged passage, and swap it in; only
+then rename the staged file over the old one and remove the other replaced files
+(`commit.finish`). Killed during the build, the corpus and the live index are as before;
+killed during the commit, the corpus still holds a version of the plan, and the next
+update or start completes the commit (`commit.recover`). A full disk raises OSError with
+nothing changed. A running `Assistant` keeps its own Index in memory and answers from it
+until the caller reloads it (`Assistant.load`). One update at a time (a lock file beside
+the index folder)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -23,23 +24,23 @@ from typing import Literal
 import numpy as np
 
 from assistant.index.build import sync_index
+from assistant.index.commit import finish, prepare, recover, undo
 from assistant.index.disk import file_hashes
 from assistant.index.embed import Embedder, make_embedder
 from assistant.index.library import find_plans
 from assistant.index.lock import UpdateBusy, index_lock
-from assistant.index.store import IndexInvalid, Segments, load_index
+from assistant.index.store import IndexInvalid, Segments, load_index, read_manifest
 from assistant.index.summary import PlanSummary
 from assistant.index.vectors import Progress
 from assistant.lang.normalize import fold
 from assistant.parse.plan import parse_plan
-from assistant.read.load import LoadError, SourceDoc, UnreadableFile, file_sha256, load_corpus, read_document
+from assistant.read.load import LoadError, SourceDoc, UnreadableFile, load_corpus, read_document
 from assistant.records import PlanRecords
 from assistant.settings import Settings
 
 Status = Literal[
     "added", "replaced", "exists", "removed", "not_found", "ambiguous", "refused", "unreadable", "busy"
 ]
-STAGED = ".incoming-"  # staged files: ".incoming-<pid>-<name>", hidden from loading
 _FROM_SETTINGS = object()
 
 
@@ -125,8 +126,7 @@ def _current(settings: Settings, embedder) -> _Corpus:
     """The live index when it stands for the corpus folder (nothing is parsed); otherwise
     the corpus read and parsed, so that the update also brings the index up to date."""
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
-    for staged in settings.corpus_dir.glob(f"{STAGED}*"):  # left by a killed update (we hold the lock)
-        staged.unlink(missing_ok=True)
+    recover(settings, read_manifest(settings.index_dir).get("files", {}))  # what a killed update left
     files = file_hashes(settings.corpus_dir)
     try:
         index = load_index(settings.index_dir, files, embedder)
@@ -156,11 +156,8 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     replaced = tuple(PlanSummary.of(corpus.records(n)) for n in clashes if n in corpus.entries)
     if clashes and not replace:
         return UpdateResult("exists", summary, replaced, file=target.name, clashes=tuple(clashes))
-    staged = None if in_place else settings.corpus_dir / f"{STAGED}{os.getpid()}-{target.name}"
-    files = {n: h for n, h in corpus.files.items() if n not in clashes}
-    if staged is not None:
-        shutil.copyfile(source, staged)
-    files[target.name] = file_sha256(staged if staged is not None else target)
+    commit = prepare(settings, None if in_place else source, target.name, clashes)
+    files = {n: h for n, h in corpus.files.items() if n not in clashes} | {target.name: commit.sha256}
     names = [n for n in corpus.entries if n not in clashes and n != target.name] + [target.name]
     errors = [e for e in corpus.errors if e.name not in clashes and e.name != target.name]
 
@@ -170,10 +167,9 @@ def _add(settings: Settings, source: Path, replace: bool, embedder, progress) ->
     try:
         counted, index = _build(settings, names, parse, errors, files, embedder, progress, corpus.trusted)
     except BaseException:
-        if staged is not None:
-            staged.unlink(missing_ok=True)
+        undo(settings, commit)
         raise
-    _commit(settings, staged, target, clashes)
+    finish(settings, commit)
     status: Status = "replaced" if clashes else "added"
     return UpdateResult(
         status,
@@ -271,17 +267,6 @@ def _clashes(corpus: _Corpus, record: PlanRecords, name: str, in_place: bool) ->
     if name in corpus.files and not in_place:
         out.insert(0, name)
     return out
-
-
-def _commit(settings: Settings, staged: Path | None, target: Path, clashes: list[str]) -> None:
-    """Put the corpus in the state the new manifest records, the new file first."""
-    if target.name in clashes:
-        _retire(settings, target.name)
-    if staged is not None:
-        os.replace(staged, target)
-    for name in clashes:
-        if name != target.name:
-            _retire(settings, name)
 
 
 def _retire(settings: Settings, name: str) -> Path:

@@ -12,6 +12,7 @@ never converts the same file again.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from assistant.read.errors import UnreadableFile
 
+log = logging.getLogger(__name__)
 MIB = 1024 * 1024
 DOCX_MAX_PART = 64 * MIB  # one zip part, inflated (a plan's document.xml is a few MB)
 DOCX_MAX_TOTAL = 256 * MIB  # all parts, inflated
@@ -71,11 +73,21 @@ def cached_text(path: Path, sha256: str, cache: Path | None) -> str:
         return hit.read_text("utf-8")
     text = convert_bounded(path)
     if hit:
+        _keep(hit, text)
+    return text
+
+
+def _keep(hit: Path, text: str) -> None:
+    """Cache the converted text; a cache that cannot be written (a full disk) is skipped,
+    and the plan converted again next time."""
+    tmp = hit.with_name(f".{hit.name}.{os.getpid()}")
+    try:
         hit.parent.mkdir(parents=True, exist_ok=True)
-        tmp = hit.with_name(f".{hit.name}.{os.getpid()}")
         tmp.write_text(text, "utf-8")
         tmp.replace(hit)
-    return text
+    except OSError as exc:
+        log.warning("cannot cache the text of %s: %s", hit.name, exc)
+        tmp.unlink(missing_ok=True)
 
 
 def convert_bounded(path: Path) -> str:

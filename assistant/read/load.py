@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,8 +35,25 @@ class LoadError:
     sha256: str = ""  # of the file's bytes, when they could be read
 
 
+# byte order marks of the wide encodings (Notepad's "Unicode" is UTF-16 LE with its BOM);
+# UTF-32 LE's begins with UTF-16 LE's, so it is tried first
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) to NFC text; raises UnreadableFile with the reason."""
+    """UTF-8 (with or without BOM), or UTF-16 / UTF-32 with their BOM, to NFC text;
+    raises UnreadableFile with the reason."""
+    wide = next((codec for bom, codec in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide is not None:
+        try:
+            data = data.decode(wide).encode("utf-8")  # the BOM read and dropped
+        except UnicodeError:
+            raise UnreadableFile("binary") from None
     if not data.strip():
         raise UnreadableFile("empty")
     if b"\x00" in data[:4096]:

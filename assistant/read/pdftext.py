@@ -1,10 +1,12 @@
 """A PDF plan -> plan text: the text layer page by page (line-wrapped; the structure
-module unwraps it) with each plan table as tab-separated rows in its place."""
+module unwraps it) with each plan table as tab-separated rows in its place; a page stored
+turned is read as its reader turns it."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 
 from assistant.read.errors import UnreadableFile
@@ -26,6 +28,7 @@ def pdf_text(path: Path) -> str:
             tables = PlanTables()
             pages, chars, images = [], 0, 0
             for page in pdf.pages:
+                page = upright(page)
                 chars += len(page.chars)
                 images += len(page.images)
                 pages.append(page_text(page, tables))
@@ -67,6 +70,35 @@ def _cause(exc: Exception) -> str:
     """Name of the pdfminer error inside pdfplumber's wrapper."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     return type(inner).__name__
+
+
+def upright(page):
+    """The page turned so that most of its text runs left to right. A page is often stored
+    turned (/Rotate on a page whose text stands upright in its own coordinates, or a table
+    printed sideways without it); read as stored, a quarter turn gives one word per line
+    and a half turn each line backwards. The page is laid out again with the turn that
+    rights the text (it costs a second layout of that page only)."""
+    turn = _text_turn(page.chars)
+    if not turn:
+        return page
+    from pdfplumber.page import Page
+
+    rotation = (page.rotation + turn) % 360
+    page_obj = page.page_obj
+    page_obj.attrs["Rotate"] = rotation  # read by pdfplumber (the page box) and by pdfminer
+    page_obj.rotate = rotation
+    page.close()
+    return Page(page.pdf, page_obj, page.page_number, page.initial_doctop)
+
+
+def _text_turn(chars) -> int:
+    """The clockwise turn (0, 90, 180 or 270 degrees) after which most characters of the
+    page run left to right, from the direction of each one's baseline."""
+    votes = Counter()
+    for char in chars:
+        a, b = char["matrix"][:2]
+        votes[(0 if a > 0 else 180) if abs(a) >= abs(b) else (90 if b > 0 else 270)] += 1
+    return votes.most_common(1)[0][0] if votes else 0
 
 
 def _centre_y(obj) -> float:

@@ -9,11 +9,12 @@ from typing import TypeVar
 
 from assistant.answer import Answerer
 from assistant.index.build import sync_index
+from assistant.index.commit import recover
 from assistant.index.embed import make_embedder
 from assistant.index.library import Library
 from assistant.index.lock import index_lock
 from assistant.index.report import Progress, stage
-from assistant.index.store import IndexInvalid, Segments, load_index
+from assistant.index.store import IndexInvalid, Segments, load_index, read_manifest
 from assistant.parse.plan import parse_plan
 from assistant.present.facts import say
 from assistant.read.load import corpus_files, load_corpus
@@ -105,7 +106,8 @@ def open_index(
 
     The index must record exactly the corpus read for quoting. When it does not (or
     `rebuild`), the corpus is read again and the index built under the lock plan updates
-    take, so an update running meanwhile is waited for, never half-seen. `before_load`
+    take, so an update running meanwhile is waited for, never half-seen, and one killed
+    while it committed its file is completed or undone first. `before_load`
     runs between reading the corpus and loading the index (tests force a race with it).
     `repair`: a segment was found damaged; every segment is verified, and those that do
     not match are built again (`rebuild` builds them all again). `progress` hears the
@@ -133,6 +135,7 @@ def _open_index(settings, rebuild, progress, before_load, repair):
         except IndexInvalid as exc:
             log.info("index needs a rebuild: %s", exc)
     with index_lock(settings.index_dir, wait=True):
+        recover(settings, read_manifest(settings.index_dir).get("files", {}))  # a killed update's commit
         docs, errors = _read_corpus(settings, progress)
         files = corpus_files(docs, errors)
         if not (rebuild or repair):
