@@ -64,7 +64,8 @@ async def _admit(update: Update, context: BotContext) -> bool:
         return False
     if not addressed(update):
         return True  # a group's own talk: no handler answers it, nothing to limit
-    verdict = state.limiter.hit((chat and chat.id, user and user.id))
+    # one limit per person, whichever chat they write in and inline too
+    verdict = state.limiter.hit(user.id if user else chat and chat.id)
     if verdict is Verdict.WARN:
         if update.inline_query:
             await answer_inline(update.inline_query, [], replies.INLINE_SLOW, cache_time=0)
