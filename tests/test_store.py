@@ -17,6 +17,7 @@ from assistant.converse.followup import Turn
 from assistant.converse.home import Home
 from assistant.settings import Settings
 from assistant.telegram.store import LATEST, STORE_NAME, Feedback, SchemaTooNew, SqliteStore, open_store
+from assistant.telegram.store.base import MAX_UNIT
 from assistant.telegram.store.schema import MIGRATIONS
 
 THAI_TAN = Home("xã Thái Tân", "Hải Phòng", "")
@@ -80,6 +81,14 @@ def test_subscriptions_keep_the_unit_after_unsubscribing(open_test_store):
     assert (store.unit_of(5), store.unit_of(6)) == ("Phòng Văn hóa - Xã hội", None)
     store.subscribe(5, None)
     assert store.subscriptions()[-1] == (5, None)
+
+
+def test_a_unit_too_long_to_be_one_is_not_kept(open_test_store):
+    store = open_test_store()
+    store.subscribe(5, "x" * MAX_UNIT)
+    with pytest.raises(ValueError, match=f"at most {MAX_UNIT} characters, got {MAX_UNIT + 1}"):
+        store.subscribe(5, "x" * (MAX_UNIT + 1))
+    assert store.unit_of(5) == "x" * MAX_UNIT
 
 
 def test_a_chat_is_refused_once(open_test_store):

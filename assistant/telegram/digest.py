@@ -44,15 +44,17 @@ def schedule_all(app: Application) -> int:
     return len(subs)
 
 
-def subscribe(app: Application, chat_id: int, unit: str | None) -> None:
-    app.bot_data.store.subscribe(chat_id, unit)
+async def subscribe(app: Application, chat_id: int, unit: str | None) -> None:
+    """Store the subscription (off the event loop: a busy store holds up no other chat),
+    then schedule its digest."""
+    await asyncio.to_thread(app.bot_data.store.subscribe, chat_id, unit)
     schedule(app, chat_id, unit)
 
 
-def unsubscribe(app: Application, chat_id: int) -> bool:
+async def unsubscribe(app: Application, chat_id: int) -> bool:
     for job in app.job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
-    return app.bot_data.store.unsubscribe(chat_id)
+    return await asyncio.to_thread(app.bot_data.store.unsubscribe, chat_id)
 
 
 async def digest_job(context: BotContext) -> None:

@@ -247,12 +247,14 @@ async def deadlines(update: Update, context: BotContext) -> None:
 async def reminders(update: Update, context: BotContext) -> None:
     """/nhacviec on [đơn vị] | off"""
     switch, _, unit_name = command_argument(update.message).partition(" ")
-    chat_id, switch = update.effective_chat.id, switch.lower()
-    if switch in {"on", "bat", "bật"}:
-        digest.subscribe(context.application, chat_id, unit_name.strip() or None)
-        await send(update, due.subscribed_html(unit_name.strip() or None))
+    chat_id, switch, unit_name = update.effective_chat.id, switch.lower(), unit_name.strip() or None
+    if switch in {"on", "bat", "bật"} and unit_name and (problem := due.unit_too_long(unit_name)):
+        await send(update, problem)
+    elif switch in {"on", "bat", "bật"}:
+        await digest.subscribe(context.application, chat_id, unit_name)
+        await send(update, due.subscribed_html(unit_name))
     elif switch in {"off", "tat", "tắt"}:
-        await send(update, due.unsubscribed_html(digest.unsubscribe(context.application, chat_id)))
+        await send(update, due.unsubscribed_html(await digest.unsubscribe(context.application, chat_id)))
     else:
         await send(update, due.NHACVIEC_USAGE)
 

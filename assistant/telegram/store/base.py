@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 QUICK = 1.0  # seconds a question waits for a busy store before going on without its context
 WAIT = 10.0  # seconds any other call waits
+MAX_UNIT = 120  # characters of a chat's unit (/nhacviec on <đơn vị>); the lexicon's longest is 44
 FEEDBACK_FIELDS = "answer_id, user_id, chat_id, vote, question, answer, ts, reason, intent, docs"
 T = TypeVar("T")
 
@@ -138,6 +139,8 @@ class SqlStore:
 
     # subscriptions --------------------------------------------------------------
     def subscribe(self, chat_id: int, unit: str | None) -> None:
+        if unit is not None and len(unit) > MAX_UNIT:
+            raise ValueError(f"a unit is at most {MAX_UNIT} characters, got {len(unit)}: {unit[:40]!r}…")
         self._count(
             "INSERT INTO subscriptions (chat_id, unit, active, ts) VALUES (?, ?, 1, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET unit = excluded.unit, active = 1, ts = excluded.ts",
