@@ -252,6 +252,19 @@ class FakeTelegram:
         self._enqueue({"callback_query": query})
         return query
 
+    def click_inline(self, inline_message_id: str, data: str, user_id: int = 1001) -> dict:
+        """Enqueue a press of a button under a message sent through inline mode: Telegram
+        gives the query an `inline_message_id` and no message (nor chat)."""
+        query = {
+            "id": str(next(self._update_ids) * 7919),
+            "from": self.user(user_id),
+            "chat_instance": f"ci-inline-{inline_message_id}",
+            "inline_message_id": inline_message_id,
+            "data": data,
+        }
+        self._enqueue({"callback_query": query})
+        return query
+
     def inline(self, query: str, user_id: int = 1001, offset: str = "", chat_type: str = "sender") -> str:
         """Enqueue an inline query ("@bot `query`" typed in a chat of `chat_type`, which
         Telegram names but does not identify); returns its id."""

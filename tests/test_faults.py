@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from botkit import exchange, running, visible
+from botkit import button, exchange, press, running, visible
 from helpers import ROOT
 
 from assistant.serve.assistant import Assistant
@@ -211,6 +211,56 @@ async def test_a_message_edited_into_a_command_is_ignored(tg, settings, assistan
         await tg.settle()
     assert len(tg.sent(ADMIN)) == 1 and "phường Rạch Giá" in answer["text"]
     assert "error while handling" not in caplog.text
+
+
+# ---------------------------------------------------------------------------- button presses
+MALFORMED = ("del:ok:a:b", "add:no:x:y:z", "pick:x", "pick:9:", "zzz", "src", "up:", "home:../..", "del:pick")
+
+
+def answered(tg, queries: list[dict]) -> list[int]:
+    """How many times each press was answered (answerCallbackQuery), in order."""
+    ids = [c["callback_query_id"] for c in tg.sent(method="answerCallbackQuery")]
+    return [ids.count(q["id"]) for q in queries]
+
+
+async def test_every_press_with_malformed_data_is_answered_once_and_raises_nothing(
+    tg, settings, assistant, caplog
+):
+    async with running(settings, assistant):
+        [message] = await exchange(tg, "/kehoach", chat_id=ADMIN)
+        queries = [tg.click(tg.result_of(message), data, user_id=ADMIN) for data in MALFORMED]
+        await tg.until(lambda: all(answered(tg, queries)))
+        await tg.settle()
+    assert answered(tg, queries) == [1] * len(MALFORMED)
+    notes = {c["text"] for c in tg.sent(method="answerCallbackQuery")}
+    assert notes == {replies.INVALID_BUTTON}
+    assert len(tg.sent(ADMIN)) == 1 and "error while handling" not in caplog.text
+
+
+async def test_a_press_without_a_message_is_answered_and_raises_nothing(tg, settings, assistant, caplog):
+    async with running(settings, assistant):
+        [reply] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        key = next(b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row)
+        queries = [tg.click_inline("AgAAAInline1", data, user_id=ALLOWED) for data in (key, "up:abc")]
+        await tg.until(lambda: all(answered(tg, queries)))
+        await tg.settle()
+    assert answered(tg, queries) == [1, 1] and "error while handling" not in caplog.text
+    assert len(tg.sent(ALLOWED)) == 1
+
+
+async def test_a_buttons_key_works_only_in_the_chat_it_was_sent_to(tg, settings, assistant):
+    async with running(settings, assistant):
+        [reply] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        sources = button(reply, "📄")
+        [other] = await exchange(tg, "/kehoach", chat_id=ADMIN)
+        [query] = [tg.click(tg.result_of(other), sources, user_id=ADMIN)]
+        await tg.until(lambda: all(answered(tg, [query])))
+        await tg.settle()
+        assert len(tg.sent(ADMIN)) == 1, "no sources shown in another chat"
+        [note] = tg.sent(method="answerCallbackQuery")
+        assert note["text"] == replies.STALE
+        [quote] = await press(tg, reply, "📄")  # in its own chat it works
+    assert "Phòng Văn hóa" in visible(quote["text"])
 
 
 # ---------------------------------------------------------------------------- reminders and long arguments
