@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, home_handlers, inline, replies
+from assistant.telegram import admin, digest, home_handlers, inline, invite_handlers, replies
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
@@ -49,6 +49,9 @@ COMMAND_HANDLERS = {
     "lich": h.calendar,
     "diaban": home_handlers.set_home,
     "xoakehoach": admin.remove_command,
+    "moi": invite_handlers.invite_command,
+    "thuhoi": invite_handlers.revoke_command,
+    "danhsach": invite_handlers.list_command,
 }
 
 

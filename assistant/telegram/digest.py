@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from assistant.telegram import conversation
+from assistant.telegram.access import admits
 from assistant.telegram.home_handlers import home_plans
 from assistant.telegram.html import split_html
 from assistant.telegram.send import with_retry
@@ -64,7 +65,7 @@ async def digest_job(context: BotContext) -> None:
 
 async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, today: date) -> bool:
     """Send the chat its digest for `today`; nothing on a day with nothing due. True if sent."""
-    if not state.access.allows(chat_id, None):
+    if not await admits(state.access, state.store, chat_id, None):
         log.info("digest for chat %s skipped: no longer allowed", chat_id)
         return False
     plans = await asyncio.to_thread(home_plans, state, chat_id)  # the chat's commune's, if chosen

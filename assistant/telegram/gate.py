@@ -1,7 +1,8 @@
 """The access gate: runs before every handler and decides whether an update goes on. Its
-chat must be allowed, its sender within the rate limit, and a button press must carry data
-the bot could have sent; a refused or dropped press is still answered, so that no spinner
-turns forever."""
+chat must be allowed (by the settings, or let in by an invite or an admin: a "/start
+<code>" from a chat not let in yet redeems the invite here), its sender within the rate
+limit, and a button press must carry data the bot could have sent; a refused or dropped
+press is still answered, so that no spinner turns forever."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from assistant.telegram import buttons, replies
+from assistant.telegram import buttons, invites, replies
+from assistant.telegram.access import admits
 from assistant.telegram.inline import answer_inline
 from assistant.telegram.ratelimit import Verdict
 from assistant.telegram.send import addressed, quietly
@@ -35,7 +37,12 @@ async def gate(update: Update, context: BotContext) -> None:
 async def _admit(update: Update, context: BotContext) -> bool:
     state = context.state
     chat, user = update.effective_chat, update.effective_user
-    if not state.access.allows(chat and chat.id, user and user.id):
+    if not await admits(state.access, state.store, chat and chat.id, user and user.id):
+        if chat is not None and (code := invites.start_code(update)) is not None:
+            # an invite opened: "/start <code>"; counted, so that codes cannot be tried fast
+            return state.limiter.hit(user.id if user else chat.id) is Verdict.OK and (
+                await invites.redeem(update, context, code)
+            )
         await _refuse(update, context)
         return False
     if not addressed(update):

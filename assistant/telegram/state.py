@@ -97,6 +97,7 @@ class BotState:
     answers: AnswerCache = field(default_factory=AnswerCache)
     inline: TimedCache = field(default_factory=TimedCache)  # inline results by query text
     today: Callable[[], date] = default_today
+    clock: Callable[[], float] = time.time  # seconds since the epoch: invites' times (tests move it)
     uploads: Pending[PendingUpload] = field(default_factory=lambda: Pending(size=20))
     removals: Pending[PendingRemoval] = field(default_factory=lambda: Pending(size=200))
     refused_albums: Once = field(default_factory=Once)
