@@ -15,6 +15,7 @@ from helpers import CORPUS
 from assistant.serve.assistant import Assistant
 from assistant.settings import Settings
 from assistant.telegram.app import build_application
+from assistant.telegram.buttons import GRAMMAR
 
 
 def bot_settings(**kw) -> Settings:
@@ -71,6 +72,7 @@ def button(params: dict, label: str) -> str:
         for b in row:
             if b["text"].startswith(label):
                 assert len(b["callback_data"].encode()) <= 64
+                assert GRAMMAR.fullmatch(b["callback_data"]), f"{b['callback_data']!r} is not a button's data"
                 return b["callback_data"]
     raise AssertionError(f"no button {label!r} in {params.get('reply_markup')}")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import email.parser
 import email.policy
+import html
 import itertools
 import json
 import re
@@ -58,6 +59,7 @@ _ADMIN_RIGHTS = (
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files, as Telegram's cloud Bot API does
 MAX_INLINE_RESULTS = 50  # answerInlineQuery's limits, as Telegram checks them
 MAX_RESULT_ID = 64  # bytes
+MAX_CAPTION = 1024  # characters of a file's caption, after its entities are parsed
 
 
 @dataclass
@@ -250,6 +252,19 @@ class FakeTelegram:
         self._enqueue({"callback_query": query})
         return query
 
+    def click_inline(self, inline_message_id: str, data: str, user_id: int = 1001) -> dict:
+        """Enqueue a press of a button under a message sent through inline mode: Telegram
+        gives the query an `inline_message_id` and no message (nor chat)."""
+        query = {
+            "id": str(next(self._update_ids) * 7919),
+            "from": self.user(user_id),
+            "chat_instance": f"ci-inline-{inline_message_id}",
+            "inline_message_id": inline_message_id,
+            "data": data,
+        }
+        self._enqueue({"callback_query": query})
+        return query
+
     def inline(self, query: str, user_id: int = 1001, offset: str = "", chat_type: str = "sender") -> str:
         """Enqueue an inline query ("@bot `query`" typed in a chat of `chat_type`, which
         Telegram names but does not identify); returns its id."""
@@ -397,6 +412,8 @@ class FakeTelegram:
             }
         }
         if params.get("caption"):
+            if len(_visible(params["caption"], params.get("parse_mode"))) > MAX_CAPTION:
+                raise _ApiError(400, "Bad Request: message caption is too long")
             content["caption"] = params["caption"]
         return self._new_message(params, **content)
 
@@ -476,6 +493,13 @@ class FakeTelegram:
         content = next((c for p, c, _ in self.files.values() if p == file_path), None)
         self.calls.append(Call("download", {"file_path": file_path}, ok=content is not None))
         return (200, content) if content is not None else (404, b"Not Found")
+
+
+def _visible(text: str, parse_mode: str | None) -> str:
+    """The text Telegram shows once the markup is parsed (HTML: tags out, entities decoded)."""
+    if (parse_mode or "").upper() != "HTML":
+        return text
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
 
 
 def _entities(text: str) -> list[dict]:

@@ -92,7 +92,7 @@ async def send_file(
 def cited_files(app, reply: dict) -> list[str]:
     """The files the answer behind a reply quotes (from the bot's own answer cache)."""
     key = button(reply, "📄").partition(":")[2]
-    return [c.doc for c in app.bot_data.answers.get(key).citations]
+    return [c.doc for c in app.bot_data.answers.get(key, reply["chat_id"]).citations]
 
 
 def expected_summary(tmp_path: Path, content: bytes = TAN_PHU) -> PlanSummary:
@@ -246,7 +246,7 @@ async def test_admin_commands_are_shown_to_admins_only(tg, app):
     default, scoped = tg.sent(method="setMyCommands")
     assert "scope" not in default and "xoakehoach" not in [c["command"] for c in default["commands"]]
     assert scoped["scope"] == {"type": "chat", "chat_id": ADMIN}
-    assert [c["command"] for c in scoped["commands"]][-1] == "xoakehoach"
+    assert [c["command"] for c in scoped["commands"]][-4:] == ["xoakehoach", "moi", "thuhoi", "danhsach"]
     [unknown] = await exchange(tg, "/khongco", chat_id=ADMIN)
     assert unknown["text"] == replies.UNKNOWN_COMMAND
 
@@ -293,13 +293,14 @@ def test_pending_uploads_are_bounded_and_cleaned_up(tmp_path):
         (folder := tmp_path / f"up{i}").mkdir()
         (path := folder / NEW).write_bytes(b"x")
         uploads.append(PendingUpload(path))
-    keys = [store.put(u) for u in uploads]
+    keys = [store.put(u, ADMIN) for u in uploads]
     assert all(len(f"add:ok:{k}".encode()) <= 64 for k in keys)
     assert (
-        store.get(keys[0]) is None and not uploads[0].path.exists()
+        store.get(keys[0], ADMIN) is None and not uploads[0].path.exists()
     )  # the oldest is evicted, its file deleted
+    assert store.pop(keys[1], GROUP) is None and store.get(keys[1], ADMIN) == uploads[1]  # its own chat's
     now[0] = 61
-    assert store.pop(keys[2]) is None and not uploads[2].path.parent.exists()  # expired
+    assert store.pop(keys[2], ADMIN) is None and not uploads[2].path.parent.exists()  # expired
     assert len(store) == 0
     with pytest.raises(ValueError, match="size=0"):
         Pending(size=0)

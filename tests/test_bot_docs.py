@@ -13,6 +13,7 @@ from assistant.telegram.replies import help_html
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = [c.command for c in telegram_commands()]
+ADMIN_ONLY = [c.command for c in telegram_commands(admin=True) if c.command not in COMMANDS]
 
 
 def mentions(text: str, command: str) -> bool:
@@ -24,12 +25,19 @@ def test_command_is_in_help(command):
     assert mentions(to_plain(help_html()), command), f"/help does not list /{command}"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+def test_admin_commands_are_in_the_admins_help_only():
+    assert len(ADMIN_ONLY) >= 4
+    for command in ADMIN_ONLY:
+        assert mentions(to_plain(help_html(admin=True)), command), f"/help for admins lacks /{command}"
+        assert not mentions(to_plain(help_html()), command), f"/help lists /{command} to everyone"
+
+
+@pytest.mark.parametrize("command", COMMANDS + ADMIN_ONLY)
 def test_command_is_in_the_bot_docs(command):
     assert mentions((ROOT / "docs" / "bot.md").read_text("utf-8"), command), f"docs/bot.md lacks /{command}"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", COMMANDS + ADMIN_ONLY)
 def test_command_is_in_readme(command):
     readme = ROOT / "README.md"
     assert readme.is_file(), (

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from botkit import exchange, running
+from botkit import button, exchange, press, running, visible
 from helpers import ROOT
 
 from assistant.serve.assistant import Assistant
@@ -211,6 +211,103 @@ async def test_a_message_edited_into_a_command_is_ignored(tg, settings, assistan
         await tg.settle()
     assert len(tg.sent(ADMIN)) == 1 and "phường Rạch Giá" in answer["text"]
     assert "error while handling" not in caplog.text
+
+
+# ---------------------------------------------------------------------------- button presses
+MALFORMED = ("del:ok:a:b", "add:no:x:y:z", "pick:x", "pick:9:", "zzz", "src", "up:", "home:../..", "del:pick")
+
+
+def answered(tg, queries: list[dict]) -> list[int]:
+    """How many times each press was answered (answerCallbackQuery), in order."""
+    ids = [c["callback_query_id"] for c in tg.sent(method="answerCallbackQuery")]
+    return [ids.count(q["id"]) for q in queries]
+
+
+async def test_every_press_with_malformed_data_is_answered_once_and_raises_nothing(
+    tg, settings, assistant, caplog
+):
+    async with running(settings, assistant):
+        [message] = await exchange(tg, "/kehoach", chat_id=ADMIN)
+        queries = [tg.click(tg.result_of(message), data, user_id=ADMIN) for data in MALFORMED]
+        await tg.until(lambda: all(answered(tg, queries)))
+        await tg.settle()
+    assert answered(tg, queries) == [1] * len(MALFORMED)
+    notes = {c["text"] for c in tg.sent(method="answerCallbackQuery")}
+    assert notes == {replies.INVALID_BUTTON}
+    assert len(tg.sent(ADMIN)) == 1 and "error while handling" not in caplog.text
+
+
+async def test_a_press_without_a_message_is_answered_and_raises_nothing(tg, settings, assistant, caplog):
+    async with running(settings, assistant):
+        [reply] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        key = next(b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row)
+        queries = [tg.click_inline("AgAAAInline1", data, user_id=ALLOWED) for data in (key, "up:abc")]
+        await tg.until(lambda: all(answered(tg, queries)))
+        await tg.settle()
+    assert answered(tg, queries) == [1, 1] and "error while handling" not in caplog.text
+    assert len(tg.sent(ALLOWED)) == 1
+
+
+async def test_a_buttons_key_works_only_in_the_chat_it_was_sent_to(tg, settings, assistant):
+    async with running(settings, assistant):
+        [reply] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+        sources = button(reply, "📄")
+        [other] = await exchange(tg, "/kehoach", chat_id=ADMIN)
+        [query] = [tg.click(tg.result_of(other), sources, user_id=ADMIN)]
+        await tg.until(lambda: all(answered(tg, [query])))
+        await tg.settle()
+        assert len(tg.sent(ADMIN)) == 1, "no sources shown in another chat"
+        [note] = tg.sent(method="answerCallbackQuery")
+        assert note["text"] == replies.STALE
+        [quote] = await press(tg, reply, "📄")  # in its own chat it works
+    assert "Phòng Văn hóa" in visible(quote["text"])
+
+
+# ---------------------------------------------------------------------------- reminders and long arguments
+LONG_UNIT = " ".join(f"Tổ công tác số {i}" for i in range(250))  # 4,639 characters, no known unit
+
+
+async def test_turning_reminders_on_waits_for_a_locked_store_without_holding_other_chats_up(
+    tg, settings, assistant
+):
+    async with running(settings, assistant) as app:
+        app.bot_data.store.quick_wait = 0.2  # a question does without its context sooner
+        locker = sqlite3.connect(settings.data_dir / "bot.sqlite3", timeout=0)
+        locker.execute("BEGIN EXCLUSIVE")  # another process holds the store
+        try:
+            tg.text("/nhacviec on", chat_id=ADMIN)
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            [answer] = await exchange(tg, QUESTION, chat_id=ALLOWED)
+            waited = time.monotonic() - started
+        finally:
+            locker.rollback()
+            locker.close()
+        [on] = await tg.until(lambda: tg.sent(ADMIN))
+    assert "Phòng Văn hóa" in answer["text"] and waited < 5  # not behind the store's 10 s wait
+    assert "Đã bật nhắc việc" in on["text"]
+    assert SqliteStore(settings.data_dir).subscriptions() == [(ADMIN, None)]
+
+
+async def test_a_unit_too_long_to_keep_is_refused_and_nothing_stored(tg, settings, assistant):
+    async with running(settings, assistant) as app:
+        [refused] = await exchange(tg, "/nhacviec on " + LONG_UNIT, chat_id=ALLOWED)
+        assert not app.job_queue.get_jobs_by_name(f"digest:{ALLOWED}")
+    assert "quá dài" in refused["text"] and len(refused["text"]) < 600
+    assert SqliteStore(settings.data_dir).subscriptions() == []
+
+
+async def test_a_calendar_for_a_long_unit_keeps_telegrams_caption_and_a_short_file_name(
+    tg, settings, assistant
+):
+    async with running(settings, assistant):
+        tg.text("/lich " + LONG_UNIT, chat_id=ALLOWED)
+        [doc] = await tg.until(lambda: tg.sent(ALLOWED, method="sendDocument"))
+    name = doc["document"]["filename"]
+    assert name.startswith("han-chot-cchc-to-cong-tac-so-0-to-cong") and name.endswith(".ics")
+    assert len(name) <= 64 + len(".ics")
+    caption = visible(doc["caption"])
+    assert len(caption) <= 1024 and "của Tổ công tác số 0 Tổ công tác số 1" in caption and "…" in caption
 
 
 # ---------------------------------------------------------------------------- ask --jsonl

@@ -117,6 +117,20 @@ async def test_inline_queries_count_against_the_rate_limit(tg, bot):
     assert tg.inline_answer(dropped) is None, "after the warning, silence"
 
 
+async def test_a_users_inline_queries_and_private_chat_share_one_rate_limit(tg, bot):
+    """One limit per person: the 20 a minute are not doubled by asking half inline."""
+    for _ in range(10):
+        await ask_inline(tg, QUESTION)
+    for _ in range(10):
+        tg.text("/kehoach", chat_id=1001)
+    await tg.until(lambda: len(tg.sent(1001)) >= 10)
+    slowed = await ask_inline(tg, QUESTION)
+    assert slowed["results"] == [] and slowed["button"]["text"] == replies.INLINE_SLOW
+    tg.text("/kehoach", chat_id=1001)
+    await tg.settle(quiet=0.5)
+    assert len(tg.sent(1001)) == 10, "warned once (inline), then silence in the private chat too"
+
+
 async def test_a_failing_question_gets_an_empty_answer(tg, bot, lexical_assistant, monkeypatch):
     monkeypatch.setattr(lexical_assistant, "ask", lambda q: 1 / 0)
     call = await ask_inline(tg, QUESTION)

@@ -16,10 +16,21 @@ import pytest
 from assistant.converse.followup import Turn
 from assistant.converse.home import Home
 from assistant.settings import Settings
-from assistant.telegram.store import LATEST, STORE_NAME, Feedback, SchemaTooNew, SqliteStore, open_store
+from assistant.telegram.store import (
+    LATEST,
+    STORE_NAME,
+    Admitted,
+    Feedback,
+    Invite,
+    SchemaTooNew,
+    SqliteStore,
+    open_store,
+)
+from assistant.telegram.store.base import MAX_UNIT
 from assistant.telegram.store.schema import MIGRATIONS
 
 THAI_TAN = Home("xã Thái Tân", "Hải Phòng", "")
+ALL_VERSIONS = [m.version for m in MIGRATIONS]
 TURN = Turn("Ai chủ trì kế hoạch?", "kế hoạch", "lead_unit", ("xa-thai-tan-2026",), "Văn phòng")
 
 
@@ -82,6 +93,14 @@ def test_subscriptions_keep_the_unit_after_unsubscribing(open_test_store):
     assert store.subscriptions()[-1] == (5, None)
 
 
+def test_a_unit_too_long_to_be_one_is_not_kept(open_test_store):
+    store = open_test_store()
+    store.subscribe(5, "x" * MAX_UNIT)
+    with pytest.raises(ValueError, match=f"at most {MAX_UNIT} characters, got {MAX_UNIT + 1}"):
+        store.subscribe(5, "x" * (MAX_UNIT + 1))
+    assert store.unit_of(5) == "x" * MAX_UNIT
+
+
 def test_a_chat_is_refused_once(open_test_store):
     store = open_test_store()
     assert [store.first_refusal(9), store.first_refusal(9), store.first_refusal(10)] == [True, False, True]
@@ -113,6 +132,60 @@ def test_a_chats_last_question_is_kept_for_its_time_and_a_foreign_one_is_no_cont
     assert store.turn(1) is None
 
 
+# ---------------------------------------------------------------------------- invites, admitted chats
+def invite(code="c0de-abcdefghijk", by=9, at=1000.0, expires=2000.0) -> Invite:
+    return Invite(code, by, at, expires)
+
+
+def test_an_invite_admits_one_chat_once_before_it_expires(open_test_store):
+    store = open_test_store()
+    store.add_invite(invite())
+    store.add_invite(invite("late-abcdefghijk"))
+    assert store.open_invites(1500.0) == [invite(), invite("late-abcdefghijk")]
+    assert store.redeem("nope-abcdefghijk", 5, "An", 1500.0) == "unknown"
+    assert store.redeem("late-abcdefghijk", 5, "An", 2000.0) == "expired"  # at its expiry: gone
+    assert store.redeem("c0de-abcdefghijk", 5, "Nguyễn Văn An", 1500.0) == "admitted"
+    assert store.redeem("c0de-abcdefghijk", 6, "Bình", 1600.0) == "used"
+    assert store.redeem("c0de-abcdefghijk", 5, "Nguyễn Văn An", 1600.0) == "used"  # once, even for its chat
+    again = open_test_store()
+    assert again.invite("c0de-abcdefghijk") == Invite("c0de-abcdefghijk", 9, 1000.0, 2000.0, 5, 1500.0)
+    assert again.admitted() == [Admitted(5, "invite", 9, "Nguyễn Văn An", 1500.0, "c0de-abcdefghijk")]
+    assert (again.is_admitted(5), again.is_admitted(6)) == (True, False)
+    assert again.open_invites(1500.0) == [invite("late-abcdefghijk")] and again.open_invites(2000.0) == []
+
+
+def test_an_invite_must_expire_after_it_is_made():
+    with pytest.raises(ValueError, match="expire after it is made"):
+        invite(expires=1000.0)
+
+
+def test_an_invite_is_cancelled_and_an_admission_revoked_and_refused_once_again(open_test_store):
+    store = open_test_store()
+    store.add_invite(invite())
+    assert store.cancel_invite("c0de-abcdefghijk", 1200.0) is True
+    assert store.cancel_invite("c0de-abcdefghijk", 1300.0) is False
+    assert store.redeem("c0de-abcdefghijk", 5, "An", 1300.0) == "expired"
+    assert store.first_refusal(-100123) is True
+    store.admit(-100123, 9, "Nhóm CCHC", 1400.0)
+    store.admit(7, 9, "", 1500.0)
+    assert [(a.chat_id, a.how, a.code) for a in store.admitted()] == [
+        (-100123, "admin", None),
+        (7, "admin", None),
+    ]
+    assert store.revoke(-100123) is True and store.revoke(-100123) is False and store.revoke(8) is False
+    assert not open_test_store().is_admitted(-100123) and store.is_admitted(7)
+    assert store.first_refusal(-100123) is True  # told once more that it is refused
+
+
+def test_two_chats_opening_one_invite_at_once_admit_one(open_test_store):
+    stores = [open_test_store(), open_test_store()]  # two workers
+    stores[0].add_invite(invite())
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda i: stores[i % 2].redeem("c0de-abcdefghijk", i, "", 1500.0), range(8)))
+    assert sorted(outcomes) == ["admitted"] + ["used"] * 7
+    assert [a.chat_id for a in stores[1].admitted()] == [outcomes.index("admitted")]
+
+
 # ---------------------------------------------------------------------------- schema and migrations
 def test_a_new_store_has_every_version_and_reopening_changes_nothing(open_test_store):
     store = open_test_store()
@@ -132,7 +205,7 @@ def test_a_store_of_version_1_is_migrated_keeping_its_rows(open_test_store):
         db.execute("INSERT INTO subscriptions VALUES (?, ?, ?, ?)", (5, "Văn phòng", 1, 50.0))
         db.execute("INSERT INTO refused VALUES (?, ?)", (9, 50.0))
     store = open_test_store()
-    assert versions(store) == [1, 2, 3]
+    assert versions(store) == ALL_VERSIONS
     assert store.feedback() == [
         Feedback("a1", 7, -1001, -1, "q", "a", 50.0)
     ]  # reason, intent, docs: defaults
@@ -155,7 +228,7 @@ def test_a_store_newer_than_the_program_is_not_opened_nor_touched(open_test_stor
 def test_workers_opening_a_new_store_together_migrate_it_once(open_test_store):
     with ThreadPoolExecutor(4) as pool:
         stores = list(pool.map(lambda _: open_test_store(), range(4)))
-    assert versions(stores[0]) == [1, 2, 3]
+    assert versions(stores[0]) == ALL_VERSIONS
 
 
 # The layouts SQLite stores had before the schema had versions, each as its release created it
@@ -210,8 +283,8 @@ def test_a_sqlite_store_from_before_versions_keeps_its_rows(tmp_path, layout, fo
     assert store.subscriptions() == [(5, "Văn phòng")] and store.first_refusal(9) is False
     assert store.home_of(5) == (THAI_TAN if "homes" in layout else None)
     history = query(store, "SELECT version, name FROM schema_version ORDER BY version")
-    assert [v for v, _ in history] == [1, 2, 3]
-    assert [name.endswith("(found in place)") for _, name in history] == [v <= found for v in (1, 2, 3)]
+    assert [v for v, _ in history] == ALL_VERSIONS
+    assert [name.endswith("(found in place)") for _, name in history] == [v <= found for v in ALL_VERSIONS]
     assert SqliteStore(data).feedback() == store.feedback()
 
 

@@ -1,10 +1,16 @@
-"""Who may use the bot (TELEGRAM_ALLOWED_CHATS) and who administers it (TELEGRAM_ADMINS)."""
+"""Who may use the bot (TELEGRAM_ALLOWED_CHATS, and the chats let in from Telegram) and who
+administers it (TELEGRAM_ADMINS)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.telegram.store import Store
 
 
 def _ids(values: tuple[str, ...], variable: str) -> frozenset[int]:
@@ -40,3 +46,13 @@ class Access:
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins
+
+
+async def admits(access: Access, store: Store, chat_id: int | None, user_id: int | None) -> bool:
+    """Whether the bot serves this chat: the settings allow it (the allowlist, an admin, or
+    no allowlist at all), or an invite or an admin let it in (the store, read off the event
+    loop and only for a chat the settings do not allow)."""
+    if access.allows(chat_id, user_id):
+        return True
+    who = chat_id if chat_id is not None else user_id
+    return who is not None and await asyncio.to_thread(store.is_admitted, who)

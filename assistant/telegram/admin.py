@@ -49,12 +49,13 @@ async def remove_command(update: Update, context: BotContext) -> None:
     arg, library = command_argument(update.message), state.assistant.library
     found = [texts.removal(r) for r in library.find(arg)] if arg else []
     if len(found) == 1:
-        key = state.removals.put(found[0])
+        key = state.removals.put(found[0], update.effective_chat.id)
         await send(
             update, texts.confirm_removal_html(found[0]), texts.confirm_keyboard("del", key, texts.DELETE)
         )
         return
-    items = [(state.removals.put(item), item) for item in found or map(texts.removal, library.plans)]
+    chat_id, plans = update.effective_chat.id, found or map(texts.removal, library.plans)
+    items = [(state.removals.put(item, chat_id), item) for item in plans]
     await send(update, texts.removal_list_html(arg, bool(found), len(items)), texts.removal_keyboard(items))
 
 
@@ -121,7 +122,7 @@ async def _add(update: Update, context: BotContext, path: Path, replace: bool) -
         upload.discard()
         raise
     if result.status == "exists":
-        key = context.state.uploads.put(upload)
+        key = context.state.uploads.put(upload, update.effective_chat.id)
         await send(update, texts.exists_html(result), texts.confirm_keyboard("add", key, texts.REPLACE))
         return
     upload.discard()
@@ -137,14 +138,15 @@ async def _update(state: BotState, change: Callable[..., UpdateResult], *args) -
     return result
 
 
-async def _take(update: Update, context: BotContext, lookup: Callable[[str], object], key: str):
+async def _take(update: Update, context: BotContext, lookup: Callable[[str, int], object], key: str):
     """The pending action behind a pressed button, if the presser is an admin and it is
-    still there; the button is answered either way, and taken off the message when used."""
+    still there for this chat; the button is answered either way, and taken off the
+    message when used."""
     query: CallbackQuery = update.callback_query
     if not context.state.is_admin(update.effective_user.id):
         await quietly(query.answer(texts.ADMIN_ONLY, show_alert=True), "answerCallbackQuery")
         return None
-    item = lookup(key)
+    item = lookup(key, update.effective_chat.id)
     if item is None:
         await quietly(query.answer(texts.STALE_ACTION, show_alert=True), "answerCallbackQuery")
         return None

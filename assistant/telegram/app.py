@@ -26,10 +26,11 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, home_handlers, inline, replies
+from assistant.telegram import admin, digest, home_handlers, inline, invite_handlers, replies
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
+from assistant.telegram.gate import gate
 from assistant.telegram.send import ADDRESSED, quietly
 from assistant.telegram.state import BotContext, BotState
 from assistant.telegram.store import open_store
@@ -48,6 +49,9 @@ COMMAND_HANDLERS = {
     "lich": h.calendar,
     "diaban": home_handlers.set_home,
     "xoakehoach": admin.remove_command,
+    "moi": invite_handlers.invite_command,
+    "thuhoi": invite_handlers.revoke_command,
+    "danhsach": invite_handlers.list_command,
 }
 
 
@@ -98,7 +102,7 @@ def build_application(
 
 
 def _add_handlers(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, h.gate), group=-1)
+    app.add_handler(TypeHandler(Update, gate), group=-1)
     for cmd in COMMANDS + ADMIN_COMMANDS:
         # a message edited into a command is not a new command: only new messages count
         app.add_handler(

@@ -28,6 +28,13 @@ COMMANDS: tuple[Command, ...] = (
 
 ADMIN_COMMANDS: tuple[Command, ...] = (
     Command("xoakehoach", "Gỡ một kế hoạch khỏi kho (quản trị viên)", "[mã kế hoạch hoặc tên xã/phường]"),
+    Command("moi", "Tạo mã mời dùng một lần cho cán bộ mới (quản trị viên)", "[mã cuộc trò chuyện]"),
+    Command(
+        "thuhoi",
+        "Thu hồi quyền của một cuộc trò chuyện, hủy mã mời (quản trị viên)",
+        "<mã cuộc trò chuyện | mã mời>",
+    ),
+    Command("danhsach", "Ai được dùng trợ lý và bằng cách nào (quản trị viên)"),
 )
 
 

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from assistant.telegram import conversation
+from assistant.telegram.access import admits
 from assistant.telegram.home_handlers import home_plans
 from assistant.telegram.html import split_html
 from assistant.telegram.send import with_retry
@@ -44,15 +45,17 @@ def schedule_all(app: Application) -> int:
     return len(subs)
 
 
-def subscribe(app: Application, chat_id: int, unit: str | None) -> None:
-    app.bot_data.store.subscribe(chat_id, unit)
+async def subscribe(app: Application, chat_id: int, unit: str | None) -> None:
+    """Store the subscription (off the event loop: a busy store holds up no other chat),
+    then schedule its digest."""
+    await asyncio.to_thread(app.bot_data.store.subscribe, chat_id, unit)
     schedule(app, chat_id, unit)
 
 
-def unsubscribe(app: Application, chat_id: int) -> bool:
+async def unsubscribe(app: Application, chat_id: int) -> bool:
     for job in app.job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
-    return app.bot_data.store.unsubscribe(chat_id)
+    return await asyncio.to_thread(app.bot_data.store.unsubscribe, chat_id)
 
 
 async def digest_job(context: BotContext) -> None:
@@ -62,7 +65,7 @@ async def digest_job(context: BotContext) -> None:
 
 async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, today: date) -> bool:
     """Send the chat its digest for `today`; nothing on a day with nothing due. True if sent."""
-    if not state.access.allows(chat_id, None):
+    if not await admits(state.access, state.store, chat_id, None):
         log.info("digest for chat %s skipped: no longer allowed", chat_id)
         return False
     plans = await asyncio.to_thread(home_plans, state, chat_id)  # the chat's commune's, if chosen

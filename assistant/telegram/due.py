@@ -14,8 +14,12 @@ from assistant.present.words import day_label
 from assistant.records import Plan
 from assistant.telegram.commands import usage
 from assistant.telegram.html import esc
+from assistant.telegram.store.base import MAX_UNIT
 
 MAX_OVERDUE = 5
+UNIT_SHOWN = 100  # characters of a unit named in a caption
+CAPTION_LIMIT = 1024  # Telegram's, for a file's caption
+NAME_LIMIT = 64  # characters of a calendar file's name before ".ics"
 DAYS_USAGE = (
     f"Cách dùng: <code>{esc(usage('hanchot'))}</code>, ví dụ: /hanchot 60 "
     "(số ngày từ 1 đến 366; mặc định 30)."
@@ -26,6 +30,17 @@ NHACVIEC_USAGE = (
     "• /nhacviec on Phòng Văn hóa – Xã hội — chỉ nhắc hạn của đơn vị này\n"
     "• /nhacviec off — tắt nhắc việc"
 )
+
+
+def unit_too_long(unit: str) -> str | None:
+    """Why a unit cannot be kept for a chat (too long to be one), or None."""
+    if len(unit) <= MAX_UNIT:
+        return None
+    length = f"{len(unit):,}".replace(",", ".")
+    return (
+        f"Tên đơn vị quá dài ({length} ký tự; tối đa {MAX_UNIT}). Hãy gõ tên ngắn gọn, "
+        "ví dụ: <code>/nhacviec on Phòng Văn hóa – Xã hội</code>."
+    )
 
 
 def unit_label(unit: str | None) -> str:
@@ -106,8 +121,11 @@ def unsubscribed_html(was_on: bool) -> str:
 
 
 def ics_name(unit: str | None) -> str:
+    """The file name, e.g. han-chot-cchc-phong-van-hoa-xa-hoi.ics: at most NAME_LIMIT
+    characters before ".ics"."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(unit_label(unit)).lower()).strip("-") if unit else ""
-    return f"han-chot-cchc{'-' + slug if slug else ''}.ics"
+    name = f"han-chot-cchc{'-' + slug if slug else ''}"
+    return name[:NAME_LIMIT].rstrip("-") + ".ics"
 
 
 def ics_title(unit: str | None) -> str:
@@ -115,9 +133,13 @@ def ics_title(unit: str | None) -> str:
 
 
 def ics_caption(count: int, unit: str | None, plans: Sequence[Plan]) -> str:
-    who = f" của {esc(unit_label(unit))}" if unit else ""
-    scope = f"📍 {esc(scope_label(plans))}"
-    if not count:
-        where = esc(scope_places(plans))
-        return f"Không có hạn chót nào{who} trong năm tới ở {where}; tệp lịch trống.\n{scope}"
-    return f"Lịch {count} hạn chót{who} trong năm tới. Mở tệp để thêm vào lịch của bạn.\n{scope}"
+    """The file's caption, within Telegram's 1,024 characters: the unit and the plans looked
+    at are cut short when they would not fit."""
+    who = f" của {short(unit_label(unit), UNIT_SHOWN)}" if unit else ""
+    if count:
+        head = f"Lịch {count} hạn chót{who} trong năm tới. Mở tệp để thêm vào lịch của bạn."
+    else:
+        where = short(scope_places(plans), UNIT_SHOWN)
+        head = f"Không có hạn chót nào{who} trong năm tới ở {where}; tệp lịch trống."
+    scope = short(f"📍 {scope_label(plans)}", CAPTION_LIMIT - len(head) - 1)
+    return esc(f"{head}\n{scope}")

@@ -8,7 +8,6 @@ import time
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.ext import ApplicationHandlerStop
 
 from assistant.converse import dialogue
 from assistant.present.answers import answer_markdown
@@ -17,7 +16,6 @@ from assistant.records import Answer
 from assistant.telegram import conversation, digest, due, home, replies
 from assistant.telegram.home_handlers import home_keyboard, home_plans
 from assistant.telegram.inline import answer_inline
-from assistant.telegram.ratelimit import Verdict
 from assistant.telegram.send import (
     addressed,
     answer_keyboard,
@@ -33,48 +31,6 @@ from assistant.telegram.state import BotContext, BotState
 from assistant.telegram.store import Feedback
 
 log = logging.getLogger(__name__)
-
-
-async def gate(update: Update, context: BotContext) -> None:
-    """Runs before every handler and fails closed: an update goes on only when its chat is
-    allowed and its sender is within the rate limit; whatever goes wrong in here (a locked
-    or garbled store, say) stops the update. Refusals and warnings are best-effort."""
-    try:
-        admitted = await _admit(update, context)
-    except Exception:
-        log.exception("access check failed: the update is dropped")
-        admitted = False
-    if not admitted:
-        raise ApplicationHandlerStop
-
-
-async def _admit(update: Update, context: BotContext) -> bool:
-    state = context.state
-    chat, user = update.effective_chat, update.effective_user
-    if not state.access.allows(chat and chat.id, user and user.id):
-        if update.inline_query:  # no chat: the sender decided; a stranger sees no results
-            await answer_inline(update.inline_query, [], cache_time=0)
-        elif update.callback_query:
-            await quietly(
-                update.callback_query.answer(replies.REFUSED, show_alert=True), "answerCallbackQuery"
-            )
-        # the store call runs off the event loop: a locked store must not hold other chats up
-        elif chat and addressed(update) and await asyncio.to_thread(state.store.first_refusal, chat.id):
-            await quietly(chat.send_message(replies.REFUSED), "refusal")
-        return False
-    if not addressed(update):
-        return True  # a group's own talk: no handler answers it, nothing to limit
-    verdict = state.limiter.hit((chat and chat.id, user and user.id))
-    if verdict is Verdict.WARN:
-        if update.inline_query:
-            await answer_inline(update.inline_query, [], replies.INLINE_SLOW, cache_time=0)
-        elif update.callback_query:
-            await quietly(
-                update.callback_query.answer(replies.SLOW_DOWN, show_alert=True), "answerCallbackQuery"
-            )
-        elif chat:
-            await quietly(chat.send_message(replies.SLOW_DOWN), "slow down")
-    return verdict is Verdict.OK
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -130,7 +86,7 @@ def _converse(state: BotState, chat_id: int, text: str) -> Answer:
 async def _reply(update: Update, context: BotContext, answer: Answer) -> None:
     """The answer; one that states several plans' facts and does not fit on one screen
     asks which commune instead, with a button per plan."""
-    key = context.state.answers.put(answer)
+    key = context.state.answers.put(answer, update.effective_chat.id)
     if replies.too_long_to_list(answer):
         await send(update, replies.WHICH_PLACE, plan_keyboard(key, choices(context.state, answer)))
         return
@@ -145,7 +101,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def _cached_answer(update: Update, context: BotContext):
     """The answer a button belongs to, or None (the user is told it is stale)."""
     query = update.callback_query
-    answer = context.state.answers.get(query.data.partition(":")[2])
+    answer = context.state.answers.get(query.data.partition(":")[2], update.effective_chat.id)
     if answer is None:
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
     else:
@@ -157,7 +113,7 @@ async def pick_plan(update: Update, context: BotContext) -> None:
     """A press on one of the plans an ambiguous place offered: the question, for that plan."""
     query, state = update.callback_query, context.state
     _, index, key = query.data.split(":", 2)
-    asked = state.answers.get(key)
+    asked = state.answers.get(key, update.effective_chat.id)
     offered = choices(state, asked) if asked else ()
     if not index.isdigit() or int(index) >= len(offered):
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
@@ -184,7 +140,7 @@ async def vote(update: Update, context: BotContext) -> None:
     """👍 or 👎 under an answer; a 👎 opens the reasons to choose from under it."""
     query = update.callback_query
     action, _, key = query.data.partition(":")
-    answer = context.state.answers.get(key)
+    answer = context.state.answers.get(key, update.effective_chat.id)
     if answer is None:
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
         return
@@ -199,7 +155,7 @@ async def reason(update: Update, context: BotContext) -> None:
     """A press on one of a 👎's reasons: a 👎 with that reason (whoever voted before)."""
     query = update.callback_query
     _, code, key = query.data.split(":", 2)
-    answer = context.state.answers.get(key)
+    answer = context.state.answers.get(key, update.effective_chat.id)
     if answer is None or code not in replies.REASON_BUTTONS:
         await quietly(query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
         return
@@ -246,12 +202,14 @@ async def deadlines(update: Update, context: BotContext) -> None:
 async def reminders(update: Update, context: BotContext) -> None:
     """/nhacviec on [đơn vị] | off"""
     switch, _, unit_name = command_argument(update.message).partition(" ")
-    chat_id, switch = update.effective_chat.id, switch.lower()
-    if switch in {"on", "bat", "bật"}:
-        digest.subscribe(context.application, chat_id, unit_name.strip() or None)
-        await send(update, due.subscribed_html(unit_name.strip() or None))
+    chat_id, switch, unit_name = update.effective_chat.id, switch.lower(), unit_name.strip() or None
+    if switch in {"on", "bat", "bật"} and unit_name and (problem := due.unit_too_long(unit_name)):
+        await send(update, problem)
+    elif switch in {"on", "bat", "bật"}:
+        await digest.subscribe(context.application, chat_id, unit_name)
+        await send(update, due.subscribed_html(unit_name))
     elif switch in {"off", "tat", "tắt"}:
-        await send(update, due.unsubscribed_html(digest.unsubscribe(context.application, chat_id)))
+        await send(update, due.unsubscribed_html(await digest.unsubscribe(context.application, chat_id)))
     else:
         await send(update, due.NHACVIEC_USAGE)
 
@@ -272,6 +230,8 @@ async def calendar(update: Update, context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """The one global error handler: log first, then tell the user briefly."""
     log.error("error while handling an update: %s", update, exc_info=context.error)
+    if isinstance(update, Update) and update.callback_query:  # unless answered already: no spinner
+        await quietly(update.callback_query.answer(replies.ERROR, show_alert=True), "answerCallbackQuery")
     if isinstance(update, Update) and update.effective_chat and addressed(update):
         await quietly(update.effective_chat.send_message(replies.ERROR), "error message")
     elif isinstance(update, Update) and update.inline_query:

@@ -46,36 +46,38 @@ A = TypeVar("A", PendingUpload, PendingRemoval)
 
 class Pending(Generic[A]):
     """At most `size` actions, each for at most `ttl` seconds; an action that is dropped
-    (evicted, expired, cleared) is discarded."""
+    (evicted, expired, cleared) is discarded. An action belongs to the chat it was asked
+    in: its key finds nothing from another chat."""
 
     def __init__(self, size: int = 20, ttl: float = 3600.0, clock: Callable[[], float] = time.monotonic):
         if size < 1 or ttl <= 0:
             raise ValueError(f"size must be at least 1 and ttl positive, got size={size}, ttl={ttl}")
         self.size, self.ttl, self.clock = size, ttl, clock
-        self._items: OrderedDict[str, tuple[float, A]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, int, A]] = OrderedDict()
 
-    def put(self, action: A) -> str:
+    def put(self, action: A, chat_id: int) -> str:
         self._expire()
         key = secrets.token_urlsafe(6)
-        self._items[key] = (self.clock(), action)
+        self._items[key] = (self.clock(), chat_id, action)
         while len(self._items) > self.size:
-            self._items.popitem(last=False)[1][1].discard()
+            self._items.popitem(last=False)[1][2].discard()
         return key
 
-    def get(self, key: str) -> A | None:
+    def get(self, key: str, chat_id: int) -> A | None:
         self._expire()
         item = self._items.get(key)
-        return item[1] if item else None
+        return item[2] if item and item[1] == chat_id else None
 
-    def pop(self, key: str) -> A | None:
-        """Take the action out (the caller discards it when done); None if it is gone."""
-        self._expire()
-        item = self._items.pop(key, None)
-        return item[1] if item else None
+    def pop(self, key: str, chat_id: int) -> A | None:
+        """Take the action out (the caller discards it when done); None if it is gone or
+        belongs to another chat (which keeps it)."""
+        if (action := self.get(key, chat_id)) is not None:
+            del self._items[key]
+        return action
 
     def clear(self) -> None:
         while self._items:
-            self._items.popitem()[1][1].discard()
+            self._items.popitem()[1][2].discard()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -83,7 +85,7 @@ class Pending(Generic[A]):
     def _expire(self) -> None:
         limit = self.clock() - self.ttl
         while self._items and next(iter(self._items.values()))[0] < limit:
-            self._items.popitem(last=False)[1][1].discard()
+            self._items.popitem(last=False)[1][2].discard()
 
 
 class Once:

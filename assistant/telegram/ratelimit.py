@@ -1,5 +1,5 @@
-"""At most `limit` updates a minute per key (a chat and its sender): warn once, then stay
-silent until the minute passes."""
+"""At most `limit` updates a minute per key (the bot uses the sender: one limit per person,
+across chats and inline mode): warn once, then stay silent until the minute passes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class Verdict(enum.Enum):
 
 
 class RateLimiter:
-    MAX_KEYS = 10_000  # past this many chats and senders, the idle ones are forgotten
+    MAX_KEYS = 10_000  # past this many keys, the idle ones are forgotten
 
     def __init__(self, limit: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
         if limit < 1 or window <= 0:

@@ -29,6 +29,7 @@ REFUSED = (
 )
 SLOW_DOWN = "Bạn đang hỏi quá nhanh. Vui lòng chờ khoảng một phút rồi hỏi tiếp."
 STALE = "Câu trả lời đã cũ, hãy hỏi lại."
+INVALID_BUTTON = "Nút này không còn dùng được. Hãy gửi lại câu hỏi hoặc lệnh."
 THANKS = {
     1: "Cảm ơn bạn đã đánh giá! 👍",
     -1: "Cảm ơn bạn! Câu trả lời chưa đúng ở đâu? Hãy chọn lý do bên dưới.",

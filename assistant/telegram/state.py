@@ -25,21 +25,23 @@ if TYPE_CHECKING:
 
 
 class AnswerCache:
-    """Recent answers by a short random id, so a button's callback data stays under 64 bytes."""
+    """Recent answers by a short random id, so a button's callback data stays under 64 bytes.
+    An answer belongs to the chat it was sent to: its key finds nothing from another chat."""
 
     def __init__(self, size: int = 1000):
         self.size = size
-        self._items: OrderedDict[str, Answer] = OrderedDict()
+        self._items: OrderedDict[str, tuple[int, Answer]] = OrderedDict()
 
-    def put(self, answer: Answer) -> str:
+    def put(self, answer: Answer, chat_id: int) -> str:
         key = secrets.token_urlsafe(6)
-        self._items[key] = answer
+        self._items[key] = (chat_id, answer)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return key
 
-    def get(self, key: str) -> Answer | None:
-        return self._items.get(key)
+    def get(self, key: str, chat_id: int) -> Answer | None:
+        chat, answer = self._items.get(key, (None, None))
+        return answer if chat == chat_id else None
 
 
 class TimedCache:
@@ -95,6 +97,7 @@ class BotState:
     answers: AnswerCache = field(default_factory=AnswerCache)
     inline: TimedCache = field(default_factory=TimedCache)  # inline results by query text
     today: Callable[[], date] = default_today
+    clock: Callable[[], float] = time.time  # seconds since the epoch: invites' times (tests move it)
     uploads: Pending[PendingUpload] = field(default_factory=lambda: Pending(size=20))
     removals: Pending[PendingRemoval] = field(default_factory=lambda: Pending(size=200))
     refused_albums: Once = field(default_factory=Once)

@@ -1,7 +1,7 @@
 """What the bot must remember across restarts (feedback, subscriptions, refusals, each
-chat's commune and its last question), behind one interface (`Store`) with two backends:
-SQLite in the data folder (the default, embedded) and PostgreSQL when
-ASSISTANT_DATABASE_URL names one (several workers sharing a store). One versioned schema
+chat's commune and its last question, invites and the chats let in), behind one
+interface (`Store`) with two backends: SQLite in the data folder (the default, embedded)
+and PostgreSQL when ASSISTANT_DATABASE_URL names one (several workers sharing a store). One versioned schema
 (`schema`) is migrated when a store opens."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.telegram.store.base import Feedback, Store
+from assistant.telegram.store.invites import Admitted, Invite, Redemption
 from assistant.telegram.store.schema import LATEST, SchemaTooNew
 from assistant.telegram.store.sqlite import STORE_NAME, SqliteStore
 
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LATEST",
+    "Admitted",
+    "Invite",
+    "Redemption",
     "STORE_NAME",
     "Feedback",
     "SchemaTooNew",

@@ -15,12 +15,14 @@ from typing import Protocol, TypeVar
 from assistant.converse.dialogue import TURN_TTL
 from assistant.converse.followup import Turn
 from assistant.converse.home import Home
+from assistant.telegram.store.invites import Admitted, Invite, InviteOps, Redemption
 from assistant.telegram.store.schema import Db
 
 log = logging.getLogger(__name__)
 
 QUICK = 1.0  # seconds a question waits for a busy store before going on without its context
 WAIT = 10.0  # seconds any other call waits
+MAX_UNIT = 120  # characters of a chat's unit (/nhacviec on <đơn vị>); the lexicon's longest is 44
 FEEDBACK_FIELDS = "answer_id, user_id, chat_id, vote, question, answer, ts, reason, intent, docs"
 T = TypeVar("T")
 
@@ -41,9 +43,9 @@ class Feedback:
 
 class Store(Protocol):
     """What the bot must remember across restarts: feedback, subscriptions, refusals, each
-    chat's commune and its last question (for follow-ups). Synchronous: the bot calls it
-    off the event loop. Every write is one upsert or update, safe when several processes
-    share the store."""
+    chat's commune and its last question (for follow-ups), invites and the chats let in.
+    Synchronous: the bot calls it off the event loop. Every write is one upsert or update,
+    safe when several processes share the store."""
 
     recovered: Path | None  # where an unreadable store was moved when opened, if it was
 
@@ -58,15 +60,24 @@ class Store(Protocol):
     def home_of(self, chat_id: int) -> Home | None: ...
     def remember(self, chat_id: int, turn: Turn) -> None: ...
     def turn(self, chat_id: int, ttl: float = TURN_TTL) -> Turn | None: ...
+    def add_invite(self, invite: Invite) -> None: ...
+    def invite(self, code: str) -> Invite | None: ...
+    def open_invites(self, now: float) -> list[Invite]: ...
+    def redeem(self, code: str, chat_id: int, name: str, now: float) -> Redemption: ...
+    def cancel_invite(self, code: str, now: float) -> bool: ...
+    def admit(self, chat_id: int, by: int, name: str, now: float) -> None: ...
+    def revoke(self, chat_id: int) -> bool: ...
+    def is_admitted(self, chat_id: int) -> bool: ...
+    def admitted(self) -> list[Admitted]: ...
     def close(self) -> None: ...
     def __enter__(self) -> Store: ...
     def __exit__(self, *exc: object) -> None: ...
 
 
-class SqlStore:
+class SqlStore(InviteOps):
     """The operations of `Store` over a backend's `_transaction` (qmark parameters,
     committed at the end of the block, rolled back on an error); `errors` are what its
-    failures raise."""
+    failures raise. The invites' are in `invites.InviteOps`."""
 
     recovered: Path | None = None
     errors: tuple[type[Exception], ...] = ()
@@ -138,6 +149,8 @@ class SqlStore:
 
     # subscriptions --------------------------------------------------------------
     def subscribe(self, chat_id: int, unit: str | None) -> None:
+        if unit is not None and len(unit) > MAX_UNIT:
+            raise ValueError(f"a unit is at most {MAX_UNIT} characters, got {len(unit)}: {unit[:40]!r}…")
         self._count(
             "INSERT INTO subscriptions (chat_id, unit, active, ts) VALUES (?, ?, 1, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET unit = excluded.unit, active = 1, ts = excluded.ts",

@@ -60,6 +60,22 @@ MIGRATIONS = (
                 chat_id BIGINT PRIMARY KEY, turn TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL)""",
         ),
     ),
+    # 4 is another branch's (durable updates); the numbers need only rise
+    Migration(
+        5,
+        "invites and the chats let in from Telegram",
+        (
+            # a one-time code an admin made (/moi); used_by: the chat it admitted
+            """CREATE TABLE IF NOT EXISTS invites (
+                code TEXT PRIMARY KEY, created_by BIGINT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL,
+                used_by BIGINT, used_at DOUBLE PRECISION)""",
+            # how: "invite" (code) or "admin" (admitted by id); the allowlist is the settings'
+            """CREATE TABLE IF NOT EXISTS admitted (
+                chat_id BIGINT PRIMARY KEY, how TEXT NOT NULL, admitted_by BIGINT NOT NULL,
+                name TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, code TEXT)""",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 
