@@ -242,24 +242,21 @@ class FakeTelegram:
     def click(self, message: dict, data: str, user_id: int | None = None) -> dict:
         """Enqueue a press of an inline button with `data` under the bot's `message`."""
         user_id = user_id if user_id is not None else message["chat"]["id"]
-        query = {
-            "id": str(next(self._update_ids) * 7919),
-            "from": self.user(user_id),
-            "chat_instance": f"ci{message['chat']['id']}",
-            "message": message,
-            "data": data,
-        }
-        self._enqueue({"callback_query": query})
-        return query
+        return self._press(user_id, data, f"ci{message['chat']['id']}", message=message)
 
     def click_inline(self, inline_message_id: str, data: str, user_id: int = 1001) -> dict:
         """Enqueue a press of a button under a message sent through inline mode: Telegram
         gives the query an `inline_message_id` and no message (nor chat)."""
+        return self._press(
+            user_id, data, f"ci-inline-{inline_message_id}", inline_message_id=inline_message_id
+        )
+
+    def _press(self, user_id: int, data: str, chat_instance: str, **where) -> dict:
         query = {
             "id": str(next(self._update_ids) * 7919),
             "from": self.user(user_id),
-            "chat_instance": f"ci-inline-{inline_message_id}",
-            "inline_message_id": inline_message_id,
+            "chat_instance": chat_instance,
+            **where,
             "data": data,
         }
         self._enqueue({"callback_query": query})

@@ -91,3 +91,16 @@ def segment_dir(index_dir: Path, plan_id: str = "") -> Path:
     manifest = json.loads((index_dir / "manifest.json").read_text("utf-8"))
     entry = next(e for e in manifest["segments"] if not plan_id or e["plan"]["id"] == plan_id)
     return index_dir / "segments" / entry["dir"]
+
+
+# The bot store's tables as its first release created them (SQLite, before reasons and
+# before the schema had versions): a store of that age must still open.
+FIRST_RELEASE = """
+CREATE TABLE feedback (
+    answer_id TEXT NOT NULL, user_id INTEGER NOT NULL, chat_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, ts REAL NOT NULL,
+    PRIMARY KEY (answer_id, user_id));
+CREATE TABLE subscriptions (
+    chat_id INTEGER PRIMARY KEY, unit TEXT, active INTEGER NOT NULL, ts REAL NOT NULL);
+CREATE TABLE refused (chat_id INTEGER PRIMARY KEY, ts REAL NOT NULL);
+"""

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pytest
 from botkit import button, exchange, press, running
+from helpers import FIRST_RELEASE
 
 from assistant.cli.main import main
 from assistant.present.feedback import REASONS, TO_FILL, gold_lines
@@ -21,16 +22,6 @@ RG_QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của p
 RG_FILE = "phuong-rach-gia-2026.txt"
 FIRST_ROW = ["📄 Nguyên văn", "🔎 Kết quả khác"]
 REASON_LABELS = ["Sai đơn vị", "Sai thời hạn", "Không đúng câu hỏi", "Thiếu thông tin"]
-# The store's schema before reasons (the first release): a store created by it must open.
-OLD_SCHEMA = """
-CREATE TABLE feedback (
-    answer_id TEXT NOT NULL, user_id INTEGER NOT NULL, chat_id INTEGER NOT NULL,
-    vote INTEGER NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, ts REAL NOT NULL,
-    PRIMARY KEY (answer_id, user_id));
-CREATE TABLE subscriptions (
-    chat_id INTEGER PRIMARY KEY, unit TEXT, active INTEGER NOT NULL, ts REAL NOT NULL);
-CREATE TABLE refused (chat_id INTEGER PRIMARY KEY, ts REAL NOT NULL);
-"""
 
 
 def labels(markup: dict) -> list[str]:
@@ -170,7 +161,7 @@ def test_store_of_the_old_schema_is_migrated_and_exported(tmp_path, monkeypatch,
     data = tmp_path / "data"
     data.mkdir()
     with sqlite3.connect(data / STORE_NAME) as db:
-        db.executescript(OLD_SCHEMA)
+        db.executescript(FIRST_RELEASE)
         db.execute(
             "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
             ("old1", 5, 5, -1, "Báo cáo quý gửi khi nào?", "**ngày 15**", 1767225600.0),

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+from helpers import FIRST_RELEASE
 
 from assistant.converse.followup import Turn
 from assistant.converse.home import Home
@@ -232,15 +233,7 @@ def test_workers_opening_a_new_store_together_migrate_it_once(open_test_store):
 
 
 # The layouts SQLite stores had before the schema had versions, each as its release created it
-FIRST_RELEASE = """
-CREATE TABLE feedback (
-    answer_id TEXT NOT NULL, user_id INTEGER NOT NULL, chat_id INTEGER NOT NULL,
-    vote INTEGER NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, ts REAL NOT NULL,
-    PRIMARY KEY (answer_id, user_id));
-CREATE TABLE subscriptions (
-    chat_id INTEGER PRIMARY KEY, unit TEXT, active INTEGER NOT NULL, ts REAL NOT NULL);
-CREATE TABLE refused (chat_id INTEGER PRIMARY KEY, ts REAL NOT NULL);
-"""
+# (FIRST_RELEASE, from helpers: the first one)
 REASONS = """
 ALTER TABLE feedback ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE feedback ADD COLUMN intent TEXT NOT NULL DEFAULT '';
