@@ -16,6 +16,7 @@ from assistant.converse.dialogue import TURN_TTL
 from assistant.converse.followup import Turn
 from assistant.converse.home import Home
 from assistant.telegram.store.schema import Db
+from assistant.telegram.store.updates import Recovery, UpdateLog
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ class Feedback:
 
 class Store(Protocol):
     """What the bot must remember across restarts: feedback, subscriptions, refusals, each
-    chat's commune and its last question (for follow-ups). Synchronous: the bot calls it
+    chat's commune and its last question (for follow-ups), the updates received and the
+    daily jobs run. Synchronous: the bot calls it
     off the event loop. Every write is one upsert or update, safe when several processes
     share the store."""
 
@@ -58,12 +60,28 @@ class Store(Protocol):
     def home_of(self, chat_id: int) -> Home | None: ...
     def remember(self, chat_id: int, turn: Turn) -> None: ...
     def turn(self, chat_id: int, ttl: float = TURN_TTL) -> Turn | None: ...
+    # updates and daily jobs (store/updates.py); `now` is for tests
+    def record_update(
+        self, update_id: int, chat_id: int | None, payload: str, now: float | None = None
+    ) -> bool: ...
+    def claim_update(
+        self, update_id: int, worker: str, stale_after: float, now: float | None = None
+    ) -> bool: ...
+    def mark_update(self, update_id: int, state: str, now: float | None = None) -> None: ...
+    def earlier_unfinished(
+        self, chat_id: int, update_id: int, window: float, now: float | None = None
+    ) -> bool: ...
+    def recover_updates(
+        self, worker: str, max_age: float, stale_after: float, now: float | None = None
+    ) -> Recovery: ...
+    def prune_updates(self, keep: float = ..., now: float | None = None) -> int: ...
+    def claim_job(self, job: str, day: str, worker: str, now: float | None = None) -> bool: ...
     def close(self) -> None: ...
     def __enter__(self) -> Store: ...
     def __exit__(self, *exc: object) -> None: ...
 
 
-class SqlStore:
+class SqlStore(UpdateLog):
     """The operations of `Store` over a backend's `_transaction` (qmark parameters,
     committed at the end of the block, rolled back on an error); `errors` are what its
     failures raise."""
