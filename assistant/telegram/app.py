@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, home_handlers, inline, replies
+from assistant.telegram import admin, digest, durable, home_handlers, inline, replies
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
@@ -36,6 +36,7 @@ from assistant.telegram.store import open_store
 from assistant.telegram.webhook import webhook_secret
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY = 3600  # seconds between forgetting the updates answered a day ago
 
 COMMAND_HANDLERS = {
     "start": h.start,
@@ -64,9 +65,14 @@ def build_application(
     `today` replaces the clock for deadlines (tests)."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty: the bot needs a token from @BotFather")
+    store = open_store(settings)
+    journal = durable.Journal(store, settings.worker_id)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
+        .update_queue(durable.RecordingQueue(journal))  # recorded before Telegram is told
+        .concurrent_updates(durable.AnsweringProcessor(journal))
+        .request(durable.AnsweringRequest())
         .context_types(ContextTypes(context=BotContext, bot_data=BotState))
         .defaults(
             Defaults(
@@ -75,7 +81,6 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -84,11 +89,8 @@ def build_application(
         builder = builder.base_url(base).base_file_url(file_url(base))
     app = builder.build()
     state: BotState = app.bot_data
-    state.settings, state.store, state.access = (
-        settings,
-        open_store(settings),
-        Access.from_settings(settings),
-    )
+    state.settings, state.store, state.journal = settings, store, journal
+    state.access = Access.from_settings(settings)
     if assistant is not None:
         state.assistant = assistant
     if today is not None:
@@ -161,6 +163,8 @@ async def post_init(app: Application) -> None:
             app.bot.set_my_commands(telegram_commands(admin=True), scope=BotCommandScopeChat(admin_id)),
             f"setMyCommands for admin {admin_id}",
         )
+    await durable.replay(app, state.journal, state.settings.replay_max_age)
+    app.job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY, name="prune")
     log.info(
         "bot @%s ready: %d plans, %d digest subscriptions",
         app.bot.username,
@@ -173,7 +177,12 @@ async def post_shutdown(app: Application) -> None:
     """Delete the downloaded files still waiting for a replace confirmation; close the store."""
     state: BotState = app.bot_data
     state.uploads.clear()
+    state.journal.close()
     state.store.close()
+
+
+async def prune_job(context: BotContext) -> None:
+    await context.state.journal.prune()
 
 
 def run(settings: Settings, port: int = 8443) -> None:

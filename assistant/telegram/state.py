@@ -21,6 +21,7 @@ from assistant.telegram.ratelimit import RateLimiter
 if TYPE_CHECKING:
     from assistant.serve.assistant import Assistant
     from assistant.settings import Settings
+    from assistant.telegram.durable import Journal
     from assistant.telegram.store import Store
 
 
@@ -90,6 +91,7 @@ class BotState:
 
     settings: Settings | None = None
     store: Store | None = None
+    journal: Journal | None = None  # the updates received, in the store
     access: Access = field(default_factory=Access)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     answers: AnswerCache = field(default_factory=AnswerCache)

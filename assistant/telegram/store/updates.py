@@ -34,14 +34,13 @@ class Recovery:
 
 class UpdateLog:
     """The update and job operations of `SqlStore` (a mixin over its `_transaction`). Times
-    are `time.time()` unless `now` is given (tests). The calls an update makes on its way
-    (`record_update`, `claim_update`, `mark_update`, `earlier_unfinished`, `claim_job`) wait
-    briefly for a busy store: the caller goes on without them."""
+    are `time.time()` unless `now` is given (tests). Recording an update waits only briefly
+    for a busy store (Telegram waits for it; the caller goes on without the record)."""
 
     _transaction: Callable[..., AbstractContextManager[Db]]
 
-    def _run(self, sql: str, params: tuple) -> int:
-        with self._transaction(quick=True) as db:
+    def _run(self, sql: str, params: tuple, quick: bool = False) -> int:
+        with self._transaction(quick=quick) as db:
             return db.execute(sql, params).rowcount
 
     def record_update(
@@ -53,7 +52,7 @@ class UpdateLog:
             "INSERT INTO updates (update_id, chat_id, payload, state, received, changed) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
         )
-        return self._run(sql, (update_id, chat_id, payload, NEW, now, now)) == 1
+        return self._run(sql, (update_id, chat_id, payload, NEW, now, now), quick=True) == 1
 
     def claim_update(self, update_id: int, worker: str, stale_after: float, now: float | None = None) -> bool:
         """Take the update for `worker` to answer: True for exactly one claimant, while it is
@@ -79,7 +78,7 @@ class UpdateLog:
             "SELECT 1 FROM updates WHERE chat_id = ? AND update_id < ? AND received >= ? "
             f"AND state IN ('{NEW}', '{CLAIMED}', '{SENDING}') LIMIT 1"
         )
-        with self._transaction(quick=True) as db:
+        with self._transaction() as db:
             return db.execute(sql, (chat_id, update_id, now - window)).fetchone() is not None
 
     def recover_updates(
