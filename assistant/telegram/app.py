@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, durable, home_handlers, inline, replies
+from assistant.telegram import admin, digest, durable, home_handlers, inline, replies, watch
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
@@ -140,8 +140,8 @@ def telegram_commands(admin: bool = False) -> list[BotCommand]:
 
 
 async def post_init(app: Application) -> None:
-    """Start-up, before the first update: load the assistant, register the commands,
-    schedule the stored digests."""
+    """Start-up, before the first update: load the assistant, register the commands, answer
+    the updates left unanswered, schedule the digests and the watch on the index."""
     state: BotState = app.bot_data
     if not state.loaded:
         from assistant.serve.assistant import Assistant
@@ -165,11 +165,12 @@ async def post_init(app: Application) -> None:
         )
     await durable.replay(app, state.journal, state.settings.replay_max_age)
     app.job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY, name="prune")
+    watch.schedule(app)  # a plan added through another worker is served here too
     log.info(
         "bot @%s ready: %d plans, %d digest subscriptions",
         app.bot.username,
         len(state.assistant.library.plans),
-        digest.schedule_all(app),
+        digest.schedule_daily(app),
     )
 
 

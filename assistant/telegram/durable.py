@@ -107,6 +107,8 @@ class Journal:
 
     async def wait_turn(self, chat_id: int, update_id: int) -> None:
         """Wait (at most ORDER_WAIT s) until the chat's earlier messages are answered."""
+        if update_id not in self._recorded:
+            return
         deadline = time.monotonic() + ORDER_WAIT
         while time.monotonic() < deadline and await self._call(
             "order a chat's messages", False, self.store.earlier_unfinished, chat_id, update_id, ORDER_WINDOW

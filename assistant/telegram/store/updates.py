@@ -34,8 +34,9 @@ class Recovery:
 
 class UpdateLog:
     """The update and job operations of `SqlStore` (a mixin over its `_transaction`). Times
-    are `time.time()` unless `now` is given (tests). Recording an update waits only briefly
-    for a busy store (Telegram waits for it; the caller goes on without the record)."""
+    are `time.time()` unless `now` is given (tests). Recording an update and looking for a
+    chat's earlier one wait only briefly for a busy store (Telegram, or the chat, waits for
+    them; the caller goes on without)."""
 
     _transaction: Callable[..., AbstractContextManager[Db]]
 
@@ -78,7 +79,7 @@ class UpdateLog:
             "SELECT 1 FROM updates WHERE chat_id = ? AND update_id < ? AND received >= ? "
             f"AND state IN ('{NEW}', '{CLAIMED}', '{SENDING}') LIMIT 1"
         )
-        with self._transaction() as db:
+        with self._transaction(quick=True) as db:
             return db.execute(sql, (chat_id, update_id, now - window)).fetchone() is not None
 
     def recover_updates(
