@@ -104,6 +104,8 @@ class Settings:
     # This worker's name in the store: a restarted worker takes back the updates it left.
     # Unique among the workers sharing a store; by default the host and the webhook port.
     worker_id: str = field(default_factory=lambda: default_worker_id(os.environ))
+    # The port of /healthz and /metrics (Prometheus) for the operator; 0: not served.
+    metrics_port: int = field(default_factory=lambda: int(os.environ.get("ASSISTANT_METRICS_PORT", "0") or 0))
     telegram_allowed_chats: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ALLOWED_CHATS"))
     telegram_admins: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ADMINS"))
     timezone: str = "Asia/Ho_Chi_Minh"

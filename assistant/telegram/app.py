@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, durable, home_handlers, inline, replies, watch
+from assistant.telegram import admin, digest, durable, health, home_handlers, inline, replies, watch
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
@@ -166,6 +166,9 @@ async def post_init(app: Application) -> None:
     await durable.replay(app, state.journal, state.settings.replay_max_age)
     app.job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY, name="prune")
     watch.schedule(app)  # a plan added through another worker is served here too
+    state.journal.metrics.count_plans(lambda: len(state.assistant.index.catalog))
+    if state.settings.metrics_port:
+        state.health = health.serve(state, state.settings.metrics_port)
     log.info(
         "bot @%s ready: %d plans, %d digest subscriptions",
         app.bot.username,
@@ -175,9 +178,12 @@ async def post_init(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    """Delete the downloaded files still waiting for a replace confirmation; close the store."""
+    """Delete the downloaded files still waiting for a replace confirmation; stop /healthz;
+    close the store."""
     state: BotState = app.bot_data
     state.uploads.clear()
+    if state.health is not None:
+        state.health.stop()
     state.journal.close()
     state.store.close()
 

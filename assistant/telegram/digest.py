@@ -73,4 +73,5 @@ async def send_digest(bot, state: BotState, chat_id: int, unit: str | None, toda
         return False
     for part in split_html(html):
         await with_retry(partial(bot.send_message, chat_id, part, parse_mode=ParseMode.HTML), "digest")
+    state.journal.metrics.digests.inc()
     return True

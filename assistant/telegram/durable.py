@@ -33,6 +33,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 from telegram.request import HTTPXRequest
 
+from assistant.telegram.metrics import Metrics
 from assistant.telegram.store import Store
 from assistant.telegram.store.updates import DONE, SENDING, Recovery
 
@@ -68,10 +69,13 @@ class Journal:
     pool of its own (never behind the answers' computations); a call that fails is logged
     and its `default` returned (the update is answered without it)."""
 
-    def __init__(self, store: Store, worker: str, *, stale_after: float = STALE_AFTER):
+    def __init__(
+        self, store: Store, worker: str, metrics: Metrics | None = None, *, stale_after: float = STALE_AFTER
+    ):
         if not worker:
             raise ValueError("worker must name this worker, got an empty name")
         self.store, self.worker, self.stale_after = store, worker, stale_after
+        self.metrics = metrics or Metrics(worker)
         self._recorded: set[int] = set()  # updates in this worker's hands that have a row
         self._threads = ThreadPoolExecutor(2, thread_name_prefix="journal")
 
@@ -88,6 +92,8 @@ class Journal:
         fresh = await self._call("record an update", None, self.store.record_update, *row)
         if fresh:
             self._recorded.add(update.update_id)
+        outcome = {True: "new", False: "redelivered", None: "unrecorded"}[fresh]
+        self.metrics.received.labels(outcome).inc()
         return fresh is not False
 
     async def claim(self, update_id: int) -> bool:
@@ -188,13 +194,17 @@ class AnsweringProcessor(BaseUpdateProcessor):
             if not await self.journal.claim(update.update_id):
                 coroutine.close()
                 log.info("update %d is answered by another worker", update.update_id)
+                self.journal.metrics.taken_elsewhere.inc()
                 return
             token = ANSWERING.set(Answering(update.update_id, self.journal))
+            metrics = self.journal.metrics
             try:
-                await coroutine
+                with metrics.in_progress.track_inprogress(), metrics.seconds.time():
+                    await coroutine
             finally:
                 ANSWERING.reset(token)
             await self.journal.mark(update.update_id, DONE)
+            metrics.answered.inc()
 
     @asynccontextmanager
     async def _turn(self, chat: int | None) -> AsyncIterator[None]:
@@ -251,6 +261,12 @@ async def replay(app: Application, journal: Journal, max_age: float) -> int:
             len(found.unsure),
             found.unsure,
         )
+    for outcome, updates in (
+        ("replayed", found.replay),
+        ("abandoned", found.abandoned),
+        ("unsure", found.unsure),
+    ):
+        journal.metrics.replayed.labels(outcome).inc(len(updates))
     for _, payload in found.replay:
         await app.update_queue.replay(Update.de_json(json.loads(payload), app.bot))
     if found.replay:

@@ -92,6 +92,7 @@ class BotState:
     settings: Settings | None = None
     store: Store | None = None
     journal: Journal | None = None  # the updates received, in the store
+    health: Any = None  # the /healthz and /metrics server, when ASSISTANT_METRICS_PORT is set
     access: Access = field(default_factory=Access)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     answers: AnswerCache = field(default_factory=AnswerCache)
