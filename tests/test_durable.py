@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from assistant.telegram.durable import ordered_chat, shows_user
+from assistant.telegram.durable import shows_user
+from assistant.telegram.journal import ordered_chat
 from assistant.telegram.store import STORE_NAME
 
 QUESTION = "Ai chủ trì Kế hoạch Chuyển đổi số năm 2026 của phường Rạch Giá?"

@@ -79,6 +79,25 @@ def test_a_restart_replays_what_was_not_answered_abandons_old_ones_and_never_res
     assert again.replay == found.replay and again.abandoned == again.unsure == []
 
 
+def test_running_workers_find_what_a_worker_gone_for_good_left(open_test_store):
+    store = open_test_store()
+    for update_id, received in (
+        (1, T - 900),
+        (2, T - 200),
+        (3, T - 30),
+        (4, T - 400),
+        (5, T - 250),
+        (6, T - 100),
+    ):
+        store.record_update(update_id, None, f'{{"update_id": {update_id}}}', now=received)
+    store.claim_update(4, "gone", STALE, now=T - 400)  # silent longer than STALE
+    store.claim_update(5, "me", STALE, now=T - 400)  # this worker's own: in its hands
+    store.claim_update(6, "busy", STALE, now=T - 100)  # alive
+    found = store.orphaned_updates("me", max_age=600, stale_after=STALE, grace=120, now=T)
+    # 1 is too old, 3 was just recorded (its worker has it in hand)
+    assert found == [(2, '{"update_id": 2}'), (4, '{"update_id": 4}')]
+
+
 def test_finished_updates_are_pruned_after_a_day(open_test_store):
     store = open_test_store()
     for update_id in (1, 2, 3):

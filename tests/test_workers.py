@@ -7,8 +7,10 @@ digest goes out once, and a plan added elsewhere is served after the manifest is
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import socket
+import time
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from datetime import date
@@ -21,6 +23,8 @@ from helpers import CORPUS
 from assistant.index.update import add_plan
 from assistant.serve.assistant import Assistant
 from assistant.telegram.app import build_application
+from assistant.telegram.durable import sweep
+from assistant.telegram.journal import STALE_AFTER
 from assistant.telegram.watch import reload_if_changed
 
 pytestmark = pytest.mark.slow
@@ -103,6 +107,21 @@ async def test_an_update_delivered_to_two_workers_is_answered_once(tg, workers):
     await tg.until(lambda: tg.sent(7003))
     await tg.settle(quiet=1.0)
     assert len(tg.sent(7003)) == 1
+
+
+async def test_what_a_worker_gone_for_good_left_is_answered_by_another(tg, workers):
+    a, b = workers
+    update = message(tg, 401, DIGITAL, 7005)
+    store = b.app.bot_data.store  # a third worker recorded and claimed it, then died
+    long_ago = time.time() - STALE_AFTER - 10
+    store.record_update(401, 7005, json.dumps(update), now=long_ago)
+    assert store.claim_update(401, "c", STALE_AFTER, now=long_ago)
+    counts = await asyncio.gather(*(sweep(w.app, w.app.bot_data.journal, 600) for w in workers))
+    assert sorted(counts) == [1, 1]  # both found it; one claims it
+    await tg.until(lambda: tg.sent(7005))
+    await tg.settle(quiet=0.5)
+    assert len(tg.sent(7005)) == 1 and "Phòng Văn hóa" in tg.sent(7005)[0]["text"]
+    assert await sweep(a.app, a.app.bot_data.journal, 600) == 0  # answered: nothing left
 
 
 async def test_a_digest_goes_out_once_whichever_workers_run_it(tg, workers):

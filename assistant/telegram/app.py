@@ -30,6 +30,7 @@ from assistant.telegram import admin, digest, durable, health, home_handlers, in
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
+from assistant.telegram.journal import Journal
 from assistant.telegram.send import ADDRESSED, quietly
 from assistant.telegram.state import BotContext, BotState
 from assistant.telegram.store import open_store
@@ -66,7 +67,7 @@ def build_application(
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty: the bot needs a token from @BotFather")
     store = open_store(settings)
-    journal = durable.Journal(store, settings.worker_id)
+    journal = Journal(store, settings.worker_id)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
@@ -165,6 +166,9 @@ async def post_init(app: Application) -> None:
         )
     await durable.replay(app, state.journal, state.settings.replay_max_age)
     app.job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY, name="prune")
+    app.job_queue.run_repeating(
+        sweep_job, interval=durable.SWEEP_EVERY, first=durable.SWEEP_EVERY, name="sweep"
+    )
     watch.schedule(app)  # a plan added through another worker is served here too
     state.journal.metrics.count_plans(lambda: len(state.assistant.index.catalog))
     if state.settings.metrics_port:
@@ -190,6 +194,12 @@ async def post_shutdown(app: Application) -> None:
 
 async def prune_job(context: BotContext) -> None:
     await context.state.journal.prune()
+
+
+async def sweep_job(context: BotContext) -> None:
+    """Answer the updates a worker that stopped for good left (several workers)."""
+    state = context.state
+    await durable.sweep(context.application, state.journal, state.settings.replay_max_age)
 
 
 def run(settings: Settings, port: int = 8443) -> None:

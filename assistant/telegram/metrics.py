@@ -33,8 +33,9 @@ class Metrics:
         )
         self.replayed = Counter(
             "cchc_updates_replayed",
-            "Updates left unanswered by a stop, by what a start did: replayed, abandoned "
-            "(too old) or unsure (a reply may have left: not answered again)",
+            "Updates left unanswered by a stop, by what was done: replayed at a start, "
+            "abandoned (too old), unsure (a reply may have left: not answered again), "
+            "taken_over (another worker stopped for good)",
             ["outcome"],
             registry=self.registry,
         )

@@ -21,7 +21,7 @@ from assistant.telegram.ratelimit import RateLimiter
 if TYPE_CHECKING:
     from assistant.serve.assistant import Assistant
     from assistant.settings import Settings
-    from assistant.telegram.durable import Journal
+    from assistant.telegram.journal import Journal
     from assistant.telegram.store import Store
 
 

@@ -109,6 +109,22 @@ class UpdateLog:
             [tuple(r) for r in replay], sorted(r[0] for r in abandoned), sorted(r[0] for r in unsure)
         )
 
+    def orphaned_updates(
+        self, worker: str, max_age: float, stale_after: float, grace: float, now: float | None = None
+    ) -> list[tuple[int, str]]:
+        """While workers run: the updates at most `max_age` s old that another worker left,
+        recorded more than `grace` s ago and never claimed, or claimed by one silent for
+        `stale_after` s (id and JSON, oldest first). Claiming them is still the race."""
+        now = time.time() if now is None else now
+        sql = (
+            "SELECT update_id, payload FROM updates WHERE received >= ? AND ("
+            f"(state = '{NEW}' AND received < ?) OR (state = '{CLAIMED}' AND worker != ? AND changed < ?)"
+            ") ORDER BY update_id"
+        )
+        params = (now - max_age, now - grace, worker, now - stale_after)
+        with self._transaction() as db:
+            return [tuple(r) for r in db.execute(sql, params).fetchall()]
+
     def prune_updates(self, keep: float = KEEP, now: float | None = None) -> int:
         """Forget the updates finished more than `keep` seconds ago, and old job rows."""
         now = time.time() if now is None else now
