@@ -105,7 +105,7 @@ def test_a_bot_killed_with_40_questions_in_flight_answers_each_once_after_a_rest
     print(f"killed after {sum(at_kill.values())} answers ({tries} tries); the store held {left}")
     # the questions not yet fetched are fetched again: Telegram had no later offset for them
     assert sum(at_kill.values()) <= left.get("done", 0) + left.get("sending", 0)
-    assert left.get("new", 0) + left.get("claimed", 0) > 0, "the kill left questions in flight"
+    assert sum(at_kill.values()) < len(CHATS), "the kill left questions in flight"
 
     bot = start_bot(tg, data, lexical_index_dir, log)
     try:
@@ -118,8 +118,10 @@ def test_a_bot_killed_with_40_questions_in_flight_answers_each_once_after_a_rest
     print(f"after the restart: {states(data)}; answers per chat: {sorted(set(counts.values()))}")
     assert counts == dict.fromkeys(CHATS, 1)
     assert all("Phòng Văn hóa" in tg.sent(chat)[0]["text"] for chat in CHATS)
+    # recorded and unanswered: answered from the store; fetched but not yet recorded, or not
+    # fetched: Telegram had no later offset for them, so they are fetched again
     replayed = left.get("new", 0) + left.get("claimed", 0)
-    assert f"answering {replayed} updates received before the restart" in log.read_text()
+    assert (f"answering {replayed} updates received before the restart" in log.read_text()) is (replayed > 0)
 
 
 def test_only_calls_that_show_the_user_something_mark_an_update_as_sending():
