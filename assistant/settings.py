@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,12 @@ def user_data_dir(env: Mapping[str, str] = os.environ) -> Path:
         base = env.get("XDG_DATA_HOME", "").strip()
         return (Path(base).expanduser() if base else Path.home() / ".local" / "share") / APP_NAME
     return Path(platform_data_dir(APP_NAME, appauthor=False))
+
+
+def default_worker_id(env: Mapping[str, str]) -> str:
+    """ASSISTANT_WORKER_ID, else "<host>:<PORT>" (workers on one host listen on different ports)."""
+    named = env.get("ASSISTANT_WORKER_ID", "").strip()
+    return named or f"{socket.gethostname()}:{env.get('PORT', '8443').strip()}"
 
 
 def _path(name: str, default: Path) -> Path:
@@ -89,6 +96,16 @@ class Settings:
     telegram_api_base_url: str = field(
         default_factory=lambda: os.environ.get("TELEGRAM_API_BASE_URL", "").strip()
     )
+    # Updates recorded but not answered when the bot stopped are answered at its next start
+    # when at most this many seconds old; older ones are dropped (logged).
+    replay_max_age: float = field(
+        default_factory=lambda: float(os.environ.get("ASSISTANT_REPLAY_MAX_AGE", "600"))
+    )
+    # This worker's name in the store: a restarted worker takes back the updates it left.
+    # Unique among the workers sharing a store; by default the host and the webhook port.
+    worker_id: str = field(default_factory=lambda: default_worker_id(os.environ))
+    # The port of /healthz and /metrics (Prometheus) for the operator; 0: not served.
+    metrics_port: int = field(default_factory=lambda: int(os.environ.get("ASSISTANT_METRICS_PORT", "0") or 0))
     telegram_allowed_chats: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ALLOWED_CHATS"))
     telegram_admins: tuple[str, ...] = field(default_factory=lambda: _csv("TELEGRAM_ADMINS"))
     timezone: str = "Asia/Ho_Chi_Minh"

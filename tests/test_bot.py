@@ -459,6 +459,7 @@ def test_the_console_s_first_start_shows_no_log_lines(tmp_path):
 
 # ---------------------------------------------------------------------------- deadlines
 JAN_20, JAN_24, MAY_15 = date(2026, 1, 20), date(2026, 1, 24), date(2026, 5, 15)
+JAN_28, JAN_30 = date(2026, 1, 28), date(2026, 1, 30)
 
 
 class Clock:
@@ -494,7 +495,7 @@ async def test_digest_subscription_sends_once_on_due_days_and_survives_restart(t
     async with running(settings, assistant, today=clock) as app:
         [ok] = await exchange(tg, "/nhacviec on Văn phòng HĐND và UBND")
         assert "Đã bật nhắc việc" in ok["text"] and "Văn phòng HĐND và UBND" in ok["text"]
-        [job] = app.job_queue.get_jobs_by_name("digest:1001")
+        [job] = app.job_queue.get_jobs_by_name("digests")
         [listed] = await exchange(tg, "/hanchot 10")  # the chat's unit now filters /hanchot
         assert "— Văn phòng HĐND và UBND" in listed["text"] and "Kế hoạch Chuyển đổi số" not in listed["text"]
         before = len(tg.sent(1001))
@@ -507,15 +508,22 @@ async def test_digest_subscription_sends_once_on_due_days_and_survives_restart(t
         await job.run(app)
         await tg.settle(quiet=0.2)
         assert len(tg.sent(1001)) == before + 1, "nothing is sent on a day with nothing due"
-    async with running(settings, assistant, today=Clock(JAN_24)) as app:
-        [job] = app.job_queue.get_jobs_by_name("digest:1001")
+    async with running(settings, assistant, today=clock) as app:
+        [job] = app.job_queue.get_jobs_by_name("digests")
         local = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-        assert (local.hour, local.minute) == (7, 30) and job.data == "Văn phòng HĐND và UBND"
+        assert (local.hour, local.minute) == (7, 30)
+        clock.day = JAN_24
+        await job.run(app)  # a restart at 07:30: that day's digest went out already
+        clock.day = JAN_28
         await job.run(app)
         await tg.until(lambda: len(tg.sent(1001)) == before + 2)
+        assert "31/01/2026 (còn 3 ngày)" in tg.sent(1001)[-1]["text"]
         [off] = await exchange(tg, "/nhacviec off")
         assert off["text"] == "Đã tắt nhắc việc."
-        await tg.until(lambda: not app.job_queue.get_jobs_by_name("digest:1001"))
+        clock.day = JAN_30
+        await job.run(app)
+        await tg.settle(quiet=0.2)
+    assert len(tg.sent(1001)) == before + 3  # the digests and the reply to /nhacviec off
     assert SqliteStore(settings.data_dir).subscriptions() == []
 
 

@@ -26,17 +26,29 @@ from telegram.ext import (
 )
 
 from assistant.settings import Settings
-from assistant.telegram import admin, digest, home_handlers, inline, invite_handlers, replies
+from assistant.telegram import (
+    admin,
+    digest,
+    durable,
+    health,
+    home_handlers,
+    inline,
+    invite_handlers,
+    replies,
+    watch,
+)
 from assistant.telegram import handlers as h
 from assistant.telegram.access import Access
 from assistant.telegram.commands import ADMIN_COMMANDS, COMMANDS
 from assistant.telegram.gate import gate
+from assistant.telegram.journal import Journal
 from assistant.telegram.send import ADDRESSED, quietly
 from assistant.telegram.state import BotContext, BotState
 from assistant.telegram.store import open_store
 from assistant.telegram.webhook import webhook_secret
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY = 3600  # seconds between forgetting the updates answered a day ago
 
 COMMAND_HANDLERS = {
     "start": h.start,
@@ -68,9 +80,14 @@ def build_application(
     `today` replaces the clock for deadlines (tests)."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty: the bot needs a token from @BotFather")
+    store = open_store(settings)
+    journal = Journal(store, settings.worker_id)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
+        .update_queue(durable.RecordingQueue(journal))  # recorded before Telegram is told
+        .concurrent_updates(durable.AnsweringProcessor(journal))
+        .request(durable.AnsweringRequest())
         .context_types(ContextTypes(context=BotContext, bot_data=BotState))
         .defaults(
             Defaults(
@@ -79,7 +96,6 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -88,11 +104,8 @@ def build_application(
         builder = builder.base_url(base).base_file_url(file_url(base))
     app = builder.build()
     state: BotState = app.bot_data
-    state.settings, state.store, state.access = (
-        settings,
-        open_store(settings),
-        Access.from_settings(settings),
-    )
+    state.settings, state.store, state.journal = settings, store, journal
+    state.access = Access.from_settings(settings)
     if assistant is not None:
         state.assistant = assistant
     if today is not None:
@@ -142,8 +155,8 @@ def telegram_commands(admin: bool = False) -> list[BotCommand]:
 
 
 async def post_init(app: Application) -> None:
-    """Start-up, before the first update: load the assistant, register the commands,
-    schedule the stored digests."""
+    """Start-up, before the first update: load the assistant, register the commands, answer
+    the updates left unanswered, schedule the digests and the watch on the index."""
     state: BotState = app.bot_data
     if not state.loaded:
         from assistant.serve.assistant import Assistant
@@ -165,19 +178,42 @@ async def post_init(app: Application) -> None:
             app.bot.set_my_commands(telegram_commands(admin=True), scope=BotCommandScopeChat(admin_id)),
             f"setMyCommands for admin {admin_id}",
         )
+    await durable.replay(app, state.journal, state.settings.replay_max_age)
+    app.job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY, name="prune")
+    app.job_queue.run_repeating(
+        sweep_job, interval=durable.SWEEP_EVERY, first=durable.SWEEP_EVERY, name="sweep"
+    )
+    watch.schedule(app)  # a plan added through another worker is served here too
+    state.journal.metrics.count_plans(lambda: len(state.assistant.index.catalog))
+    if state.settings.metrics_port:
+        state.health = health.serve(state, state.settings.metrics_port)
     log.info(
         "bot @%s ready: %d plans, %d digest subscriptions",
         app.bot.username,
         len(state.assistant.library.plans),
-        digest.schedule_all(app),
+        digest.schedule_daily(app),
     )
 
 
 async def post_shutdown(app: Application) -> None:
-    """Delete the downloaded files still waiting for a replace confirmation; close the store."""
+    """Delete the downloaded files still waiting for a replace confirmation; stop /healthz;
+    close the store."""
     state: BotState = app.bot_data
     state.uploads.clear()
+    if state.health is not None:
+        state.health.stop()
+    state.journal.close()
     state.store.close()
+
+
+async def prune_job(context: BotContext) -> None:
+    await context.state.journal.prune()
+
+
+async def sweep_job(context: BotContext) -> None:
+    """Answer the updates a worker that stopped for good left (several workers)."""
+    state = context.state
+    await durable.sweep(context.application, state.journal, state.settings.replay_max_age)
 
 
 def run(settings: Settings, port: int = 8443) -> None:

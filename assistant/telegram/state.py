@@ -21,6 +21,7 @@ from assistant.telegram.ratelimit import RateLimiter
 if TYPE_CHECKING:
     from assistant.serve.assistant import Assistant
     from assistant.settings import Settings
+    from assistant.telegram.journal import Journal
     from assistant.telegram.store import Store
 
 
@@ -92,6 +93,8 @@ class BotState:
 
     settings: Settings | None = None
     store: Store | None = None
+    journal: Journal | None = None  # the updates received, in the store
+    health: Any = None  # the /healthz and /metrics server, when ASSISTANT_METRICS_PORT is set
     access: Access = field(default_factory=Access)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     answers: AnswerCache = field(default_factory=AnswerCache)

@@ -17,6 +17,7 @@ from assistant.converse.followup import Turn
 from assistant.converse.home import Home
 from assistant.telegram.store.invites import Admitted, Invite, InviteOps, Redemption
 from assistant.telegram.store.schema import Db
+from assistant.telegram.store.updates import Recovery, UpdateLog
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,10 @@ class Feedback:
 
 class Store(Protocol):
     """What the bot must remember across restarts: feedback, subscriptions, refusals, each
-    chat's commune and its last question (for follow-ups), invites and the chats let in.
-    Synchronous: the bot calls it off the event loop. Every write is one upsert or update,
-    safe when several processes share the store."""
+    chat's commune and its last question (for follow-ups), invites and the chats let in,
+    the updates received and the daily jobs run. Synchronous: the bot calls it off the
+    event loop. Every write is one upsert or update, safe when several processes share the
+    store."""
 
     recovered: Path | None  # where an unreadable store was moved when opened, if it was
 
@@ -69,12 +71,33 @@ class Store(Protocol):
     def revoke(self, chat_id: int) -> bool: ...
     def is_admitted(self, chat_id: int) -> bool: ...
     def admitted(self) -> list[Admitted]: ...
+
+    # updates and daily jobs (store/updates.py); `now` is for tests
+    def record_update(
+        self, update_id: int, chat_id: int | None, payload: str, now: float | None = None
+    ) -> bool: ...
+    def claim_update(
+        self, update_id: int, worker: str, stale_after: float, now: float | None = None
+    ) -> bool: ...
+    def mark_update(self, update_id: int, state: str, now: float | None = None) -> None: ...
+    def earlier_unfinished(
+        self, chat_id: int, update_id: int, window: float, now: float | None = None
+    ) -> bool: ...
+    def recover_updates(
+        self, worker: str, max_age: float, stale_after: float, now: float | None = None
+    ) -> Recovery: ...
+    def orphaned_updates(
+        self, worker: str, max_age: float, stale_after: float, grace: float, now: float | None = None
+    ) -> list[tuple[int, str]]: ...
+    def prune_updates(self, keep: float = ..., now: float | None = None) -> int: ...
+    def claim_job(self, job: str, day: str, worker: str, now: float | None = None) -> bool: ...
+    def ping(self) -> None: ...
     def close(self) -> None: ...
     def __enter__(self) -> Store: ...
     def __exit__(self, *exc: object) -> None: ...
 
 
-class SqlStore(InviteOps):
+class SqlStore(InviteOps, UpdateLog):
     """The operations of `Store` over a backend's `_transaction` (qmark parameters,
     committed at the end of the block, rolled back on an error); `errors` are what its
     failures raise. The invites' are in `invites.InviteOps`."""
@@ -85,6 +108,11 @@ class SqlStore(InviteOps):
 
     def _transaction(self, quick: bool = False) -> AbstractContextManager[Db]:
         raise NotImplementedError
+
+    def ping(self) -> None:
+        """Raise unless the store answers a query now (after a short wait)."""
+        with self._transaction(quick=True) as db:
+            db.execute("SELECT max(version) FROM schema_version").fetchone()
 
     def close(self) -> None:
         """Release the backend's connections (nothing to release for SQLite)."""

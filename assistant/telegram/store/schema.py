@@ -60,7 +60,26 @@ MIGRATIONS = (
                 chat_id BIGINT PRIMARY KEY, turn TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL)""",
         ),
     ),
-    # 4 is another branch's (durable updates); the numbers need only rise
+    Migration(
+        4,
+        "updates received, and the daily jobs run",
+        (
+            # every update, recorded before Telegram is told it arrived: state new ->
+            # claimed (a worker answers it) -> sending (its first reply left) -> done; or
+            # abandoned (too old to answer at a restart), unsure (the worker stopped while
+            # sending: never answered twice). chat_id: set for the messages answered in order
+            """CREATE TABLE IF NOT EXISTS updates (
+                update_id BIGINT PRIMARY KEY, chat_id BIGINT, payload TEXT NOT NULL,
+                state TEXT NOT NULL, worker TEXT NOT NULL DEFAULT '',
+                received DOUBLE PRECISION NOT NULL, changed DOUBLE PRECISION NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS updates_by_state ON updates (state, received)",
+            "CREATE INDEX IF NOT EXISTS updates_by_chat ON updates (chat_id, update_id)",
+            # one row per daily job and day (a chat's digest): the worker that claimed it sends it
+            """CREATE TABLE IF NOT EXISTS jobs_run (
+                job TEXT NOT NULL, day TEXT NOT NULL, worker TEXT NOT NULL,
+                ts DOUBLE PRECISION NOT NULL, PRIMARY KEY (job, day))""",
+        ),
+    ),
     Migration(
         5,
         "invites and the chats let in from Telegram",
