@@ -142,8 +142,9 @@ async def test_a_newcomers_reminders_stop_when_revoked(tg, settings, assistant):
         code = await make_invite(tg)
         await exchange(tg, f"/start {code}", chat_id=NEWCOMER, count=2)
         [on] = await exchange(tg, "/nhacviec on", chat_id=NEWCOMER)
-        assert app.job_queue.get_jobs_by_name(f"digest:{NEWCOMER}")
+        store = app.bot_data.store  # the daily digest job reads the subscriptions from it
+        assert [chat for chat, _ in store.subscriptions()] == [NEWCOMER]
         await exchange(tg, f"/thuhoi {NEWCOMER}", chat_id=ADMIN)
-        await tg.until(lambda: not app.job_queue.get_jobs_by_name(f"digest:{NEWCOMER}"))
+        await tg.until(lambda: store.subscriptions() == [])
     assert "Đã bật nhắc việc" in on["text"]
     assert SqliteStore(settings.data_dir).subscriptions() == []

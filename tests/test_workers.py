@@ -117,7 +117,8 @@ async def test_what_a_worker_gone_for_good_left_is_answered_by_another(tg, worke
     store.record_update(401, 7005, json.dumps(update), now=long_ago)
     assert store.claim_update(401, "c", STALE_AFTER, now=long_ago)
     counts = await asyncio.gather(*(sweep(w.app, w.app.bot_data.journal, 600) for w in workers))
-    assert sorted(counts) == [1, 1]  # both found it; one claims it
+    # each found it unless the other had already answered it; the claim lets one answer
+    assert max(counts) == 1 and 1 <= sum(counts) <= 2
     await tg.until(lambda: tg.sent(7005))
     await tg.settle(quiet=0.5)
     assert len(tg.sent(7005)) == 1 and "Phòng Văn hóa" in tg.sent(7005)[0]["text"]
