@@ -18,9 +18,9 @@ if TYPE_CHECKING:  # the calendar (pydantic records) loads only when the command
 def add_deadlines_parser(subparsers) -> None:
     p = subparsers.add_parser("deadlines", help="hạn công việc sắp đến và quá hạn")
     p.add_argument(
-        "--today", type=_iso_date, help="ngày tính hạn, YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam)"
+        "--today", type=iso_date, help="ngày tính hạn, YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam)"
     )
-    p.add_argument("--days", type=_days, default=30, help="số ngày tới (mặc định 30)")
+    p.add_argument("--days", type=day_count, default=30, help="số ngày tới (mặc định 30)")
     p.add_argument("--unit", help="đơn vị chủ trì, viết tắt hay không dấu đều được")
     p.add_argument("--plan", help="kế hoạch: mã hoặc tên xã/phường")
     p.add_argument("--json", action="store_true", help="danh sách JSON")
@@ -66,14 +66,14 @@ def item_json(item: DueItem) -> dict:
     }
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(words.invalid_date(text)) from None
 
 
-def _days(text: str) -> int:
+def day_count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:

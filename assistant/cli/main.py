@@ -11,6 +11,7 @@ from assistant.cli.corpus import NoPlans, open_corpus, report_skipped
 from assistant.cli.deadlines import add_deadlines_parser
 from assistant.cli.disk import disk_full, is_full
 from assistant.cli.evaluate import add_eval_parsers
+from assistant.cli.overview import add_overview_parser
 from assistant.cli.plans import add_plans_parser
 from assistant.cli.progress import progress_bar
 from assistant.present import cli as words
@@ -192,6 +193,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
     add_eval_parsers(sub)
     add_deadlines_parser(sub)
+    add_overview_parser(sub)
     add_plans_parser(sub)
     p = sub.add_parser("feedback", help="phản hồi 👎 của người dùng Telegram")
     p.add_argument(

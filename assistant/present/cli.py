@@ -148,6 +148,14 @@ def invalid_days(text: str) -> str:
     return f"số ngày «{text}» không hợp lệ, cần số nguyên từ 0 trở lên"
 
 
+def invalid_year(text: str) -> str:
+    return f"năm «{text}» không hợp lệ, cần dạng YYYY (ví dụ 2026)"
+
+
+def overview_written(communes: int, path) -> str:
+    return f"Đã ghi bảng tổng hợp {communes} xã, phường vào {path}."
+
+
 def feedback_exported(count: int, target: str) -> str:
     """`feedback --export`: how many 👎 were written, and where ("-": standard output)."""
     if not count:

@@ -59,6 +59,7 @@ COMMAND_HANDLERS = {
     "hanchot": h.deadlines,
     "nhacviec": h.reminders,
     "lich": h.calendar,
+    "tonghop": h.overview,
     "diaban": home_handlers.set_home,
     "xoakehoach": admin.remove_command,
     "moi": invite_handlers.invite_command,

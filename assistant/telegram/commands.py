@@ -23,6 +23,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("hanchot", "Các hạn chót sắp tới (mặc định 30 ngày)", "[số ngày]"),
     Command("nhacviec", "Bật hoặc tắt nhắc hạn chót lúc 7:30 mỗi sáng", "on [đơn vị] | off"),
     Command("lich", "Tải tệp lịch hạn chót (.ics) để thêm vào lịch", "[đơn vị]"),
+    Command(
+        "tonghop",
+        "Bảng tổng hợp các xã, phường (Excel): kế hoạch, số nhiệm vụ, hạn báo cáo, chỉ tiêu",
+        "[tỉnh/thành phố hoặc huyện] [năm]",
+    ),
 )
 
 

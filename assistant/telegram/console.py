@@ -12,6 +12,7 @@ from assistant.converse.home import Home, plans_at
 from assistant.serve.assistant import Assistant
 from assistant.telegram import conversation, home, replies
 from assistant.telegram.html import to_plain
+from assistant.telegram.overview import overview_reply
 
 
 class ConsoleChat:
@@ -66,9 +67,21 @@ def respond(chat: ConsoleChat, line: str, today: Callable[[], date], out_dir: Pa
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / ics.name).write_bytes(ics.data)
         return replies.saved_file(ics.caption, str(out_dir / ics.name))
+    if command == "tonghop":
+        return _overview(assistant, today(), arg, out_dir)
     if command == "nhacviec":
         return replies.TELEGRAM_ONLY
     return replies.UNKNOWN_COMMAND
+
+
+def _overview(assistant: Assistant, today: date, arg: str, out_dir: Path) -> str:
+    """/tonghop: the summary, and the .xlsx saved where the console keeps files."""
+    reply = overview_reply(assistant, today, arg)
+    if not reply.data:
+        return reply.html
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / reply.name).write_bytes(reply.data)
+    return f"{reply.html}\n\n{replies.saved_file(reply.caption, str(out_dir / reply.name))}"
 
 
 def run_console(

@@ -16,6 +16,7 @@ from assistant.records import Answer
 from assistant.telegram import conversation, digest, due, home, replies
 from assistant.telegram.home_handlers import home_keyboard, home_plans
 from assistant.telegram.inline import answer_inline
+from assistant.telegram.overview import overview_reply
 from assistant.telegram.send import (
     addressed,
     answer_keyboard,
@@ -225,6 +226,17 @@ async def calendar(update: Update, context: BotContext) -> None:
         lambda: update.effective_chat.send_document(ics.data, filename=ics.name, caption=ics.caption),
         "sendDocument",
     )
+
+
+async def overview(update: Update, context: BotContext) -> None:
+    """/tonghop [tỉnh/thành phố hoặc huyện] [năm]: the summary, then the .xlsx of the communes."""
+    state, chat, arg = context.state, update.effective_chat, command_argument(update.message)
+    reply = await asyncio.to_thread(overview_reply, state.assistant, state.today(), arg)
+    await send(update, reply.html)
+    if reply.data:
+        await with_retry(
+            lambda: chat.send_document(reply.data, filename=reply.name, caption=reply.caption), "sendDocument"
+        )
 
 
 async def on_error(update: object, context: BotContext) -> None:
