@@ -243,3 +243,7 @@ class Answer(Record):
     # (left out for room), and their places, so the asker can be offered them
     also_plans: tuple[str, ...] = ()
     also_places: tuple[str, ...] = ()
+    # a question across communes ("xã nào …"): one fact per commune whose plan states it, best
+    # first, and its citation in the same order; `searched`: the plans searched
+    across: bool = False
+    searched: int = 0

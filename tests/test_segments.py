@@ -106,20 +106,20 @@ def test_the_shipped_reference_is_the_statistics_of_the_served_plans(tmp_path):
     assert (tmp_path / "reference.json").read_bytes() == REFERENCE_FILE.read_bytes()
 
 
-def test_a_question_naming_no_commune_in_a_wide_corpus_is_asked_back(lexical_assistant):
+def test_a_question_naming_no_commune_in_a_wide_corpus_is_answered_across_communes(lexical_assistant):
     from assistant.answer import Answerer
     from assistant.present.answers import answer_markdown
     from assistant.present.facts import say
 
     a = lexical_assistant
     narrow = Answerer(a.index, a.answerer.sources, say, None, max_unscoped=3)
-    asked = narrow.ask("Báo cáo quý về CCHC gửi trước ngày nào?")
-    assert asked.status == "needs_place" and not asked.found
-    text = answer_markdown(asked)
-    assert "5 kế hoạch của 5 xã, phường" in text and "xã/phường nào" in text
-    assert narrow.ask("Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?").found
-    # the same question with the plans chosen (a chat's commune) is answered
-    assert narrow.ask("Báo cáo quý về CCHC gửi trước ngày nào?", ("xa-vinh-thinh-2026",)).found
+    wide = narrow.ask("Báo cáo quý về CCHC gửi trước ngày nào?")
+    assert wide.found and wide.across and wide.searched == 5
+    assert "(đã tìm trong 5 kế hoạch)" in answer_markdown(wide)
+    assert not narrow.ask("Báo cáo năm về CCHC ở xã Vĩnh Thịnh gửi trước ngày nào?").across
+    # the same question with the plans chosen (a chat's commune) is answered for them
+    chosen = narrow.ask("Báo cáo quý về CCHC gửi trước ngày nào?", ("xa-vinh-thinh-2026",))
+    assert chosen.found and not chosen.across
 
 
 class _Fake:

@@ -10,6 +10,7 @@ from functools import cached_property
 from assistant.answer.candidates import Candidate, gather
 from assistant.answer.catalog import Catalog
 from assistant.answer.compose import compose, no_plan, not_found, select
+from assistant.answer.cross import Searched, above_plans, across, asks_across
 from assistant.answer.model import Model, load_models, model_key
 from assistant.answer.premise import Premise, holds, read_premise, without_claim
 from assistant.answer.question import MAX_CHARS, InvalidQuestion, Question
@@ -29,6 +30,7 @@ class Gathered:
     settled: Answer | None = None  # answered before any search (no plan for it, a choice to make)
     premise: Premise | None = None  # what the question asks to confirm
     asked: str = ""  # the question as asked, when it was searched without its claim
+    each: tuple[Searched, ...] = ()  # a question across communes: each plan in scope, searched alone
 
 
 class Answerer:
@@ -70,7 +72,7 @@ class Answerer:
     def _too_wide(self, q: Question) -> bool:
         """Whether the question's scope (the plans it names, or every plan: "xã" alone names
         every commune's) is more than one question may search."""
-        return 0 < self.max_unscoped < len(q.plan_ids or self.catalog.plans)
+        return self._too_wide_for(q.plan_ids or tuple(self.catalog.plans))
 
     def gather(self, q: Question) -> Gathered:
         hits, cands = gather(self.catalog.corpus(q.plan_ids), self.embedder, q)
@@ -88,8 +90,9 @@ class Answerer:
         place or year it names, a scope too wide)."""
         try:
             q = self.catalog.parse(raw)
+            wide = () if plans else self.across_scope(q, home)
             chosen = plans or (home if not q.names_place else ())
-            if chosen:
+            if chosen and not wide:
                 q = replace(
                     q,
                     plan_ids=tuple(p for p in chosen if p in self.catalog.plans),
@@ -111,6 +114,8 @@ class Answerer:
         settled = self._settled(q)
         if settled:
             return _settled(settled)
+        if wide:
+            return self.gather_each(q, wide)
         premise = read_premise(q.folded, q.units)
         if premise is None:
             return self.gather(self._expanded(q))
@@ -141,23 +146,49 @@ class Answerer:
         missing = missing_plan(q, self.catalog.places, self.catalog.periods)
         if missing:
             return no_plan(self.catalog, q.text, q.intent, missing)
-        if self._too_wide(q):
-            places = {p.place for p in self.catalog.plans.values()}
-            return Answer(
-                question=q.text,
-                found=False,
-                intent=q.intent,
-                status="needs_place",
-                plan_count=len(self.catalog.plans),
-                place_count=len(places),
-                example=min(places),
-            )
         return None
+
+    def across_scope(self, q: Question, home: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The plans a question is answered across, commune by commune (none: one search).
+        A question asking which communes ("xã nào …") is, and so is one naming no commune
+        whose scope holds more plans than one question may search. Its scope: the communes
+        it names, else the asker's home when that holds several communes (a province or
+        district), else every plan (of the kind of unit it names); within the province or
+        district it names."""
+        if q.ambiguous or q.unknown_place:
+            return ()
+        cross = asks_across(q.folded)
+        if q.plan_ids and not q.by_kind:
+            several = len({self.catalog.places[p] for p in q.plan_ids}) > 1
+            return q.plan_ids if several and cross else ()
+        if len({self.catalog.places[p] for p in home if p in self.catalog.places}) < 2:
+            home = ()  # one commune's plans: a question naming no commune is about that one
+        scope = home or q.plan_ids or tuple(self.catalog.plans)
+        if not (cross or self._too_wide_for(scope)):
+            return ()
+        named = set(above_plans(q.folded, self.catalog.plans))
+        within = tuple(p for p in scope if p in named)
+        return within or scope
+
+    def _too_wide_for(self, scope: tuple[str, ...]) -> bool:
+        return 0 < self.max_unscoped < len(scope)
+
+    def gather_each(self, q: Question, scope: tuple[str, ...]) -> Gathered:
+        """Each plan of `scope` searched on its own, as a question naming its commune is."""
+        each = []
+        for pid in scope:
+            one = self._expanded(replace(q, plan_ids=(pid,), by_kind=False, ambiguous=()))
+            corpus = self.catalog.corpus(one.plan_ids)
+            _, cands = gather(corpus, self.embedder, one)
+            each.append(Searched(pid, corpus, cands))
+        return Gathered(q, [], [], each=tuple(each))
 
     def decide(self, g: Gathered, model: Model) -> Answer:
         if g.settled is not None:
             return g.settled
         q = g.question
+        if g.each:
+            return across(q, list(g.each), model, self.sources)
         rows = [c.features for c in g.candidates]
         probs = model.probabilities(rows)
         verdict = model.verdict(rows, probs)

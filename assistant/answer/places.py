@@ -28,7 +28,7 @@ class Place:
     above: tuple[str, ...]  # folded names of its province and district ("can tho")
 
 
-def _above(level: str) -> str:
+def above_name(level: str) -> str:
     return fold(re.sub(r"^(?:tỉnh|thành phố|huyện|thị xã|quận)\s+", "", level, flags=re.IGNORECASE)).strip()
 
 
@@ -53,7 +53,7 @@ class Gazetteer:
         for p in plans:
             name = p.place.removeprefix(p.unit_kind).strip().lower()  # "xã Thạnh An" -> "thạnh an"
             if name:
-                above = tuple(a for a in (_above(p.province), _above(p.district)) if a)
+                above = tuple(a for a in (above_name(p.province), above_name(p.district)) if a)
                 self.places.append(Place(p.id, fold(p.unit_kind), name, fold(name), above))
         self._text_of = text_of
         self._common: dict[str, bool] = {}
@@ -103,7 +103,7 @@ def named_plans(text: str, gazetteer: Gazetteer | None) -> Named:
         group = [h for h in hits if (h[0], h[1]) == span]
         exact = [h for h in group if h[3] and spelled]
         group = exact if exact and len(exact) < len(group) else group
-        above = [h for h in group if any(_mentions(folded, a) for a in h[2].above)]
+        above = [h for h in group if any(mentions(folded, a) for a in h[2].above)]
         group = above if above else group
         chosen += [h[2] for h in group]
         if len({(h[2].name, h[2].above) for h in group}) > 1:  # two places, not two plans of one
@@ -118,7 +118,7 @@ def _inside(hit: tuple, other: tuple) -> bool:
     return other[0] <= hit[0] and hit[1] <= other[1] and other[1] - other[0] > hit[1] - hit[0]
 
 
-def _mentions(folded: str, name: str) -> bool:
+def mentions(folded: str, name: str) -> bool:
     return bool(re.search(rf"\b{re.escape(name)}\b", folded))
 
 

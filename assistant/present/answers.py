@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.present.across import SHOWN, across_markdown, ask_for_more, none_across
 from assistant.present.facts import say
 from assistant.present.words import lines_label
 from assistant.records import Answer, Citation, Fact, Plan
@@ -41,6 +42,10 @@ def answer_markdown(answer: Answer) -> str:
         )
     if answer.missing is not None:
         return _no_plan(answer)
+    if answer.across:
+        return across_markdown(answer)
+    if not answer.found and answer.searched:
+        return none_across(answer)
     if not answer.found:
         where = f" của {', '.join(answer.places)}" if answer.places else ""
         return (
@@ -191,6 +196,8 @@ def answer_text(answer: Answer) -> str:
     """Plain text for the console: the fact first, then each source and its quote."""
     lines = [understood_line(answer)] if answer.understood else []
     lines.append(answer_plain(answer))
+    if answer.across:  # each commune's quote is on its line
+        return "\n".join(lines + ([ask_for_more(answer)] if len(answer.facts) > SHOWN else []))
     if answer.also_plans:
         lines.append(ask_for_also(answer))
     for c in answer.citations:

@@ -138,6 +138,7 @@ def _add_handlers(app: Application) -> None:
     )
     app.add_handler(CallbackQueryHandler(h.show_sources, pattern=r"^src:"))
     app.add_handler(CallbackQueryHandler(h.pick_plan, pattern=r"^pick:"))
+    app.add_handler(CallbackQueryHandler(h.show_more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(home_handlers.pick_home, pattern=r"^home:"))
     app.add_handler(CallbackQueryHandler(h.show_alternatives, pattern=r"^alt:"))
     app.add_handler(CallbackQueryHandler(h.vote, pattern=r"^(up|down):"))

@@ -23,6 +23,7 @@ GRAMMAR = re.compile(
             rf"(?:src|alt|up|down):{KEY}",  # under an answer: sources, more, 👍 / 👎
             rf"why:(?:{REASON}):{KEY}",  # a 👎's reason
             rf"pick:(?:{CHOICE}):{KEY}",  # a plan offered for the question
+            rf"more:[1-9][0-9]{{0,5}}:{KEY}",  # the next page of an answer across communes
             rf"home:{HOME}",  # /diaban
             rf"(?:add|del):(?:ok|no):{KEY}",  # admin: confirm a replacement or a removal
             rf"del:pick:{KEY}",  # admin: a plan from the /xoakehoach list

@@ -22,6 +22,7 @@ from assistant.telegram.send import (
     answer_keyboard,
     choices,
     command_argument,
+    next_page_keyboard,
     plan_keyboard,
     quietly,
     send,
@@ -125,6 +126,17 @@ async def pick_plan(update: Update, context: BotContext) -> None:
     if exchange.turn is not None:
         await asyncio.to_thread(state.store.remember, chat_id, exchange.turn)
     await _reply(update, context, exchange.answer)
+
+
+async def show_more(update: Update, context: BotContext) -> None:
+    """➕ under an answer across communes: its next page."""
+    _, at, key = update.callback_query.data.split(":", 2)
+    start, answer = int(at), context.state.answers.get(key, update.effective_chat.id)
+    if answer is None or not answer.across or start >= len(answer.facts):
+        await quietly(update.callback_query.answer(replies.STALE, show_alert=True), "answerCallbackQuery")
+        return
+    await quietly(update.callback_query.answer(), "answerCallbackQuery")
+    await send(update, replies.more_across_html(answer, start), next_page_keyboard(key, answer, start))
 
 
 async def show_sources(update: Update, context: BotContext) -> None:

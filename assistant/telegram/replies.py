@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant.lang.normalize import short
 from assistant.lang.units import canonical_unit, lexicon_names
 from assistant.parse.extract import strip_marker
+from assistant.present.across import across_markdown
 from assistant.present.answers import NEXT_PASSAGES, answer_markdown, ask_for_also, closest, understood_line
 from assistant.present.feedback import REASONS
 from assistant.present.words import lines_label, task_title
@@ -178,6 +179,8 @@ def answer_html(answer: Answer, typed: bool = False) -> str:
     blocks.append(f"❔ <i>{stated}</i>" if answer.confidence == "low" else stated)
     if answer.also_plans:
         blocks[-1] += f"\n<i>{esc(ask_for_also(answer) if typed else ALSO_BUTTONS)}</i>"
+    if answer.across:  # each commune's quote is on its line; 📄 Nguyên văn shows them whole
+        return "\n\n".join(blocks)
     blocks += [_quoted(c, "📄") for c in answer.citations]
     if closest(answer):
         blocks.append(f"<b>{esc(NEXT_PASSAGES if answer.found else 'Các đoạn gần nhất:')}</b>")
@@ -192,7 +195,7 @@ WHICH_PLACE = "Câu hỏi này có câu trả lời khác nhau ở từng xã/ph
 def too_long_to_list(answer: Answer) -> bool:
     """Whether an answer stating several plans' facts would not fit on one screen (the
     asker then chooses the plan)."""
-    if not answer.found or len(set(answer.plans)) < 2:
+    if not answer.found or len(set(answer.plans)) < 2 or answer.across:
         return False
     return len(to_plain(answer_html(answer))) > SCREEN_CHARS
 
@@ -212,6 +215,14 @@ def fact_html(markdown: str, cites: Sequence[Citation]) -> str:
 def passage_html(c: Citation) -> str:
     """One of the closest passages as a message of its own (inline mode)."""
     return _quoted(c, "🔎")
+
+
+MORE_ACROSS = "➕ Xem thêm {count} {kind}"
+
+
+def more_across_html(answer: Answer, start: int) -> str:
+    """The next page of an answer across communes."""
+    return bold(across_markdown(answer, start))
 
 
 def sources_html(answer: Answer) -> str:

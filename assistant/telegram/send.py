@@ -22,6 +22,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
 
 from assistant.lang.normalize import short
+from assistant.present.across import SHOWN, kind_word
 from assistant.present.answers import plan_label
 from assistant.records import Answer, Plan
 from assistant.telegram import replies
@@ -152,6 +153,8 @@ def answer_keyboard(
         for i, p in enumerate(offered)
         if p.id in answer.also_plans
     ]
+    if answer.across:
+        also = across_buttons(key, answer, offered, 0)
     votes = [
         InlineKeyboardButton("👍 ✓" if vote == 1 else "👍", callback_data=f"up:{key}"),
         InlineKeyboardButton("👎 ✓" if vote == -1 else "👎", callback_data=f"down:{key}"),
@@ -164,6 +167,26 @@ def answer_keyboard(
         ]
         reasons = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup([row for row in (first, *also, votes, *reasons) if row])
+
+
+def across_buttons(key: str, answer: Answer, offered: Sequence[Plan], start: int) -> list[list]:
+    """Under a page of an answer across communes: 🔍 per commune shown on the first page
+    (a press answers for that commune alone), ➕ to show the next page."""
+    rows = [
+        [InlineKeyboardButton(f"🔍 {short(plan_label(p), 60)}", callback_data=f"pick:{i}:{key}")]
+        for i, p in enumerate(offered[start : start + SHOWN] if start == 0 else ())
+    ]
+    rest = answer.places[start + SHOWN :]
+    if rest:
+        label = replies.MORE_ACROSS.format(count=len(rest), kind=kind_word(rest))
+        rows.append([InlineKeyboardButton(label, callback_data=f"more:{start + SHOWN}:{key}")])
+    return rows
+
+
+def next_page_keyboard(key: str, answer: Answer, start: int) -> InlineKeyboardMarkup | None:
+    """Under a later page of an answer across communes: ➕ for the page after it."""
+    rows = across_buttons(key, answer, (), start)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def plan_keyboard(key: str, plans) -> InlineKeyboardMarkup:
