@@ -5,13 +5,15 @@ assistant (lexical index), real HTTP."""
 from __future__ import annotations
 
 import html
+import shutil
 from datetime import date
 
 import pytest
 from botkit import assert_valid_html, button, exchange, press, running, visible
-from helpers import quote_in_source
+from helpers import CORPUS, quote_in_source
 
 from assistant.due.schedule import upcoming
+from assistant.lang.normalize import fold
 from assistant.present.answers import answer_markdown, scope_label
 from assistant.telegram import home, replies
 from assistant.telegram.store import SqliteStore
@@ -213,3 +215,41 @@ def _plus_buttons(message: dict) -> list[str]:
     """The labels of the ➕ buttons under a message (the plans an answer left out)."""
     labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
     return [label for label in labels if label.startswith("➕")]
+
+
+@pytest.fixture
+def province_of_three(tg, tmp_path):
+    """The five plans and two more communes of thành phố Cần Thơ (Thạnh An's plan under other
+    names): a province with three communes' plans, for those who oversee them."""
+    from botkit import bot_settings
+
+    from assistant.serve.assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    for name in ("Tân Lộc", "Phước Thới"):
+        text = (CORPUS / "xa-thanh-an-2026.txt").read_text("utf-8").replace("Thạnh An", name)
+        (corpus / f"{fold(name).replace(' ', '-')}-2026.txt").write_text(text, "utf-8")
+    settings = bot_settings(
+        corpus_dir=corpus,
+        index_dir=tmp_path / "index",
+        data_dir=tmp_path / "data",
+        telegram_token=tg.token,
+        telegram_api_base_url=tg.base_url,
+    )
+    return settings, Assistant.load(settings)
+
+
+async def test_diaban_a_province_then_a_question_naming_no_commune_is_answered_across_it(
+    tg, province_of_three
+):
+    settings, assistant = province_of_three
+    async with running(settings, assistant):
+        [done] = await exchange(tg, "/diaban thanh pho Can Tho")
+        [answer] = await exchange(tg, "Ai chủ trì thẩm định kinh phí thực hiện kế hoạch CCHC?")
+    assert "Đã chọn địa bàn: <b>thành phố Cần Thơ</b> (3 kế hoạch)" in done["text"]
+    shown = visible(answer["text"])
+    assert shown.startswith("3 xã có kế hoạch nêu nội dung này (đã tìm trong 3 kế hoạch)")
+    for place in ("xã Thạnh An", "xã Tân Lộc", "xã Phước Thới"):  # one line each, its own fact
+        assert f"• {place}: Phòng Kinh tế" in shown
+    assert "Vĩnh Thịnh" not in shown and "Thái Tân" not in shown

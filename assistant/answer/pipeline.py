@@ -164,7 +164,7 @@ class Answerer:
         if len({self.catalog.places[p] for p in home if p in self.catalog.places}) < 2:
             home = ()  # one commune's plans: a question naming no commune is about that one
         scope = home or q.plan_ids or tuple(self.catalog.plans)
-        if not (cross or self._too_wide_for(scope)):
+        if not (cross or home or self._too_wide_for(scope)):  # an area's communes: each stated
             return ()
         named = set(above_plans(q.folded, self.catalog.plans))
         within = tuple(p for p in scope if p in named)
