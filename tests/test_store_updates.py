@@ -129,3 +129,29 @@ def test_a_daily_job_is_run_by_one_worker_a_day(open_test_store):
     assert won.count(True) == 1
     assert workers[0].claim_job("digest:42", "2026-01-25", "w0") is True
     assert workers[1].claim_job("digest:43", "2026-01-24", "w1") is True
+
+
+async def test_a_redelivery_is_dropped_even_when_the_store_failed_to_record_the_first(tmp_path):
+    """The store fails (its file garbled under the running bot): an update is answered
+    without its record, and the same update delivered again (getUpdates retried after a
+    timeout) is still not answered twice."""
+    from telegram import Update
+
+    from assistant.telegram.journal import Journal
+    from assistant.telegram.store import STORE_NAME, SqliteStore
+
+    journal = Journal(SqliteStore(tmp_path), "w1")
+    (tmp_path / STORE_NAME).write_bytes(b"not a database" * 100)
+    update = Update.de_json({"update_id": 9001, "message": _message(7001)}, None)
+    assert await journal.record(update)  # unrecorded, but answered
+    assert not await journal.record(update)  # the redelivery
+
+
+def _message(chat_id: int) -> dict:
+    return {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": chat_id, "type": "private"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "A"},
+        "text": "Ai chủ trì?",
+    }

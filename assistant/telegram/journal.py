@@ -13,10 +13,13 @@ from typing import Any, TypeVar
 from telegram import Update
 
 from assistant.telegram.metrics import Metrics
+from assistant.telegram.pending import Once
 from assistant.telegram.store import Store
 from assistant.telegram.store.updates import DONE, Recovery
 
 log = logging.getLogger(__name__)
+
+RECEIVED_KEPT = 10_000  # update ids remembered per process against redeliveries
 T = TypeVar("T")
 
 STALE_AFTER = 300.0  # seconds: a claim older than this, nothing sent, is a dead worker's
@@ -49,6 +52,9 @@ class Journal:
         self.store, self.worker, self.stale_after = store, worker, stale_after
         self.metrics = metrics or Metrics(worker)
         self._recorded: set[int] = set()  # updates in this worker's hands that have a row
+        # updates this process received: a redelivery is dropped even when the store failed
+        # to record the first delivery (getUpdates retried after a timeout)
+        self._received = Once(RECEIVED_KEPT)
         self._threads = ThreadPoolExecutor(2, thread_name_prefix="journal")
 
     async def _call(self, what: str, default: T, call: Callable[..., T], *args: Any) -> T:
@@ -60,6 +66,9 @@ class Journal:
 
     async def record(self, update: Update) -> bool:
         """Record a new update; False for one recorded before (not to be answered again)."""
+        if not self._received.first(update.update_id):
+            self.metrics.received.labels("redelivered").inc()
+            return False
         row = (update.update_id, ordered_chat(update), update.to_json())
         fresh = await self._call("record an update", None, self.store.record_update, *row)
         if fresh:
