@@ -36,7 +36,6 @@ from assistant.telegram.store.updates import DONE, SENDING
 
 log = logging.getLogger(__name__)
 
-SWEEP_EVERY = 60.0  # seconds between looks for updates other workers left
 CONCURRENT = 256  # updates answered at once (what concurrent_updates(True) allows)
 # Bot API methods that show the user something (sendChatAction's "typing…" does not count)
 SHOWING = ("send", "edit", "answer", "copy", "forward", "delete", "pin", "unpin", "stop")

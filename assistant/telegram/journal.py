@@ -19,11 +19,13 @@ from assistant.telegram.store.updates import DONE, Recovery
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-STALE_AFTER = 300.0  # seconds: a claim older than this, nothing sent, is a dead worker's
+STALE_AFTER = 300.0  # seconds: a claim this old, nothing sent, is a dead worker's (the default)
 ORDER_WINDOW = 60.0  # seconds: a chat's earlier message received longer ago is not waited for
 ORDER_WAIT = 30.0  # seconds a message waits at most for the chat's earlier one on another worker
 ORDER_POLL = 0.1
-ORPHAN_GRACE = 120.0  # seconds a recorded update may wait for its worker before others take it
+# shares of stale_after: how long a recorded update may wait for its worker before others
+# take it (120 s of 300), and how often each worker looks for such updates (60 s)
+ORPHAN_GRACE, SWEEP_SHARE = 0.4, 0.2
 
 
 def ordered_chat(update: Update) -> int | None:
@@ -46,10 +48,17 @@ class Journal:
     ):
         if not worker:
             raise ValueError("worker must name this worker, got an empty name")
+        if not stale_after > 0:
+            raise ValueError(f"stale_after must be a positive number of seconds, got {stale_after!r}")
         self.store, self.worker, self.stale_after = store, worker, stale_after
         self.metrics = metrics or Metrics(worker)
         self._recorded: set[int] = set()  # updates in this worker's hands that have a row
         self._threads = ThreadPoolExecutor(2, thread_name_prefix="journal")
+
+    @property
+    def sweep_every(self) -> float:
+        """Seconds between two looks for the updates other workers left."""
+        return self.stale_after * SWEEP_SHARE
 
     async def _call(self, what: str, default: T, call: Callable[..., T], *args: Any) -> T:
         try:
@@ -117,7 +126,7 @@ class Journal:
             self.worker,
             max_age,
             self.stale_after,
-            ORPHAN_GRACE,
+            self.stale_after * ORPHAN_GRACE,
         )
         found = [(update_id, payload) for update_id, payload in found if update_id not in self._recorded]
         self._recorded.update(update_id for update_id, _ in found)
