@@ -82,9 +82,12 @@ class Journal:
         update that was never recorded (the store was failing) is answered."""
         if update_id not in self._recorded:
             return True
-        return await self._call(
+        won = await self._call(
             "claim an update", True, self.store.claim_update, update_id, self.worker, self.stale_after
         )
+        if not won:
+            self._recorded.discard(update_id)  # in another worker's hands
+        return won
 
     async def mark(self, update_id: int, state: str) -> None:
         if update_id in self._recorded:
@@ -92,15 +95,23 @@ class Journal:
         if state == DONE:
             self._recorded.discard(update_id)
 
-    async def wait_turn(self, chat_id: int, update_id: int) -> None:
-        """Wait (at most ORDER_WAIT s) until the chat's earlier messages are answered."""
+    async def wait_turn(self, chat_id: int, update_id: int, deadline: float) -> bool:
+        """Wait, until `deadline` (time.monotonic()), while the chat's earlier messages are
+        answered elsewhere; True when it is this one's turn (or the wait ran out). False at
+        once when one of them is in this worker's own hands: it waits behind this one for the
+        chat (taken over, replayed, or delivered late), so this one must let it go first."""
         if update_id not in self._recorded:
-            return
-        deadline = time.monotonic() + ORDER_WAIT
-        while time.monotonic() < deadline and await self._call(
-            "order a chat's messages", False, self.store.earlier_unfinished, chat_id, update_id, ORDER_WINDOW
-        ):
+            return True
+        while time.monotonic() < deadline:
+            earlier = await self._call(
+                "order a chat's messages", [], self.store.earlier_unfinished, chat_id, update_id, ORDER_WINDOW
+            )
+            if not earlier:
+                return True
+            if self._recorded.intersection(earlier):
+                return False
             await asyncio.sleep(ORDER_POLL)
+        return True
 
     async def recover(self, max_age: float) -> Recovery | None:
         """What this worker (or a dead one) left unanswered; older finished rows pruned."""
