@@ -133,6 +133,8 @@ def main() -> int:
     }
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(markdown(results))
+    if not v.ok:
+        print(outcome.explain(), file=sys.stderr)
     return 0 if v.ok else 1
 
 

@@ -32,7 +32,7 @@ import httpx
 import psycopg
 from balancer import Balancer
 from helpers import ROOT
-from loadtraffic import Load, Post, Replies, Verdict, match, traffic, verdict
+from loadtraffic import Load, Post, Replies, Verdict, explain, match, traffic, verdict
 
 SECRET = "load-run-secret-0123456789"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -182,6 +182,12 @@ async def kill_outside_the_send_window(worker: Worker, db_url: str, replies, pat
 class Outcome:
     verdict: Verdict
     figures: dict
+    posts: list[Post]
+    calls: list  # every call the fake Bot API server answered
+
+    def explain(self) -> str:
+        """The timelines of the chats where an invariant failed."""
+        return explain(self.posts, self.calls, self.verdict.problem_chats)
 
 
 async def run(load: Load, tg, db_url: str, index_dir: Path, embedder: str, questions, leads, workdir: Path):
@@ -251,6 +257,8 @@ async def _drive(load, tg, db_url, posts, workers, lb, replies, digest_at) -> Ou
     return Outcome(
         verdict(posts, found),
         _figures(load, posts, found, started, posted_in, killed, survivor_metrics, states, lb, workers),
+        posts,
+        list(tg.calls),
     )
 
 
@@ -283,6 +291,10 @@ def _figures(load, posts, found, started, posted_in, killed, metrics, states, lb
         "reply_ms_p95_before_kill": ms(before, 0.95),
         "reply_ms_p95_after_kill": ms(after, 0.95),
         "reply_ms_mean": round(statistics.fmean(seconds.values()) * 1000) if seconds else None,
+        "reply_ms_p95_by_tenth": [  # of the updates, in posting order: warming up, the kill
+            ms([seconds[p.update_id] for p in tenth if p.update_id in seconds], 0.95)
+            for tenth in (posts[i * len(posts) // 10 : (i + 1) * len(posts) // 10] for i in range(10))
+        ],
         "stale_after_s": load.stale_after,
         "killed": {
             "worker": workers[0].name,
@@ -297,6 +309,7 @@ def _figures(load, posts, found, started, posted_in, killed, metrics, states, lb
             workers[0].name: killed["digests_sent_by_victim"],
             workers[1].name: metrics.get("cchc_digests_sent_total", 0),
         },
+        "replies_in_several_messages": found.continued,
         "posts_retried": sum(p.attempts > 1 for p in posts),
         "balancer": {
             "forwarded": {w.name: lb.forwarded[w.port] for w in workers},

@@ -135,10 +135,13 @@ def screen(assistant, questions: list[str]) -> set[str]:
 
 @dataclass
 class Replies:
-    """The replies the fake server saw, by update; digests by chat; the rest."""
+    """The replies the fake server saw: each reply's first message by the update it answers
+    (two for an update answered twice); digests by chat; the further messages of replies
+    too long for one; messages that answer no update."""
 
     by_update: dict[int, list] = field(default_factory=lambda: defaultdict(list))
     digests: Counter = field(default_factory=Counter)
+    continued: int = 0
     stray: list = field(default_factory=list)
 
     def answered(self, update_id: int) -> bool:
@@ -146,29 +149,55 @@ class Replies:
 
 
 def match(posts: list[Post], calls: list) -> Replies:
-    """Each successful sendMessage matched to the update it answers (see the module's doc)."""
+    """Each successful sendMessage matched to the update it answers (see the module's doc).
+    A long reply goes in several messages, only the first quoting the question in a group;
+    in a private chat a reply starts at the chat's first message or after "typing…" (sent
+    before every answer to a question), and a message with neither continues one."""
     quoted = {(p.chat_id, p.message["message_id"]): p.update_id for p in posts if p.group}
     private: dict[int, list[int]] = defaultdict(list)
     for p in posts:
         if not p.group:
             private[p.chat_id].append(p.update_id)
-    seen: Counter = Counter()
+    groups = {p.chat_id for p in posts if p.group}
+    seen: Counter = Counter()  # replies each private chat got
+    typing: set[int] = set()  # private chats shown "typing…" since their last message
     out = Replies()
     for call in calls:
-        if call.method != "sendMessage" or not call.ok:
+        chat = call.params.get("chat_id")
+        if not call.ok or call.method not in ("sendMessage", "sendChatAction"):
             continue
-        chat, text = call.params.get("chat_id"), str(call.params.get("text", ""))
-        reply = call.params.get("reply_parameters")
-        if text.startswith(DIGEST):
+        if call.method == "sendChatAction":
+            typing.add(chat)
+            continue
+        text, reply = str(call.params.get("text", "")), call.params.get("reply_parameters")
+        if text.startswith(DIGEST):  # the morning's, between any two replies
             out.digests[chat] += 1
-        elif isinstance(reply, dict) and (chat, reply.get("message_id")) in quoted:
+            continue
+        if isinstance(reply, dict) and (chat, reply.get("message_id")) in quoted:
             out.by_update[quoted[chat, reply["message_id"]]].append(call)
+        elif chat in private and seen[chat] and chat not in typing:
+            out.continued += 1
         elif chat in private and seen[chat] < len(private[chat]):
             out.by_update[private[chat][seen[chat]]].append(call)
             seen[chat] += 1
+        elif chat in groups and reply is None:
+            out.continued += 1
         else:
             out.stray.append(call)
+        typing.discard(chat)
     return out
+
+
+def timeline(posts: list[Post], calls: list, chat: int) -> list[str]:
+    """A chat's updates and the messages sent to it, in time order (to read a failure)."""
+    events = [(p.posted, f"update {p.update_id} {p.kind}: {p.text[:60]}") for p in posts if p.chat_id == chat]
+    events += [
+        (c.at, f"  {c.method}: {visible(str(c.params.get('text', '')))[:60]!r}")
+        for c in calls
+        if c.params.get("chat_id") == chat and c.method in ("sendMessage", "sendChatAction")
+    ]
+    start = min(at for at, _ in events)
+    return [f"{at - start:8.2f}  {line}" for at, line in sorted(events)]
 
 
 @dataclass(frozen=True)
@@ -186,6 +215,7 @@ class Verdict:
     digests_once: int
     digests_wrong: dict[int, int]  # chat -> digests it got, where not exactly what it should
     stray: int
+    problem_chats: list[int]  # the chats where an invariant failed
 
     @property
     def ok(self) -> bool:
@@ -221,4 +251,18 @@ def verdict(posts: list[Post], replies: Replies) -> Verdict:
         digests_once=sum(replies.digests[chat] == 1 for chat in subscribed),
         digests_wrong={c: replies.digests[c] for c, n in wanted.items() if replies.digests[c] != n},
         stray=len(replies.stray),
+        problem_chats=sorted(
+            {
+                p.chat_id
+                for p in posts
+                if counts[p.update_id] != 1 or any(line.startswith(f"{p.update_id}:") for line in unresolved)
+            }
+            | {c.params.get("chat_id") for c in replies.stray}
+            | {c for c, n in wanted.items() if replies.digests[c] != n}
+        ),
     )
+
+
+def explain(posts: list[Post], calls: list, chats: list[int], most: int = 5) -> str:
+    """The timelines of the first `most` chats where an invariant failed."""
+    return "\n\n".join(f"chat {chat}:\n" + "\n".join(timeline(posts, calls, chat)) for chat in chats[:most])

@@ -20,6 +20,7 @@ async def test_two_workers_one_killed_answer_every_update_once(tg, postgres_url,
     outcome = await run(SMALL, tg, postgres_url, index, "none", QUESTIONS, leads, tmp_path)
     verdict, figures = outcome.verdict, outcome.figures
     print(verdict, figures, sep="\n")
+    assert verdict.ok, outcome.explain()
     assert (verdict.unanswered, verdict.answered_twice) == ([], [])
     assert verdict.answered_once == SMALL.updates
     assert verdict.unresolved == [] and verdict.follow_ups_resolved == verdict.follow_ups > 0
