@@ -76,6 +76,7 @@ def main() -> int:
     parser.add_argument("--digest-after", type=float, default=defaults.digest_after)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results_workers.json")
+    parser.add_argument("--logs", type=Path, help="keep the workers' logs in this folder")
     args = parser.parse_args()
     load = Load(
         updates=args.updates,
@@ -108,8 +109,10 @@ def main() -> int:
     start_machine = machine()
     print(f"posting {load.updates} updates from {load.chats} chats at {load.rate}/s…", file=sys.stderr)
     with FakeTelegram() as tg, pgcluster.cluster() as db_url, tempfile.TemporaryDirectory() as tmp:
+        logs = args.logs or Path(tmp)
+        logs.mkdir(parents=True, exist_ok=True)
         outcome = asyncio.run(
-            run(load, tg, db_url, settings.index_dir, settings.embedder, asked, leads, Path(tmp))
+            run(load, tg, db_url, settings.index_dir, settings.embedder, asked, leads, logs)
         )
     v = outcome.verdict
     results = {

@@ -151,8 +151,9 @@ class Replies:
 def match(posts: list[Post], calls: list) -> Replies:
     """Each successful sendMessage matched to the update it answers (see the module's doc).
     A long reply goes in several messages, only the first quoting the question in a group;
-    in a private chat a reply starts at the chat's first message or after "typing…" (sent
-    before every answer to a question), and a message with neither continues one."""
+    in a private chat a message continues the chat's last reply when that one came without
+    buttons (a question's answer has them under its last message) and no "typing…" (sent
+    before every answer to a question) came since."""
     quoted = {(p.chat_id, p.message["message_id"]): p.update_id for p in posts if p.group}
     private: dict[int, list[int]] = defaultdict(list)
     for p in posts:
@@ -160,14 +161,14 @@ def match(posts: list[Post], calls: list) -> Replies:
             private[p.chat_id].append(p.update_id)
     groups = {p.chat_id for p in posts if p.group}
     seen: Counter = Counter()  # replies each private chat got
-    typing: set[int] = set()  # private chats shown "typing…" since their last message
+    going_on: set[int] = set()  # private chats whose last message may go on: no buttons, no typing since
     out = Replies()
     for call in calls:
         chat = call.params.get("chat_id")
         if not call.ok or call.method not in ("sendMessage", "sendChatAction"):
             continue
         if call.method == "sendChatAction":
-            typing.add(chat)
+            going_on.discard(chat)
             continue
         text, reply = str(call.params.get("text", "")), call.params.get("reply_parameters")
         if text.startswith(DIGEST):  # the morning's, between any two replies
@@ -175,7 +176,7 @@ def match(posts: list[Post], calls: list) -> Replies:
             continue
         if isinstance(reply, dict) and (chat, reply.get("message_id")) in quoted:
             out.by_update[quoted[chat, reply["message_id"]]].append(call)
-        elif chat in private and seen[chat] and chat not in typing:
+        elif chat in going_on:
             out.continued += 1
         elif chat in private and seen[chat] < len(private[chat]):
             out.by_update[private[chat][seen[chat]]].append(call)
@@ -184,7 +185,10 @@ def match(posts: list[Post], calls: list) -> Replies:
             out.continued += 1
         else:
             out.stray.append(call)
-        typing.discard(chat)
+        if chat in private and not call.params.get("reply_markup"):
+            going_on.add(chat)
+        else:
+            going_on.discard(chat)
     return out
 
 

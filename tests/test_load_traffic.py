@@ -14,8 +14,10 @@ def post(tg, update_id: int, chat: int, kind: str, text: str) -> Post:
     return Post(update_id, chat, kind, text, tg.text_message(text, chat_id=chat, chat_type=kind_of_chat))
 
 
-def said(chat: int, text: str, quoting: Post | None = None) -> Call:
+def said(chat: int, text: str, quoting: Post | None = None, buttons: bool = False) -> Call:
     params = {"chat_id": chat, "text": text}
+    if buttons:
+        params["reply_markup"] = {"inline_keyboard": [[{"text": "👍", "callback_data": "up:k"}]]}
     if quoting is not None:
         params["reply_parameters"] = {"message_id": quoting.message["message_id"]}
     return Call("sendMessage", params)
@@ -28,7 +30,7 @@ def typing(chat: int) -> Call:
 def test_replies_are_matched_to_their_updates_long_ones_and_digests_apart():
     tg = FakeTelegram()
     mine = [post(tg, 1, 7, "subscribe", SUBSCRIBE), post(tg, 2, 7, "question", LEAD)]
-    mine += [post(tg, 3, 7, "follow_up", FOLLOW_UPS[0])]
+    mine += [post(tg, 3, 7, "follow_up", FOLLOW_UPS[0]), post(tg, 6, 7, "question", LEAD)]
     ours = [post(tg, 4, -8, "question", LEAD), post(tg, 5, -8, "follow_up", FOLLOW_UPS[1])]
     calls = [
         said(7, "Đã bật nhắc việc"),
@@ -36,15 +38,16 @@ def test_replies_are_matched_to_their_updates_long_ones_and_digests_apart():
         said(-8, "Phòng Tư pháp", ours[0]),
         typing(7),
         said(7, "Phòng Tư pháp …"),
-        said(7, "… (tiếp)"),  # the same reply, too long for one message
+        said(7, "… (tiếp)", buttons=True),  # the same reply, too long for one message
         typing(7),
         said(7, f"{DIGEST} <b>Nhắc việc ngày 24/01/2026</b>"),  # while the next is answered
-        said(7, "<i>Hiểu là: Ai phối hợp …</i>"),
+        said(7, "<i>Hiểu là: Ai phối hợp …</i>", buttons=True),
+        said(7, "Phòng Tư pháp", buttons=True),  # its "typing…" lost: after buttons, a new reply
         said(-8, "<i>Hiểu là: Hạn …</i>", ours[1]),
         said(-8, "… (tiếp)"),
     ]
     replies = match(mine + ours, calls)
-    assert {u: len(c) for u, c in replies.by_update.items()} == dict.fromkeys(range(1, 6), 1)
+    assert {u: len(c) for u, c in replies.by_update.items()} == dict.fromkeys(range(1, 7), 1)
     assert replies.by_update[3][0].params["text"].startswith("<i>Hiểu là")
     assert (replies.continued, replies.digests, replies.stray) == (2, {7: 1}, [])
     assert verdict(mine + ours, replies).ok
