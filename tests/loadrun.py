@@ -215,8 +215,6 @@ async def _drive(load, tg, db_url, posts, workers, lb, replies, digest_at) -> Ou
         if time.monotonic() > digest_at - load.subscribed / load.rate - 5:
             raise RunFailed(f"the workers were not ready {load.digest_after:.0f} s before their digest")
         await asyncio.sleep(0.1)
-    url = f"http://127.0.0.1:{lb.port}/{HOOK}"
-    kill_index = int(len(posts) * load.kill_at)
     killed: dict = {}
 
     async def kill() -> None:
@@ -227,17 +225,8 @@ async def _drive(load, tg, db_url, posts, workers, lb, replies, digest_at) -> Ou
         killed["at"] = time.monotonic()
 
     started = time.monotonic()
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        sending, killing = [], None
-        for i, post in enumerate(posts):
-            await asyncio.sleep(max(0.0, started + i / load.rate - time.monotonic()))
-            sending.append(asyncio.create_task(deliver(client, url, post)))
-            if i + 1 == kill_index:
-                killing = asyncio.create_task(kill())
-        await asyncio.gather(*sending)
-        posted_in = time.monotonic() - started
-        await killing
+    await _post(f"http://127.0.0.1:{lb.port}/{HOOK}", posts, load.rate, int(len(posts) * load.kill_at), kill)
+    posted_in = time.monotonic() - started
     deadline = time.monotonic() + 3 * load.stale_after + 60
     while not all(replies().answered(p.update_id) for p in posts) or time.monotonic() < digest_at + 5:
         if time.monotonic() > deadline:
@@ -245,21 +234,32 @@ async def _drive(load, tg, db_url, posts, workers, lb, replies, digest_at) -> Ou
         await asyncio.sleep(0.25)
     await tg.settle(quiet=3.0, timeout=60)
     found = replies()
-    late = [p for p in posts if p.kind == "subscribe" and _first_reply_at(found, p) > digest_at]
-    if late:
-        raise RunFailed(
-            f"{len(late)} subscriptions were confirmed after the digest ran: a longer digest_after"
-        )
+    if any(p.kind == "subscribe" and _first_reply_at(found, p) > digest_at for p in posts):
+        raise RunFailed("subscriptions were confirmed after the digest ran: a longer digest_after")
     survivor_metrics = await survivor.metrics()
-    states = dict(
-        await asyncio.to_thread(_query, db_url, "SELECT state, count(*) FROM updates GROUP BY state")
-    )
+    sql = "SELECT state, count(*) FROM updates GROUP BY state"
+    states = dict(await asyncio.to_thread(_query, db_url, sql))
     return Outcome(
         verdict(posts, found),
         _figures(load, posts, found, started, posted_in, killed, survivor_metrics, states, lb, workers),
         posts,
         list(tg.calls),
     )
+
+
+async def _post(url: str, posts: list[Post], rate: float, kill_after: int, kill) -> None:
+    """Post the updates at a steady `rate`, each as its own task; `kill()` once `kill_after`
+    have gone; returns when every update was accepted and the kill done."""
+    started = time.monotonic()
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        sending, killing = [], None
+        for i, post in enumerate(posts):
+            await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))
+            sending.append(asyncio.create_task(deliver(client, url, post)))
+            if i + 1 == kill_after:
+                killing = asyncio.create_task(kill())
+        await asyncio.gather(*sending, killing)
 
 
 def _first_reply_at(replies: Replies, post: Post) -> float:
