@@ -101,6 +101,12 @@ class Settings:
     replay_max_age: float = field(
         default_factory=lambda: float(os.environ.get("ASSISTANT_REPLAY_MAX_AGE", "600"))
     )
+    # Seconds a worker may hold an update it claimed, nothing sent yet, before the other
+    # workers take it for gone and answer it; one nobody claimed is taken after two fifths
+    # of it, and each worker looks every fifth. Longer than the slowest answer.
+    worker_stale_after: float = field(
+        default_factory=lambda: float(os.environ.get("ASSISTANT_WORKER_STALE_AFTER", "300"))
+    )
     # This worker's name in the store: a restarted worker takes back the updates it left.
     # Unique among the workers sharing a store; by default the host and the webhook port.
     worker_id: str = field(default_factory=lambda: default_worker_id(os.environ))

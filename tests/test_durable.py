@@ -143,3 +143,22 @@ def test_new_messages_wait_their_turn_files_buttons_and_edits_do_not(tg):
     assert ordered_chat(update({"message": document})) is None
     query = {"id": "1", "from": tg.user(42), "chat_instance": "c", "data": "src:x", "message": text}
     assert ordered_chat(update({"callback_query": query})) is None
+
+
+def test_how_long_a_silent_worker_is_waited_for_is_a_setting(tg, tmp_path, monkeypatch):
+    from botkit import bot_settings
+
+    from assistant.settings import Settings
+    from assistant.telegram.app import build_application
+    from assistant.telegram.journal import Journal
+
+    monkeypatch.setenv("ASSISTANT_WORKER_STALE_AFTER", "15")
+    assert Settings().worker_stale_after == 15.0
+    settings = bot_settings(
+        data_dir=tmp_path / "data", telegram_token=tg.token, worker_stale_after=15.0, worker_id="w"
+    )
+    journal = build_application(settings).bot_data.journal
+    assert (journal.stale_after, journal.sweep_every) == (15.0, 3.0)
+    with pytest.raises(ValueError, match="stale_after must be a positive number of seconds, got 0"):
+        Journal(journal.store, "w", stale_after=0)
+    journal.store.close()

@@ -114,7 +114,9 @@ def test_a_chats_earlier_message_still_unanswered_holds_the_next(open_test_store
     store.record_update(10, 42, "{}", now=T)
     store.record_update(11, 42, "{}", now=T + 1)
     store.record_update(12, 43, "{}", now=T + 1)
-    assert store.earlier_unfinished(42, 11, window=60, now=T + 2)
+    store.record_update(13, 42, "{}", now=T + 1)
+    assert store.earlier_unfinished(42, 11, window=60, now=T + 2) == [10]
+    assert store.earlier_unfinished(42, 13, window=60, now=T + 2) == [10, 11]  # oldest first
     assert not store.earlier_unfinished(42, 10, window=60, now=T + 2)
     assert not store.earlier_unfinished(43, 12, window=60, now=T + 2)  # another chat
     assert not store.earlier_unfinished(42, 11, window=60, now=T + 100)  # too long ago to wait for

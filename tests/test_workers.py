@@ -125,6 +125,24 @@ async def test_what_a_worker_gone_for_good_left_is_answered_by_another(tg, worke
     assert await sweep(a.app, a.app.bot_data.journal, 600) == 0  # answered: nothing left
 
 
+async def test_a_chats_message_taken_over_from_a_worker_gone_goes_before_the_chats_next(tg, workers):
+    """The chat's next message reached this worker first and waits for the earlier one;
+    the earlier one, taken over, must not queue behind it here (both would then wait until
+    the order's 30 s ran out, and be answered the wrong way round)."""
+    _, b = workers
+    question = message(tg, 501, DIGITAL, 7006)
+    store = b.app.bot_data.store  # a third worker recorded the question just now, claimed it, died
+    store.record_update(501, 7006, json.dumps(question))
+    assert store.claim_update(501, "c", STALE_AFTER, now=time.time() - STALE_AFTER - 10)
+    assert await b.post(message(tg, 502, "còn phối hợp thì sao?", 7006)) == 200
+    await asyncio.sleep(0.5)  # the follow-up waits for the question
+    assert await sweep(b.app, b.app.bot_data.journal, 600) == 1
+    await tg.until(lambda: len(tg.sent(7006)) == 2, timeout=10)
+    first, second = tg.sent(7006)
+    assert "Phòng Văn hóa" in first["text"]
+    assert visible(second["text"]).startswith("Hiểu là: Ai phối hợp")
+
+
 async def test_a_digest_goes_out_once_whichever_workers_run_it(tg, workers):
     a, b = workers
     a.app.bot_data.store.subscribe(7004, None)  # through one worker; the other reads the store

@@ -82,7 +82,7 @@ def build_application(
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is empty: the bot needs a token from @BotFather")
     store = open_store(settings)
-    journal = Journal(store, settings.worker_id)
+    journal = Journal(store, settings.worker_id, stale_after=settings.worker_stale_after)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
@@ -182,9 +182,8 @@ async def post_init(app: Application) -> None:
         )
     await durable.replay(app, state.journal, state.settings.replay_max_age)
     app.job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=PRUNE_EVERY, name="prune")
-    app.job_queue.run_repeating(
-        sweep_job, interval=durable.SWEEP_EVERY, first=durable.SWEEP_EVERY, name="sweep"
-    )
+    every = state.journal.sweep_every
+    app.job_queue.run_repeating(sweep_job, interval=every, first=every, name="sweep")
     watch.schedule(app)  # a plan added through another worker is served here too
     state.journal.metrics.count_plans(lambda: len(state.assistant.index.catalog))
     if state.settings.metrics_port:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -31,12 +32,11 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 from telegram.request import HTTPXRequest
 
-from assistant.telegram.journal import Journal, ordered_chat
+from assistant.telegram.journal import ORDER_POLL, ORDER_WAIT, Journal, ordered_chat
 from assistant.telegram.store.updates import DONE, SENDING
 
 log = logging.getLogger(__name__)
 
-SWEEP_EVERY = 60.0  # seconds between looks for updates other workers left
 CONCURRENT = 256  # updates answered at once (what concurrent_updates(True) allows)
 # Bot API methods that show the user something (sendChatAction's "typing…" does not count)
 SHOWING = ("send", "edit", "answer", "copy", "forward", "delete", "pin", "unpin", "stop")
@@ -92,23 +92,30 @@ class AnsweringProcessor(BaseUpdateProcessor):
             await coroutine
             return
         chat = ordered_chat(update)
-        async with self._turn(chat):  # taken before any await: the queue's order is kept
-            if chat is not None:
-                await self.journal.wait_turn(chat, update.update_id)
-            if not await self.journal.claim(update.update_id):
-                coroutine.close()
-                log.info("update %d is answered by another worker", update.update_id)
-                self.journal.metrics.taken_elsewhere.inc()
-                return
-            token = ANSWERING.set(Answering(update.update_id, self.journal))
-            metrics = self.journal.metrics
-            try:
-                with metrics.in_progress.track_inprogress(), metrics.seconds.time():
-                    await coroutine
-            finally:
-                ANSWERING.reset(token)
-            await self.journal.mark(update.update_id, DONE)
-            metrics.answered.inc()
+        deadline = time.monotonic() + ORDER_WAIT
+        while True:
+            async with self._turn(chat):  # taken before any await: the queue's order is kept
+                if chat is None or await self.journal.wait_turn(chat, update.update_id, deadline):
+                    await self._answer(update, coroutine)
+                    return
+            await asyncio.sleep(ORDER_POLL)  # the chat's earlier message, queued here, goes first
+
+    async def _answer(self, update: Update, coroutine: Awaitable[Any]) -> None:
+        """Claim the update, answer it, mark it done (or let it go: another worker has it)."""
+        if not await self.journal.claim(update.update_id):
+            coroutine.close()
+            log.info("update %d is answered by another worker", update.update_id)
+            self.journal.metrics.taken_elsewhere.inc()
+            return
+        token = ANSWERING.set(Answering(update.update_id, self.journal))
+        metrics = self.journal.metrics
+        try:
+            with metrics.in_progress.track_inprogress(), metrics.seconds.time():
+                await coroutine
+        finally:
+            ANSWERING.reset(token)
+        await self.journal.mark(update.update_id, DONE)
+        metrics.answered.inc()
 
     @asynccontextmanager
     async def _turn(self, chat: int | None) -> AsyncIterator[None]:

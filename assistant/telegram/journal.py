@@ -22,11 +22,13 @@ log = logging.getLogger(__name__)
 RECEIVED_KEPT = 10_000  # update ids remembered per process against redeliveries
 T = TypeVar("T")
 
-STALE_AFTER = 300.0  # seconds: a claim older than this, nothing sent, is a dead worker's
+STALE_AFTER = 300.0  # seconds: a claim this old, nothing sent, is a dead worker's (the default)
 ORDER_WINDOW = 60.0  # seconds: a chat's earlier message received longer ago is not waited for
 ORDER_WAIT = 30.0  # seconds a message waits at most for the chat's earlier one on another worker
 ORDER_POLL = 0.1
-ORPHAN_GRACE = 120.0  # seconds a recorded update may wait for its worker before others take it
+# shares of stale_after: how long a recorded update may wait for its worker before others
+# take it (120 s of 300), and how often each worker looks for such updates (60 s)
+ORPHAN_GRACE, SWEEP_SHARE = 0.4, 0.2
 
 
 def ordered_chat(update: Update) -> int | None:
@@ -49,6 +51,8 @@ class Journal:
     ):
         if not worker:
             raise ValueError("worker must name this worker, got an empty name")
+        if not stale_after > 0:
+            raise ValueError(f"stale_after must be a positive number of seconds, got {stale_after!r}")
         self.store, self.worker, self.stale_after = store, worker, stale_after
         self.metrics = metrics or Metrics(worker)
         self._recorded: set[int] = set()  # updates in this worker's hands that have a row
@@ -56,6 +60,11 @@ class Journal:
         # to record the first delivery (getUpdates retried after a timeout)
         self._received = Once(RECEIVED_KEPT)
         self._threads = ThreadPoolExecutor(2, thread_name_prefix="journal")
+
+    @property
+    def sweep_every(self) -> float:
+        """Seconds between two looks for the updates other workers left."""
+        return self.stale_after * SWEEP_SHARE
 
     async def _call(self, what: str, default: T, call: Callable[..., T], *args: Any) -> T:
         try:
@@ -82,9 +91,12 @@ class Journal:
         update that was never recorded (the store was failing) is answered."""
         if update_id not in self._recorded:
             return True
-        return await self._call(
+        won = await self._call(
             "claim an update", True, self.store.claim_update, update_id, self.worker, self.stale_after
         )
+        if not won:
+            self._recorded.discard(update_id)  # in another worker's hands
+        return won
 
     async def mark(self, update_id: int, state: str) -> None:
         if update_id in self._recorded:
@@ -92,15 +104,23 @@ class Journal:
         if state == DONE:
             self._recorded.discard(update_id)
 
-    async def wait_turn(self, chat_id: int, update_id: int) -> None:
-        """Wait (at most ORDER_WAIT s) until the chat's earlier messages are answered."""
+    async def wait_turn(self, chat_id: int, update_id: int, deadline: float) -> bool:
+        """Wait, until `deadline` (time.monotonic()), while the chat's earlier messages are
+        answered elsewhere; True when it is this one's turn (or the wait ran out). False at
+        once when one of them is in this worker's own hands: it waits behind this one for the
+        chat (taken over, replayed, or delivered late), so this one must let it go first."""
         if update_id not in self._recorded:
-            return
-        deadline = time.monotonic() + ORDER_WAIT
-        while time.monotonic() < deadline and await self._call(
-            "order a chat's messages", False, self.store.earlier_unfinished, chat_id, update_id, ORDER_WINDOW
-        ):
+            return True
+        while time.monotonic() < deadline:
+            earlier = await self._call(
+                "order a chat's messages", [], self.store.earlier_unfinished, chat_id, update_id, ORDER_WINDOW
+            )
+            if not earlier:
+                return True
+            if self._recorded.intersection(earlier):
+                return False
             await asyncio.sleep(ORDER_POLL)
+        return True
 
     async def recover(self, max_age: float) -> Recovery | None:
         """What this worker (or a dead one) left unanswered; older finished rows pruned."""
@@ -126,7 +146,7 @@ class Journal:
             self.worker,
             max_age,
             self.stale_after,
-            ORPHAN_GRACE,
+            self.stale_after * ORPHAN_GRACE,
         )
         found = [(update_id, payload) for update_id, payload in found if update_id not in self._recorded]
         self._recorded.update(update_id for update_id, _ in found)

@@ -71,16 +71,16 @@ class UpdateLog:
 
     def earlier_unfinished(
         self, chat_id: int, update_id: int, window: float, now: float | None = None
-    ) -> bool:
-        """Whether a message of the chat received before this one, within the last `window`
-        seconds, is still waiting or being answered (the chat's messages go in order)."""
+    ) -> list[int]:
+        """The chat's messages received before this one, within the last `window` seconds,
+        still waiting or being answered, oldest first (the chat's messages go in order)."""
         now = time.time() if now is None else now
         sql = (
-            "SELECT 1 FROM updates WHERE chat_id = ? AND update_id < ? AND received >= ? "
-            f"AND state IN ('{NEW}', '{CLAIMED}', '{SENDING}') LIMIT 1"
+            "SELECT update_id FROM updates WHERE chat_id = ? AND update_id < ? AND received >= ? "
+            f"AND state IN ('{NEW}', '{CLAIMED}', '{SENDING}') ORDER BY update_id"
         )
         with self._transaction(quick=True) as db:
-            return db.execute(sql, (chat_id, update_id, now - window)).fetchone() is not None
+            return [r[0] for r in db.execute(sql, (chat_id, update_id, now - window)).fetchall()]
 
     def recover_updates(
         self, worker: str, max_age: float, stale_after: float, now: float | None = None
