@@ -102,7 +102,7 @@ def test_corrupt_index_is_detected_and_rebuilt(tmp_path, corpus, counting, damag
     if damage == "manifest":
         (index / "manifest.json").write_text("{not json", "utf-8")
     elif damage == "vectors":
-        np.save(segment / "vectors.npy", np.zeros((3, 8), dtype=np.float32))
+        (segment / "dense.faiss").write_bytes(b"not a faiss index")
     elif damage == "records":
         (segment / "records.json").write_text('{"plans": [', "utf-8")
     elif damage == "bm25":
@@ -134,7 +134,7 @@ def _garble(path: Path) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "vectors.npy",
+        "dense.faiss",
         "vector_keys.json",
         "bm25/data.csc.index.npy",
         "bm25_folded/indices.csc.index.npy",

@@ -34,7 +34,7 @@ from assistant.read.load import LoadError
 from assistant.records import Plan, PlanRecords
 
 log = logging.getLogger(__name__)
-FORMAT = 4
+FORMAT = 5
 MANIFEST = "manifest.json"
 LOADED = 64  # segments kept in memory (least recently used dropped first)
 
