@@ -1,5 +1,7 @@
 """Dense search goes through FAISS: each segment's flat index scores every passage as a
-matrix product does, so the candidates of a question keep their features."""
+matrix product does, so the candidates of a question keep their features; the
+catalogue's wide index finds what a flat scan finds, follows add and remove without
+being rebuilt, and is checked like every other index file."""
 
 from __future__ import annotations
 
@@ -9,13 +11,33 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.index import dense
 from assistant.index.dense import Flat
 from assistant.index.plan_segment import VECTORS
+from assistant.index.wide import WideInvalid, WideSearch, open_wide, sync_wide
 from assistant.read.codehash import PACKAGE
 
 DIM = 32
+
+
+def _vectors(rng, n: int, centres: np.ndarray) -> np.ndarray:
+    """Unit vectors scattered around a few centres, as passages of one kind cluster."""
+    v = centres[rng.integers(0, len(centres), n)] + 0.35 * rng.standard_normal((n, DIM))
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture
+def catalogue(tmp_path):
+    """An index folder holding 30 segments' flat indexes (nothing else of a segment is
+    needed here), and their vectors by segment folder."""
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((12, DIM))
+    vectors = {f"plan-{k:02d}": _vectors(rng, int(rng.integers(60, 140)), centres) for k in range(30)}
+    for name, v in vectors.items():
+        _write_segment(tmp_path, name, v)
+    return tmp_path, vectors, centres
 
 
 def _write_segment(folder: Path, name: str, vectors: np.ndarray) -> None:
@@ -23,8 +45,16 @@ def _write_segment(folder: Path, name: str, vectors: np.ndarray) -> None:
     dense.write(Flat.of(vectors, DIM).parts[0], folder / "segments" / name / VECTORS)
 
 
+def _entries(vectors: dict[str, np.ndarray]) -> list[dict]:
+    return [{"dir": name, "passages": len(v)} for name, v in vectors.items()]
+
+
 def _flat(folder: Path, names: list[str]) -> Flat:
     return Flat(tuple(dense.read_flat(folder / "segments" / n / VECTORS) for n in names))
+
+
+def _queries(rng, centres: np.ndarray, n: int = 40) -> np.ndarray:
+    return _vectors(rng, n, centres)
 
 
 def test_only_the_dense_module_calls_faiss():
@@ -53,7 +83,96 @@ def test_a_flat_search_scores_every_passage_as_a_matrix_product(tmp_path):
         assert order == np.argsort(-product, kind="stable")[:40].tolist()
         _, kept = flat.search(q, 40, allowed)
         assert kept == [int(i) for i in np.argsort(-np.where(allowed, product, -np.inf), kind="stable")[:40]]
+        some = rng.integers(0, len(every), 15)
+        np.testing.assert_array_equal(flat.at(q, some), scores[some])
     np.testing.assert_array_equal(flat.vectors(), every)
+
+
+def _recall(found: list[int], exact: np.ndarray, k: int) -> float:
+    """The share of `found` among the `k` best by exact score (ties at the k-th count)."""
+    kth = np.sort(exact)[::-1][k - 1]
+    return sum(exact[p] >= kth for p in found[:k]) / k
+
+
+def test_the_wide_index_finds_what_a_flat_scan_finds(catalogue):
+    folder, vectors, centres = catalogue
+    wide = open_wide(folder, sync_wide(folder, _entries(vectors), None, DIM))
+    flat = _flat(folder, list(vectors))
+    search = WideSearch(wide, list(vectors), flat)
+    recalls = []
+    for q in _queries(np.random.default_rng(2), centres):
+        scores, order = search.search(q, 20)
+        exact = flat.similarities(q)
+        recalls.append(_recall(order, exact, 20))
+        np.testing.assert_array_equal(scores[order], exact[order])  # scores are exact: rescored
+        assert order == sorted(order, key=lambda p: (-exact[p], p))
+    assert np.mean(recalls) >= 0.95
+
+
+def test_a_narrow_scope_is_searched_among_its_own_passages(catalogue):
+    folder, vectors, centres = catalogue
+    wide = open_wide(folder, sync_wide(folder, _entries(vectors), None, DIM))
+    names = list(vectors)[3:9]
+    flat = _flat(folder, names)
+    search = WideSearch(wide, names, flat)
+    for q in _queries(np.random.default_rng(3), centres, 10):
+        _, order = search.search(q, 20)
+        assert len(order) == 20 and max(order) < len(flat)
+        assert _recall(order, flat.similarities(q), 20) >= 0.9
+
+
+def test_add_and_remove_change_the_wide_index_by_their_segments_only(catalogue):
+    folder, vectors, centres = catalogue
+    first = sync_wide(folder, _entries(vectors), None, DIM)
+    before = open_wide(folder, first)
+    rng = np.random.default_rng(4)
+    _write_segment(folder, "plan-new", _vectors(rng, 90, centres))
+    vectors["plan-new"] = dense.stored(dense.read_flat(folder / "segments" / "plan-new" / VECTORS))
+    gone = vectors.pop("plan-05")
+
+    second = sync_wide(folder, _entries(vectors), first, DIM)
+
+    after = open_wide(folder, second)
+    assert second != first and open_wide(folder, first).segments == before.segments  # a new version
+    assert after.trained_on == before.trained_on  # not trained again
+    assert {k: v for k, v in after.segments.items() if k != "plan-new"} == {
+        k: v for k, v in before.segments.items() if k != "plan-05"
+    }
+    assert dense.shape(after.index)[0] == sum(len(v) for v in vectors.values())
+    search = WideSearch(after, list(vectors), _flat(folder, list(vectors)))
+    new_start = sum(len(v) for k, v in vectors.items() if k < "plan-new")
+    for i in (0, 45, 89):  # each new passage is found by its own vector
+        _, order = search.search(vectors["plan-new"][i], 1)
+        assert order == [new_start + i]
+    old_ids = set(before.ids("plan-05").tolist())
+    for q in gone[:10]:  # the removed plan's passages are gone
+        _, ids = dense.search_quantised(after.index, q, 40, 64)
+        assert not old_ids & set(ids.tolist())
+    assert sync_wide(folder, _entries(vectors), second, DIM) == second  # in step: nothing written
+
+
+def test_a_catalogue_grown_past_its_training_is_trained_anew(catalogue):
+    folder, vectors, _ = catalogue
+    few = dict(list(vectors.items())[:4])
+    small = open_wide(folder, sync_wide(folder, _entries(few), None, DIM))
+    grown = open_wide(folder, sync_wide(folder, _entries(vectors), None, DIM))
+    assert small.trained_on == sum(len(v) for v in few.values())
+    assert grown.trained_on == sum(len(v) for v in vectors.values())
+
+
+@pytest.mark.faults
+def test_a_garbled_wide_index_is_refused_and_built_again(catalogue):
+    folder, vectors, _ = catalogue
+    name = sync_wide(folder, _entries(vectors), None, DIM)
+    path = folder / "wide" / name / "index.faiss"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(WideInvalid):
+        open_wide(folder, name)
+    vectors.pop("plan-00")
+    again = sync_wide(folder, _entries(vectors), name, DIM)  # nothing garbled is reused
+    assert open_wide(folder, again).trained_on == sum(len(v) for v in vectors.values())
 
 
 # ------------------------------------------------------------------ the assistant as served
@@ -91,11 +210,22 @@ QUESTIONS = [
 
 
 def test_every_dense_search_goes_through_faiss(assistant):
+    from assistant.answer import Answerer
+    from assistant.index.store import Segments
+    from assistant.present.facts import say
+
     assert assistant.answerer.embedder is not None
     for question in QUESTIONS:
         with _FaissSearches() as searches:
             assistant.ask(question)
         assert searches.seen and set(searches.seen) == {"IndexFlatIP"}, question
+    index = assistant.index
+    wide = Answerer(
+        Segments(index.folder, index.manifest, index.dim, wide_over=1), {}, say, assistant.answerer.embedder
+    )
+    with _FaissSearches() as searches:
+        wide.ask(QUESTIONS[-1])
+    assert searches.seen and set(searches.seen) == {"IndexIVFScalarQuantizer"}
 
 
 class _MatrixProduct:

@@ -26,7 +26,7 @@ class Hit:
     fused: float  # reciprocal-rank fusion score
     lexical: float  # BM25 (real + folded), raw
     lexical_rank: int  # 0-based; POOL when not in the lexical pool
-    dense: float  # cosine similarity; 0.0 without an embedder
+    dense: float  # cosine similarity; 0.0 without an embedder, or where a wide scope's search did not reach
     dense_rank: int  # 0-based; POOL when not in the dense pool
 
 

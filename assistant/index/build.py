@@ -1,6 +1,7 @@
 """Building the index: a segment for every plan file that has none for its content, this
-code and this embedder (the others are reused as they are), then a new manifest in one
-atomic step. The update lock is held by the callers."""
+code and this embedder (the others are reused as they are), the catalogue's wide dense
+index brought in step with them, then a new manifest in one atomic step. The update lock
+is held by the callers."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ from assistant.index.reference import load as load_reference
 from assistant.index.report import stage
 from assistant.index.store import FORMAT, MANIFEST, Segments, embedder_key, read_manifest
 from assistant.index.vectors import Progress, clear_journal, journal_folder, journaled
+from assistant.index.wide import FOLDER as WIDE
+from assistant.index.wide import collect as collect_wide
+from assistant.index.wide import sync_wide
 from assistant.read.load import LoadError
 from assistant.records import PlanRecords
 
@@ -96,6 +100,7 @@ def sync_index(
         )
         steps.plan_done()
     entries = [kept[n] or built[n] for n in names]
+    wide = sync_wide(folder, entries, old.get("wide"), embedder.dim if embedder else None)
     manifest = {
         "format": FORMAT,
         "version": code_version(),
@@ -103,6 +108,7 @@ def sync_index(
         "files": files,
         "errors": [{"name": e.name, "problem": e.problem, "params": e.params} for e in errors],
         "segments": entries,
+        "wide": wide,
         "passages": sum(e["passages"] for e in entries),
         "plans": [e["plan"]["id"] for e in entries],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -110,6 +116,7 @@ def sync_index(
     }
     write_atomic(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     _collect(folder, {e["dir"] for e in entries} | {e.get("dir") for e in previous.values()})
+    collect_wide(folder, {wide, old.get("wide")})
     if journal is not None:
         clear_journal(journal)
     stage(progress, "ready")
@@ -209,5 +216,5 @@ def _collect(folder: Path, keep: set[str]) -> None:
         if path.is_dir() and not path.name.startswith(".") and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
     for path in folder.iterdir():
-        if path.name not in {MANIFEST, "segments"} and not path.name.startswith("."):
+        if path.name not in {MANIFEST, "segments", WIDE} and not path.name.startswith("."):
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)

@@ -3,8 +3,10 @@
 Each segment keeps its passages' vectors as a flat inner-product index (`Flat`): exact, a
 passage's score is its vector's dot product with the question's (what a matrix product
 gives, up to float rounding), written as a file of the segment and memory-mapped when
-read. faiss is imported when first needed: a command that reads no vectors does not load
-it."""
+read. The catalogue's wide index (`index.wide`) is an inverted file over 8-bit
+scalar-quantised codes whose ids name a segment and a passage; it is made, changed and
+searched through the functions here too. faiss is imported when first needed: a command
+that reads no vectors does not load it."""
 
 from __future__ import annotations
 
@@ -55,6 +57,11 @@ def flat_index(vectors: np.ndarray, dim: int):
     if len(vectors):
         index.add(_matrix(vectors))
     return index
+
+
+def shape(index) -> tuple[int, int]:
+    """How many vectors an index holds, and their dimension."""
+    return int(index.ntotal), int(index.d)
 
 
 def write(index, path: Path) -> None:
@@ -119,3 +126,68 @@ class Flat:
     ) -> tuple[np.ndarray, list[int]]:
         scores = self.similarities(query)
         return scores, best(scores, n, allowed)
+
+    def at(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The exact similarities of the passages at `positions` (any order) to `query`."""
+        faiss, q = _faiss(), _one(query)
+        positions = np.asarray(positions, dtype=np.int64)
+        out = np.zeros(len(positions), dtype=np.float32)
+        starts = np.asarray(self.offsets, dtype=np.int64)
+        part_of = np.searchsorted(starts, positions, side="right") - 1
+        for k in np.unique(part_of):
+            rows = np.flatnonzero(part_of == k)
+            labels = np.ascontiguousarray((positions[rows] - starts[k])[None, :])
+            got = np.zeros((1, len(rows)), dtype=np.float32)
+            self.parts[k].compute_distance_subset(
+                1, faiss.swig_ptr(q), len(rows), faiss.swig_ptr(got), faiss.swig_ptr(labels)
+            )
+            out[rows] = got[0]
+        return out
+
+
+# ------------------------------------------------------------------ the catalogue's wide index
+
+
+def quantised_index(dim: int, lists: int):
+    """An empty inverted file of `lists` lists over 8-bit scalar-quantised codes (inner
+    product), to be trained."""
+    faiss = _faiss()
+    return faiss.index_factory(dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+
+
+def train(index, sample: np.ndarray) -> None:
+    index.train(_matrix(sample))
+
+
+def add(index, vectors: np.ndarray, ids: np.ndarray) -> None:
+    if len(vectors):
+        index.add_with_ids(_matrix(vectors), np.ascontiguousarray(ids, dtype=np.int64))
+
+
+def remove_range(index, start: int, stop: int) -> int:
+    """Remove the entries whose ids lie in [start, stop); how many there were."""
+    return int(index.remove_ids(_faiss().IDSelectorRange(start, stop)))
+
+
+def read_quantised(path: Path, mapped: bool):
+    """A wide index written by `write`: memory-mapped and read-only when `mapped` (for
+    answering), else read into memory (for an update)."""
+    faiss = _faiss()
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mapped else 0)
+
+
+def id_filter(ids: np.ndarray):
+    """A selector that lets only these ids through a search (`search_quantised`'s `keep`)."""
+    return _faiss().IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64))
+
+
+def search_quantised(
+    index, query: np.ndarray, k: int, probes: int, keep=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `k` nearest ids to `query` (approximate scores), searching `probes` lists, only
+    among the ids `keep` (an `id_filter`) lets through; -1 ids pad a short answer."""
+    faiss = _faiss()
+    probes = min(probes, index.nlist)
+    params = faiss.SearchParametersIVF(nprobe=probes, **({"sel": keep} if keep is not None else {}))
+    scores, ids = index.search(_one(query), k, params=params)
+    return scores[0], ids[0]

@@ -3,7 +3,8 @@
 A segment is one plan's searchable index (BM25 over real and accent-folded tokens cut by
 the reference lexicon and the plan's own words, word sets, diacritics restore table,
 vectors in a flat FAISS index). A view of one plan is that segment; a view of several
-concatenates them (`merge`), and searches its vectors through each segment's flat index.
+concatenates them (`merge`), and searches its vectors through each segment's flat index
+(exact) or, when its scope is wide, through the catalogue's approximate index (`wide`).
 Every passage is scored with the reference statistics (`index.reference`): its segment's
 BM25 is stored with the reference's IDF and passage length, coverage words weigh their
 reference IDF, so that scores share one scale (the one the answering model was fit on)
