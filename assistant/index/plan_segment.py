@@ -207,6 +207,20 @@ def cached_words(folder: Path) -> dict[str, list[str]]:
         return {}
 
 
+def vector_keys(folder: Path) -> list[str]:
+    """The text hash of each of a segment's vectors, in row order (empty when unreadable)."""
+    try:
+        keys = json.loads((folder / "vector_keys.json").read_text("utf-8"))
+        return keys if isinstance(keys, list) else []
+    except (OSError, ValueError):
+        return []
+
+
+def vectors_at(folder: Path, rows: list[int]) -> np.ndarray:
+    """These rows of a segment's vectors."""
+    return dense.stored(dense.read_flat(folder / VECTORS))[rows]
+
+
 def cached_vectors(folder: Path, dim: int) -> dict[str, np.ndarray]:
     """A segment's vectors by text hash (empty when unreadable or of another size); a
     segment of the previous format kept them as an array."""
