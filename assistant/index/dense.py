@@ -169,11 +169,9 @@ def remove_range(index, start: int, stop: int) -> int:
     return int(index.remove_ids(_faiss().IDSelectorRange(start, stop)))
 
 
-def read_quantised(path: Path, mapped: bool):
-    """A wide index written by `write`: memory-mapped and read-only when `mapped` (for
-    answering), else read into memory (for an update)."""
-    faiss = _faiss()
-    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mapped else 0)
+def read_quantised(path: Path):
+    """A wide index written by `write`, read into memory."""
+    return _faiss().read_index(str(path))
 
 
 def id_filter(ids: np.ndarray):

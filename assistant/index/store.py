@@ -143,8 +143,8 @@ class Segments:
         return replace(view, dense=WideSearch(self.wide(), [e.dir for e in entries], view.dense))
 
     def wide(self) -> Wide:
-        """The catalogue's wide dense index, read (checksums verified, memory-mapped) when
-        a view first needs it."""
+        """The catalogue's wide dense index, read (checksums verified) when a view first
+        needs it."""
         if self._wide is None:
             try:
                 self._wide = open_wide(self.folder, self.manifest["wide"])
