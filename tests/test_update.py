@@ -200,18 +200,19 @@ def test_add_and_remove_keep_the_wide_index_in_step_without_building_it_again(ba
         return index, open_wide(settings.index_dir, index.manifest["wide"])
 
     before, old = wide()
-    assert set(old.segments) == {e.dir for e in before.entries}
+    assert set(old.rows) == {e.dir for e in before.entries}
     assert add_plan(settings, NEW, embedder=embedder).status == "added"
     added, grown = wide()
     new_dir = next(e.dir for e in added.entries if e.plan.id == "phuong-rach-gia-2026")
-    assert grown.segments == old.segments | {
-        new_dir: (old.next, added.by_id["phuong-rach-gia-2026"].passages)
-    }
-    assert grown.trained_on == old.trained_on  # the old entries were kept, not built again
+    assert set(grown.rows) == set(old.rows) | {new_dir}
+    assert len(grown.rows[new_dir]) == added.by_id["phuong-rach-gia-2026"].passages
+    assert all(np.array_equal(grown.rows[d], old.rows[d]) for d in old.rows)  # kept as they were
+    assert grown.trained_on == old.trained_on  # not built again
 
     assert remove_plan(settings, "xa-thai-tan-2025", embedder=embedder).status == "removed"
     removed, shrunk = wide()
-    assert shrunk.segments == {e.dir: grown.segments[e.dir] for e in removed.entries}
+    assert set(shrunk.rows) == {e.dir for e in removed.entries}
+    assert all(np.array_equal(shrunk.rows[d], grown.rows[d]) for d in shrunk.rows)
     # the version before stays for a process still answering from the manifest before
     kept = {p.name for p in (settings.index_dir / "wide").iterdir()}
     assert kept == {removed.manifest["wide"], added.manifest["wide"]}

@@ -164,9 +164,9 @@ def add(index, vectors: np.ndarray, ids: np.ndarray) -> None:
         index.add_with_ids(_matrix(vectors), np.ascontiguousarray(ids, dtype=np.int64))
 
 
-def remove_range(index, start: int, stop: int) -> int:
-    """Remove the entries whose ids lie in [start, stop); how many there were."""
-    return int(index.remove_ids(_faiss().IDSelectorRange(start, stop)))
+def remove_ids(index, ids: np.ndarray) -> int:
+    """Remove the entries of these ids; how many there were."""
+    return int(index.remove_ids(id_filter(ids)))
 
 
 def read_quantised(path: Path):
@@ -179,13 +179,18 @@ def id_filter(ids: np.ndarray):
     return _faiss().IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64))
 
 
+def lists(index) -> int:
+    """How many inverted lists a wide index has."""
+    return int(index.nlist)
+
+
 def search_quantised(
     index, query: np.ndarray, k: int, probes: int, keep=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The `k` nearest ids to `query` (approximate scores), searching `probes` lists, only
     among the ids `keep` (an `id_filter`) lets through; -1 ids pad a short answer."""
     faiss = _faiss()
-    probes = min(probes, index.nlist)
+    probes = min(probes, lists(index))
     params = faiss.SearchParametersIVF(nprobe=probes, **({"sel": keep} if keep is not None else {}))
     scores, ids = index.search(_one(query), k, params=params)
     return scores[0], ids[0]

@@ -32,7 +32,7 @@ from assistant.index.plan_segment import (
 )
 from assistant.index.reference import load as load_reference
 from assistant.index.view import Index, merge
-from assistant.index.wide import Wide, WideInvalid, WideSearch, intact, open_wide
+from assistant.index.wide import Wide, WideInvalid, WideSearch, intact, needed, open_wide
 from assistant.read.load import LoadError
 from assistant.records import Plan, PlanRecords
 
@@ -186,8 +186,10 @@ def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -
             seg = folder / "segments" / e["dir"]
             if not sizes_match(seg, json.loads((seg / CHECKSUMS).read_text("utf-8"))):
                 raise IndexInvalid(f"segment {e['dir']} is missing files or has files of other sizes")
-        wide = manifest.get("wide")  # there is one when there are vectors
-        if (embedder is not None and bool(manifest["segments"])) != bool(wide) or not intact(folder, wide):
+        wide = manifest.get("wide")
+        if needed(manifest["segments"], embedder.dim if embedder else None) != bool(wide) or not intact(
+            folder, wide
+        ):
             raise IndexInvalid("the wide index is missing or has files missing or of other sizes")
         return Segments(folder, manifest, embedder.dim if embedder else None)
     except IndexInvalid:
