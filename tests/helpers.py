@@ -81,7 +81,7 @@ def all_vectors(index):
     """Every passage's vector of a loaded index, in the order of `all_passages`."""
     import numpy as np
 
-    return np.concatenate([np.asarray(index.segment(e.plan.id).vectors) for e in index.entries])
+    return np.concatenate([index.segment(e.plan.id).dense.vectors() for e in index.entries])
 
 
 def segment_dir(index_dir: Path, plan_id: str = "") -> Path:

@@ -17,9 +17,20 @@ from assistant.serve.assistant import Assistant
 
 def distinct(passages) -> int:
     """Passages with the same text are embedded once."""
+    return len(_texts(passages))
+
+
+def _texts(passages) -> set[str]:
     from assistant.index.plan_segment import EMBED_CHARS
 
-    return len({p.search_text[:EMBED_CHARS] for p in passages})
+    return {p.search_text[:EMBED_CHARS] for p in passages}
+
+
+def own_texts(index, plan: str) -> int:
+    """The texts of one plan's passages that no other plan of the index has (a plan's
+    segment built again embeds only those: the others' vectors are reused)."""
+    others = _texts(p for e in index.entries if e.plan.id != plan for p in index.passages_of(e.plan.id))
+    return len(_texts(index.passages_of(plan)) - others)
 
 
 class CountingEmbedder:
@@ -88,8 +99,10 @@ def test_corpus_change_rebuilds_and_reuses_unchanged_vectors(tmp_path, corpus, c
     new_texts = {p.search_text for p in second.index.passages_of("xa-thanh-an-2026")}
     assert segmented and set(segmented) <= new_texts
     assert second.rebuilt
-    # only the new plan's passages were embedded
-    assert counting.embedded - before == distinct(second.index.passages_of("xa-thanh-an-2026"))
+    # only the new plan's passages were embedded, and not those another plan has too
+    new = second.index.passages_of("xa-thanh-an-2026")
+    assert 0 < distinct(new) - own_texts(second.index, "xa-thanh-an-2026") < 10
+    assert counting.embedded - before == own_texts(second.index, "xa-thanh-an-2026")
     assert second.ask("Cơ quan thường trực tham mưu về CCHC của xã Thạnh An là ai?").found
     assert len(all_passages(first.index)) < len(all_passages(second.index))
 
@@ -102,7 +115,7 @@ def test_corrupt_index_is_detected_and_rebuilt(tmp_path, corpus, counting, damag
     if damage == "manifest":
         (index / "manifest.json").write_text("{not json", "utf-8")
     elif damage == "vectors":
-        np.save(segment / "vectors.npy", np.zeros((3, 8), dtype=np.float32))
+        (segment / "dense.faiss").write_bytes(b"not a faiss index")
     elif damage == "records":
         (segment / "records.json").write_text('{"plans": [', "utf-8")
     elif damage == "bm25":
@@ -134,7 +147,7 @@ def _garble(path: Path) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "vectors.npy",
+        "dense.faiss",
         "vector_keys.json",
         "bm25/data.csc.index.npy",
         "bm25_folded/indices.csc.index.npy",
@@ -158,7 +171,7 @@ def test_a_garbled_index_file_of_the_same_size_is_detected_and_nothing_garbled_i
     assert answer_markdown(again.ask(question)) == expected
     assert again.rebuilt
     # nothing was taken from its garbled folder; the other plan's segment was reused as it was
-    assert counting.embedded - embedded == distinct(first.index.passages_of(plan))
+    assert counting.embedded - embedded == own_texts(first.index, plan)
     np.testing.assert_array_equal(all_vectors(again.index), vectors)
     assert not Assistant.load(settings).rebuilt
 

@@ -186,6 +186,38 @@ def test_adding_one_plan_embeds_only_the_new_plans_passages(base, tmp_path):
     assert all(np.array_equal(a, b) for a, b in reused)
 
 
+def test_add_and_remove_keep_the_wide_index_in_step_without_building_it_again(base, tmp_path):
+    from assistant.index.wide import open_wide
+
+    settings = _settings(tmp_path)
+    shutil.copytree(base / "corpus", settings.corpus_dir)
+    docs, errors = load_corpus(settings.corpus_dir)
+    embedder = FakeEmbedder()
+    build_index([parse_plan(d) for d in docs], errors, settings.corpus_dir, settings.index_dir, embedder)
+
+    def wide():
+        index = load_index(settings.index_dir, file_hashes(settings.corpus_dir), embedder)
+        return index, open_wide(settings.index_dir, index.manifest["wide"])
+
+    before, old = wide()
+    assert set(old.rows) == {e.dir for e in before.entries}
+    assert add_plan(settings, NEW, embedder=embedder).status == "added"
+    added, grown = wide()
+    new_dir = next(e.dir for e in added.entries if e.plan.id == "phuong-rach-gia-2026")
+    assert set(grown.rows) == set(old.rows) | {new_dir}
+    assert len(grown.rows[new_dir]) == added.by_id["phuong-rach-gia-2026"].passages
+    assert all(np.array_equal(grown.rows[d], old.rows[d]) for d in old.rows)  # kept as they were
+    assert grown.trained_on == old.trained_on  # not built again
+
+    assert remove_plan(settings, "xa-thai-tan-2025", embedder=embedder).status == "removed"
+    removed, shrunk = wide()
+    assert set(shrunk.rows) == {e.dir for e in removed.entries}
+    assert all(np.array_equal(shrunk.rows[d], grown.rows[d]) for d in shrunk.rows)
+    # the version before stays for a process still answering from the manifest before
+    kept = {p.name for p in (settings.index_dir / "wide").iterdir()}
+    assert kept == {removed.manifest["wide"], added.manifest["wide"]}
+
+
 def test_same_place_and_period_asks_first_then_replaces(settings, tmp_path):
     from planfiles import make_docx, rach_gia_parts
 

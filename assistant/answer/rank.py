@@ -1,6 +1,6 @@
 """Passages ranked for a question: BM25 over real and accent-folded tokens, dense
-similarity through the index's vectors, fused by reciprocal rank. Each ranked passage
-keeps its raw signals, which become candidate features."""
+similarity searched through the view's FAISS indexes, fused by reciprocal rank. Each
+ranked passage keeps its raw signals, which become candidate features."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Hit:
     fused: float  # reciprocal-rank fusion score
     lexical: float  # BM25 (real + folded), raw
     lexical_rank: int  # 0-based; POOL when not in the lexical pool
-    dense: float  # cosine similarity; 0.0 without an embedder
+    dense: float  # cosine similarity; 0.0 without an embedder, or where a wide scope's search did not reach
     dense_rank: int  # 0-based; POOL when not in the dense pool
 
 
@@ -37,7 +37,7 @@ def lexical_scores(index: Index, q: Question) -> np.ndarray:
 
 
 def query_vector(index: Index, embedder, q: Question) -> np.ndarray | None:
-    if embedder is None or index.vectors is None or not len(index.vectors):
+    if embedder is None or index.dense is None or not len(index.passages):
         return None
     query = q.text if q.has_diacritics else restore_diacritics(q.text, index.spellings)
     if q.acronyms:
@@ -57,9 +57,7 @@ def rank(index: Index, plan_of: np.ndarray, embedder, q: Question, n: int = POOL
     dense = np.zeros(len(index.passages), dtype=np.float32)
     dense_order: list[int] = []
     if qvec is not None:
-        dense = index.vectors @ qvec
-        masked = dense if allowed is None else np.where(allowed, dense, -np.inf)
-        dense_order = [int(i) for i in np.argsort(-masked, kind="stable")[:n] if np.isfinite(masked[i])]
+        dense, dense_order = index.dense.search(qvec, n, allowed)
         rankings.append(dense_order)
         weights.append(DENSE_WEIGHT)
     fused = rrf(rankings, weights)

@@ -1,6 +1,7 @@
 """Building the index: a segment for every plan file that has none for its content, this
-code and this embedder (the others are reused as they are), then a new manifest in one
-atomic step. The update lock is held by the callers."""
+code and this embedder (the others are reused as they are), the catalogue's wide dense
+index brought in step with them, then a new manifest in one atomic step. The update lock
+is held by the callers."""
 
 from __future__ import annotations
 
@@ -15,19 +16,26 @@ from pathlib import Path
 
 from assistant.index.disk import clean_temporaries, code_version, file_hashes, write_atomic
 from assistant.index.embed import Embedder
+from assistant.index.passages import plan_passages
 from assistant.index.plan_segment import (
+    EMBED_CHARS,
     SegmentInvalid,
     build_segment,
     cached_vectors,
     cached_words,
     read_records,
+    vector_keys,
+    vectors_at,
     verify,
     write_segment,
 )
 from assistant.index.reference import load as load_reference
 from assistant.index.report import stage
 from assistant.index.store import FORMAT, MANIFEST, Segments, embedder_key, read_manifest
-from assistant.index.vectors import Progress, clear_journal, journal_folder, journaled
+from assistant.index.vectors import Progress, clear_journal, journal_folder, journaled, text_hash
+from assistant.index.wide import FOLDER as WIDE
+from assistant.index.wide import collect as collect_wide
+from assistant.index.wide import sync_wide
 from assistant.read.load import LoadError
 from assistant.records import PlanRecords
 
@@ -82,11 +90,15 @@ def sync_index(
     old = read_manifest(folder)
     previous = {e["file"]: e for e in old.get("segments", []) if isinstance(e, dict) and "file" in e}
     journal = journal_folder(folder, embedder) if embedder else None
-    # shared by the segments of this build: a text two plans have is segmented and
-    # embedded once
-    caches = {"words": {}, "vectors": journaled(journal) if journal else {}}
     kept = {n: _kept(folder, n, files[n], embedder, previous.get(n), trusted, fresh) for n in names}
     todo = [n for n in names if kept[n] is None]
+    # shared by the segments of this build: a text two plans have is segmented and
+    # embedded once, and not at all when a kept segment has its vector
+    caches = {
+        "words": {},
+        "vectors": journaled(journal) if journal else {},
+        "kept": _kept_vectors(folder, [e for e in kept.values() if e]) if todo and embedder else {},
+    }
     steps = _Steps(progress, len(todo))
     built = {}
     for name in todo:
@@ -96,6 +108,7 @@ def sync_index(
         )
         steps.plan_done()
     entries = [kept[n] or built[n] for n in names]
+    wide = sync_wide(folder, entries, old.get("wide"), embedder.dim if embedder else None)
     manifest = {
         "format": FORMAT,
         "version": code_version(),
@@ -103,6 +116,7 @@ def sync_index(
         "files": files,
         "errors": [{"name": e.name, "problem": e.problem, "params": e.params} for e in errors],
         "segments": entries,
+        "wide": wide,
         "passages": sum(e["passages"] for e in entries),
         "plans": [e["plan"]["id"] for e in entries],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -110,6 +124,7 @@ def sync_index(
     }
     write_atomic(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     _collect(folder, {e["dir"] for e in entries} | {e.get("dir") for e in previous.values()})
+    collect_wide(folder, {wide, old.get("wide")})
     if journal is not None:
         clear_journal(journal)
     stage(progress, "ready")
@@ -176,9 +191,32 @@ def _segment(folder, name, sha, parse, embedder, previous, caches, progress, jou
         words.update(cached_words(root / previous["dir"]))
         if embedder is not None:
             vectors.update(cached_vectors(root / previous["dir"], embedder.dim))
+    if caches["kept"]:
+        _reuse_vectors(root, rec, caches["kept"], vectors)
     view, seg_words = build_segment(rec, embedder, words, vectors, progress, journal, load_reference())
     write_segment(view, seg_words, root / target)
     return _entry(rec, name, sha, target, len(view.passages))
+
+
+def _kept_vectors(folder: Path, entries: list[dict]) -> dict[str, tuple[str, int]]:
+    """Where the kept segments (checked: trusted or intact) hold the vector of each text
+    they embedded: text hash -> (segment folder, row)."""
+    out: dict[str, tuple[str, int]] = {}
+    for e in entries:
+        for row, key in enumerate(vector_keys(folder / "segments" / e["dir"])):
+            out.setdefault(key, (e["dir"], row))
+    return out
+
+
+def _reuse_vectors(root: Path, rec: PlanRecords, kept: dict, cache: dict) -> None:
+    """Put in `cache` the vectors kept segments already have for this plan's passages."""
+    rows: dict[str, list[tuple[str, int]]] = {}
+    for p in plan_passages(rec):
+        key = text_hash(p.search_text[:EMBED_CHARS])
+        if key in kept and key not in cache:
+            rows.setdefault(kept[key][0], []).append((key, kept[key][1]))
+    for segment, wanted in rows.items():
+        cache.update(zip([k for k, _ in wanted], vectors_at(root / segment, [r for _, r in wanted])))
 
 
 def _intact(folder: Path) -> bool:
@@ -209,5 +247,5 @@ def _collect(folder: Path, keep: set[str]) -> None:
         if path.is_dir() and not path.name.startswith(".") and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
     for path in folder.iterdir():
-        if path.name not in {MANIFEST, "segments"} and not path.name.startswith("."):
+        if path.name not in {MANIFEST, "segments", WIDE} and not path.name.startswith("."):
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)

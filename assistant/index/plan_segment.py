@@ -1,7 +1,7 @@
 """One plan's segment on disk: its records and passages, its lexicon, BM25 pair, word sets,
-diacritics restore table and vectors, in a folder of its own with a checksum of each
-file. Built once when the plan is added (or its file or the code changes) and never
-rewritten; loading memory-maps the arrays and verifies the checksums."""
+diacritics restore table and vectors (a flat FAISS index), in a folder of its own with a
+checksum of each file. Built once when the plan is added (or its file or the code
+changes) and never rewritten; loading memory-maps the arrays and verifies the checksums."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.index import dense
+from assistant.index.dense import Flat
 from assistant.index.disk import checksums
 from assistant.index.embed import Embedder
 from assistant.index.passages import Passage, plan_passages
@@ -28,6 +30,8 @@ from assistant.records import PlanRecords
 
 EMBED_CHARS = 600  # passages are embedded by their first characters; lexical search sees all
 CHECKSUMS = "checksums.json"
+VECTORS = "dense.faiss"  # the flat index of the passages' vectors
+OLD_VECTORS = "vectors.npy"  # where segments of the previous format kept them
 
 
 class SegmentInvalid(Exception):
@@ -89,7 +93,8 @@ def build_segment(
     vectors = None
     if embedder is not None:
         stage(progress, "embed")
-        vectors = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], vector_cache, progress, journal)
+        embedded = embed_cached(embedder, [t[:EMBED_CHARS] for t in texts], vector_cache, progress, journal)
+        vectors = Flat.of(embedded, embedder.dim)
     view = Index(
         plans=[rec],
         passages=passages,
@@ -101,7 +106,7 @@ def build_segment(
                 bm25([segmenter.folded_tokens(t) for t in texts], reference, "folded_tokens"),
             )
         ],
-        vectors=vectors,
+        dense=vectors,
         restore=restore_table(texts),
         words={
             "fold": passage_words(segmenter.folded_words, texts),
@@ -134,8 +139,8 @@ def write_segment(view: Index, words: dict[str, list[str]], folder: Path) -> Non
         part = view.parts[0]
         part.bm25.save(str(tmp / "bm25"), show_progress=False)
         part.bm25_folded.save(str(tmp / "bm25_folded"), show_progress=False)
-        if view.vectors is not None:
-            np.save(tmp / "vectors.npy", view.vectors, allow_pickle=False)
+        if view.dense is not None:
+            dense.write(view.dense.parts[0], tmp / VECTORS)
             keys = [text_hash(p.search_text[:EMBED_CHARS]) for p in view.passages]
             (tmp / "vector_keys.json").write_text(json.dumps(keys), "utf-8")
         (tmp / CHECKSUMS).write_text(json.dumps(checksums(tmp, skip=CHECKSUMS)), "utf-8")
@@ -178,12 +183,12 @@ def read_segment(
             bm25s.BM25.load(str(folder / "bm25"), show_progress=False, mmap=True),
             bm25s.BM25.load(str(folder / "bm25_folded"), show_progress=False, mmap=True),
         )
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False) if dim else None
+        vectors = Flat((dense.read_flat(folder / VECTORS),)) if dim else None
         words = {s: load_words(folder / f"words_{s}.npz") for s in SPELLINGS}
         restore = json.loads((folder / "restore.json").read_text("utf-8"))
     except Exception as exc:
         raise SegmentInvalid(f"{folder.name}: {type(exc).__name__}: {exc}") from None
-    if vectors is not None and vectors.shape != (n, dim):
+    if vectors is not None and (len(vectors), vectors.dim) != (n, dim):
         raise SegmentInvalid(f"{folder.name}: vector shape does not match the passages")
     for r in (part.bm25, part.bm25_folded):
         if int(r.scores["num_docs"]) != n:
@@ -202,11 +207,29 @@ def cached_words(folder: Path) -> dict[str, list[str]]:
         return {}
 
 
-def cached_vectors(folder: Path, dim: int) -> dict[str, np.ndarray]:
-    """A segment's vectors by text hash (empty when unreadable or of another size)."""
+def vector_keys(folder: Path) -> list[str]:
+    """The text hash of each of a segment's vectors, in row order (empty when unreadable)."""
     try:
         keys = json.loads((folder / "vector_keys.json").read_text("utf-8"))
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        return keys if isinstance(keys, list) else []
+    except (OSError, ValueError):
+        return []
+
+
+def vectors_at(folder: Path, rows: list[int]) -> np.ndarray:
+    """These rows of a segment's vectors."""
+    return dense.stored(dense.read_flat(folder / VECTORS))[rows]
+
+
+def cached_vectors(folder: Path, dim: int) -> dict[str, np.ndarray]:
+    """A segment's vectors by text hash (empty when unreadable or of another size); a
+    segment of the previous format kept them as an array."""
+    try:
+        keys = json.loads((folder / "vector_keys.json").read_text("utf-8"))
+        if (folder / VECTORS).is_file():
+            vectors = dense.stored(dense.read_flat(folder / VECTORS))
+        else:
+            vectors = np.load(folder / OLD_VECTORS, allow_pickle=False)
         ok = len(keys) == len(vectors) and vectors.ndim == 2 and vectors.shape[1] == dim
         return dict(zip(keys, vectors)) if ok else {}
     except Exception:

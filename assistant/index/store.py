@@ -4,16 +4,18 @@ The manifest, replaced atomically, records the code version, the embedder, the c
 stands for (file hashes, unreadable files) and, per plan, its segment folder and its
 `Plan` (the catalog: places and periods are known without loading any segment). A build
 writes only the segments that are missing (a new or changed file, new code) and reuses
-every other; adding or removing a plan writes one segment and a new manifest, nothing
-else. Loading reads the manifest and checks the sizes of the segments' files; a segment
-is read (checksums verified, arrays memory-mapped) when a question first needs it."""
+every other; adding or removing a plan writes one segment, brings the catalogue's wide
+dense index (`wide`) in step and writes a new manifest, nothing else. Loading reads the
+manifest and checks the sizes of the segments' files; a segment is read (checksums
+verified, arrays memory-mapped) when a question first needs it, the wide index when a
+question's scope first needs it."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.index.disk import (
@@ -30,11 +32,12 @@ from assistant.index.plan_segment import (
 )
 from assistant.index.reference import load as load_reference
 from assistant.index.view import Index, merge
+from assistant.index.wide import Wide, WideInvalid, WideSearch, intact, needed, open_wide
 from assistant.read.load import LoadError
 from assistant.records import Plan, PlanRecords
 
 log = logging.getLogger(__name__)
-FORMAT = 4
+FORMAT = 5
 MANIFEST = "manifest.json"
 LOADED = 64  # segments kept in memory (least recently used dropped first)
 
@@ -56,10 +59,15 @@ class Entry:
 
 class Segments:
     """The loaded index: the manifest and its catalog of plans; segments read on demand.
-    Reading a damaged segment raises IndexInvalid (the caller repairs: `serve`)."""
+    Reading a damaged segment raises IndexInvalid (the caller repairs: `serve`).
+    `wide_over`: a view of more plans than this searches its vectors through the wide
+    index (0: every view searches its segments' flat indexes, exactly)."""
 
-    def __init__(self, folder: Path, manifest: dict, dim: int | None):
-        self.folder, self.manifest, self.dim = folder, manifest, dim
+    def __init__(self, folder: Path, manifest: dict, dim: int | None, wide_over: int = 0):
+        if wide_over < 0:
+            raise ValueError(f"wide_over must be 0 (never) or a number of plans, not {wide_over}")
+        self.folder, self.manifest, self.dim, self.wide_over = folder, manifest, dim, wide_over
+        self._wide: Wide | None = None
         self.entries = [
             Entry(Plan.model_validate(e["plan"]), e["file"], e["sha256"], e["dir"], e["passages"])
             for e in manifest["segments"]
@@ -125,9 +133,24 @@ class Segments:
 
     def view(self, plan_ids: tuple[str, ...] = ()) -> Index:
         """The view over these plans (every plan when none is given), in catalog order
-        (made anew: the answering state that holds it is what the caller keeps)."""
+        (made anew: the answering state that holds it is what the caller keeps). A view of
+        more than `wide_over` plans searches its vectors through the wide index."""
         wanted = set(plan_ids) if plan_ids else set(self.by_id)
-        return merge([self.segment(e.plan.id) for e in self.entries if e.plan.id in wanted])
+        entries = [e for e in self.entries if e.plan.id in wanted]
+        view = merge([self.segment(e.plan.id) for e in entries])
+        if not (0 < self.wide_over < len(entries) and view.dense is not None and self.manifest.get("wide")):
+            return view
+        return replace(view, dense=WideSearch(self.wide(), [e.dir for e in entries], view.dense))
+
+    def wide(self) -> Wide:
+        """The catalogue's wide dense index, read (checksums verified) when a view first
+        needs it."""
+        if self._wide is None:
+            try:
+                self._wide = open_wide(self.folder, self.manifest["wide"])
+            except WideInvalid as exc:
+                raise IndexInvalid(str(exc)) from None
+        return self._wide
 
 
 # ------------------------------------------------------------------ loading
@@ -163,6 +186,11 @@ def load_index(folder: Path, files: dict[str, str], embedder: Embedder | None) -
             seg = folder / "segments" / e["dir"]
             if not sizes_match(seg, json.loads((seg / CHECKSUMS).read_text("utf-8"))):
                 raise IndexInvalid(f"segment {e['dir']} is missing files or has files of other sizes")
+        wide = manifest.get("wide")
+        if needed(manifest["segments"], embedder.dim if embedder else None) != bool(wide) or not intact(
+            folder, wide
+        ):
+            raise IndexInvalid("the wide index is missing or has files missing or of other sizes")
         return Segments(folder, manifest, embedder.dim if embedder else None)
     except IndexInvalid:
         raise

@@ -2,11 +2,13 @@
 
 A segment is one plan's searchable index (BM25 over real and accent-folded tokens cut by
 the reference lexicon and the plan's own words, word sets, diacritics restore table,
-vectors). A view of one plan is that segment; a view of several concatenates them
-(`merge`). Every passage is scored with the reference statistics (`index.reference`):
-its segment's BM25 is stored with the reference's IDF and passage length, coverage words
-weigh their reference IDF, so that scores share one scale (the one the answering model
-was fit on) and do not move when other plans are added."""
+vectors in a flat FAISS index). A view of one plan is that segment; a view of several
+concatenates them (`merge`), and searches its vectors through each segment's flat index
+(exact) or, when its scope is wide, through the catalogue's approximate index (`wide`).
+Every passage is scored with the reference statistics (`index.reference`): its segment's
+BM25 is stored with the reference's IDF and passage length, coverage words weigh their
+reference IDF, so that scores share one scale (the one the answering model was fit on)
+and do not move when other plans are added."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.index.dense import Dense, Flat
 from assistant.index.passages import Passage
 from assistant.index.reference import Reference
 from assistant.index.segment import Segmenter
@@ -38,7 +41,7 @@ class Index:
     passages: list[Passage]
     segmenter: Segmenter  # the union of the segments' lexicons: cuts a question's words
     parts: list[Lexical]  # in passage order: each scores its own segment's passages
-    vectors: np.ndarray | None
+    dense: Dense | None  # the dense search over these passages (None without vectors)
     restore: dict[str, str]  # folded syllable pair/syllable -> accented form
     words: dict[str, WordSets]  # each passage's words, "fold" and "accent" spellings
     reference: Reference | None = None  # the statistics scores are scaled to
@@ -74,9 +77,9 @@ def merge(views: list[Index]) -> Index:
     the restore table prefers the first segment's spelling of a folded syllable."""
     if len(views) == 1:
         return views[0]
-    vectors = None
-    if views and all(v.vectors is not None for v in views):
-        vectors = np.concatenate([np.asarray(v.vectors) for v in views])
+    dense = None
+    if views and all(isinstance(v.dense, Flat) for v in views):
+        dense = Flat.joined([v.dense for v in views])
     restore: dict[str, str] = {}
     for v in reversed(views):
         restore.update(v.restore)
@@ -85,7 +88,7 @@ def merge(views: list[Index]) -> Index:
         passages=[p for v in views for p in v.passages],
         segmenter=Segmenter(set().union(*(v.segmenter.lexicon for v in views))),
         parts=[p for v in views for p in v.parts],
-        vectors=vectors,
+        dense=dense,
         restore=restore,
         words={s: merge_words([v.words[s] for v in views]) for s in views[0].words} if views else {},
         reference=views[0].reference if views else None,

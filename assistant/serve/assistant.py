@@ -113,9 +113,11 @@ def open_index(
     not match are built again (`rebuild` builds them all again). `progress` hears the
     stages and the passages embedded, and "ready" however it ends."""
     try:
-        return _open_index(settings, rebuild, progress, before_load, repair)
+        index, sources, embedder, rebuilt = _open_index(settings, rebuild, progress, before_load, repair)
     finally:
         stage(progress, "ready")
+    index.wide_over = settings.wide_scope_plans
+    return index, sources, embedder, rebuilt
 
 
 def _open_index(settings, rebuild, progress, before_load, repair):
