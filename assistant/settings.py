@@ -90,6 +90,10 @@ class Settings:
     wide_scope_plans: int = field(
         default_factory=lambda: int(os.environ.get("ASSISTANT_WIDE_SCOPE_PLANS", "10"))
     )
+    # "json": the bot's log lines as JSON objects (telegram/logformat.py); else plain text
+    log_format: str = field(
+        default_factory=lambda: os.environ.get("ASSISTANT_LOG_FORMAT", "").strip().lower()
+    )
     telegram_token: str = field(default_factory=lambda: os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
     telegram_webhook_url: str = field(
         default_factory=lambda: os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()

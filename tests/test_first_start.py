@@ -7,6 +7,7 @@ fake clock; the real command builds a small temporary corpus with the real model
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import select
@@ -169,3 +170,26 @@ def test_verbose_shows_the_log_lines(tmp_path):
     assert status == 0, err
     assert re.search(r" DEBUG bm25s: ", err) and re.search(r" INFO assistant\.index\.build: index ready", err)
     assert "Đã xây dựng xong chỉ mục" in err  # the stages too
+
+
+def test_json_log_lines_for_a_collector(tmp_path):
+    """ASSISTANT_LOG_FORMAT=json: the bot's log lines are JSON objects, one a line, with the
+    traceback of an error; libraries' INFO lines still filtered."""
+    script = (
+        "import logging, os\n"
+        "from assistant.settings import load_settings\n"
+        "from assistant.telegram.entry import configure_logging\n"
+        "configure_logging(operator=True, json_lines=load_settings().log_format == 'json')\n"
+        "logging.getLogger('assistant.telegram.app').info('đã sẵn sàng: %d kế hoạch', 5)\n"
+        "logging.getLogger('httpx').info('a library line')\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError:\n"
+        "    logging.getLogger('assistant.telegram.handlers').exception('lỗi khi trả lời')\n"
+    )
+    env = _env(tmp_path, ASSISTANT_LOG_FORMAT="json")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    assert [(x["level"], x["logger"], x["message"]) for x in lines] == [
+        ("INFO", "assistant.telegram.app", "đã sẵn sàng: 5 kế hoạch"),
+        ("ERROR", "assistant.telegram.handlers", "lỗi khi trả lời"),
+    ]
+    assert "ZeroDivisionError" in lines[1]["exc"] and lines[0]["ts"].endswith("+00:00")

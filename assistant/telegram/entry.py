@@ -27,8 +27,10 @@ def main(
     parser.add_argument("--console", action="store_true", help="trò chuyện trong cửa sổ dòng lệnh")
     parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     args = parser.parse_args(argv)
-    configure_logging(operator=not args.console, verbose=args.verbose)
     settings = load_settings()
+    configure_logging(
+        operator=not args.console, verbose=args.verbose, json_lines=settings.log_format == "json"
+    )
     if args.console:
         return _console(settings, progress() if progress else None, prog)
     if not settings.telegram_token:
@@ -60,17 +62,23 @@ OWN = ("assistant", "__main__")  # loggers whose INFO is the operator's; librari
 VERBOSE_HELP = "ghi cả nhật ký chi tiết (DEBUG, kể cả của thư viện) ra stderr"
 
 
-def configure_logging(operator: bool, verbose: bool = False) -> None:
+def configure_logging(operator: bool, verbose: bool = False, json_lines: bool = False) -> None:
     """The bot logs what it does for its operator (INFO); the console and the command line
     show an official only warnings. Libraries speak only of problems (httpx's every
     request, bm25s's DEBUG lines, python-telegram-bot's start): a filter on the handler,
     because some (bm25s) set their own logger to DEBUG when imported. `verbose`
-    (--verbose): everything, libraries' DEBUG included."""
+    (--verbose): everything, libraries' DEBUG included. `json_lines`
+    (ASSISTANT_LOG_FORMAT=json): one JSON object a line, for a log collector."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO if operator else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    if json_lines:
+        from assistant.telegram.logformat import JsonLines
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonLines())
     if not verbose:
         for handler in logging.getLogger().handlers:
             handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] in OWN)
