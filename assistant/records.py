@@ -226,7 +226,7 @@ class Answer(Record):
     alternatives: tuple[Citation, ...] = ()  # next candidates / closest passages
     plans: tuple[str, ...] = ()  # the plans stated from or, when not found, searched
     places: tuple[str, ...] = ()  # their places, in the same order
-    status: Literal["answer", "not_found", "invalid", "ambiguous", "needs_place"] = "answer"
+    status: Literal["answer", "not_found", "invalid", "ambiguous"] = "answer"
     confidence: Literal["high", "low"] = "high"  # low: a tentative answer, stated as uncertain
     premise_holds: bool | None = None  # a question asking to confirm a unit or date: does the fact?
     choices: tuple[Plan, ...] = ()  # ambiguous: the plans of one place name to choose from
@@ -235,9 +235,6 @@ class Answer(Record):
     problem: QuestionProblem | None = None  # why the question was invalid
     limit: int = 0  # with problem "too_long": the longest question accepted
     length: int = 0  # with problem "too_long": the question's length
-    plan_count: int = 0  # needs_place: the plans loaded (too many to search without a place)
-    place_count: int = 0  # needs_place: their communes and wards
-    example: str = ""  # needs_place: one loaded place, for the example question
     understood: str = ""  # a follow-up: the question it was taken to mean, and where
     # a question naming no plan: other plans whose statements scored as well as those stated
     # (left out for room), and their places, so the asker can be offered them

@@ -33,13 +33,6 @@ def answer_markdown(answer: Answer) -> str:
         return _INVALID[answer.problem or "empty"]
     if answer.status == "ambiguous":
         return _choose(answer)
-    if answer.status == "needs_place":
-        return (
-            f"Hệ thống đang có {answer.plan_count} kế hoạch của {answer.place_count} xã, phường. "
-            "Bạn hỏi kế hoạch của xã/phường nào? Hãy ghi tên xã/phường trong câu hỏi, ví dụ: "
-            f"«Ai chủ trì cải cách thủ tục hành chính ở {answer.example}?», "
-            "hoặc chọn địa bàn của bạn một lần bằng lệnh /diaban."
-        )
     if answer.missing is not None:
         return _no_plan(answer)
     if answer.across:

@@ -139,7 +139,7 @@ def answer_keyboard(
     """📄 Nguyên văn, 🔎 Kết quả khác, 👍 / 👎 under an answer (none under an invalid question);
     a ➕ button per plan left out for room (`offered`: the question's `choices`, the press
     answers for that plan); after a 👎, the reasons to choose from, the chosen one ticked."""
-    if answer.status in {"invalid", "needs_place"}:
+    if answer.status == "invalid":
         return None
     if answer.status == "ambiguous":  # one button per plan: the press answers for that plan
         return plan_keyboard(key, answer.choices)
